@@ -1,0 +1,29 @@
+/*
+ * NAME
+ *	api - the route table of the REST API and its handlers
+ * DESCRIPTION
+ *	One table lists every route with the roles that may call it, so the
+ *	role check is in one place (http.c) and the OpenAPI contract test
+ *	can compare the table with api/openapi.yaml.
+ */
+#ifndef PVD_API_H
+#define PVD_API_H
+
+#include <stddef.h>
+#include "router.h"
+
+extern const struct route api_routes[];
+extern const size_t api_route_count;
+
+/* api_system.c */
+void api_health(struct http_ctx *ctx);
+void api_metrics(struct http_ctx *ctx);
+void api_whoami(struct http_ctx *ctx);
+void api_tokens_list(struct http_ctx *ctx);
+void api_tokens_create(struct http_ctx *ctx);
+void api_tokens_revoke(struct http_ctx *ctx);
+
+/* Answers a store failure: 503 when PostgreSQL is unreachable, else 500. */
+void api_db_failure(struct http_ctx *ctx, int db_status, char *error);
+
+#endif

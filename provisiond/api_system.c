@@ -1,0 +1,162 @@
+/*
+ * NAME
+ *	api_system - health, metrics, whoami and token management, and the
+ *	route table
+ */
+#include "config.h"
+#include "api.h"
+#include "buf.h"
+#include "db.h"
+#include "directory.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "metrics.h"
+#include "tokens.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define R(r) ROLE_BIT(ROLE_##r)
+
+const struct route api_routes[] = {
+	{ "GET", "/v1/health", ROUTE_PUBLIC, 0, api_health },
+	{ "GET", "/metrics", R(MONITOR) | R(ADMIN), 0, api_metrics },
+	{ "GET", "/v1/whoami", ROLES_ANY, 0, api_whoami },
+	{ "GET", "/v1/tokens", R(ADMIN), 0, api_tokens_list },
+	{ "POST", "/v1/tokens", R(ADMIN), ROUTE_JSON_BODY, api_tokens_create },
+	{ "DELETE", "/v1/tokens/{name}", R(ADMIN), 0, api_tokens_revoke },
+};
+const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);
+
+void api_db_failure(struct http_ctx *ctx, int st, char *error)
+{
+	if (st == DB_UNAVAILABLE)
+		http_reply_error(ctx, 503, "unavailable", NULL, "the database is unavailable: %s",
+				 error ? error : "no connection");
+	else
+		http_reply_error(ctx, 500, "internal", NULL, "%s", error ? error : "database error");
+	free(error);
+}
+
+void api_health(struct http_ctx *ctx)
+{
+	char *dberr = NULL, *direrr = NULL;
+	int db_ok = db_ping(&dberr) == 0;
+	int dir_ok = dir_ping(ctx->conf, &direrr) == 0;
+	json_t *db = db_ok ? json_pack("{s:s}", "status", "up")
+			   : json_pack("{s:s, s:s}", "status", "down", "error", dberr ? dberr : "unreachable");
+	json_t *dir = dir_ok ? json_pack("{s:s}", "status", "up")
+			     : json_pack("{s:s, s:s}", "status", "down", "error", direrr ? direrr : "unreachable");
+	if (!db_ok)
+		log_warn("health: database down: %s", dberr ? dberr : "?");
+	if (!dir_ok)
+		log_warn("health: directory down: %s", direrr ? direrr : "?");
+	free(dberr);
+	free(direrr);
+	http_reply_json(ctx, db_ok && dir_ok ? 200 : 503,
+			json_pack("{s:s, s:o, s:o}", "status", db_ok && dir_ok ? "ok" : "unavailable",
+				  "database", db, "directory", dir));
+}
+
+void api_metrics(struct http_ctx *ctx)
+{
+	struct buf b = BUF_INIT;
+	metrics_render(&b);
+	size_t len = b.len;
+	http_reply_text(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", buf_steal(&b), len);
+}
+
+static json_t *roles_json(role_mask m)
+{
+	json_t *a = json_array();
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (m & ROLE_BIT(r))
+			json_array_append_new(a, json_string(role_name((enum role)r)));
+	return a;
+}
+
+void api_whoami(struct http_ctx *ctx)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:o}", "subject", ctx->who.subject,
+			      "kind", ctx->who.kind == PRINCIPAL_TOKEN ? "token" : "user",
+			      "display_name", ctx->who.display_name, "roles", roles_json(ctx->who.roles));
+	if (ctx->who.kind == PRINCIPAL_USER)
+		json_object_set_new(j, "dn", json_string(ctx->who.dn));
+	http_reply_json(ctx, 200, j);
+}
+
+void api_tokens_list(struct http_ctx *ctx)
+{
+	json_t *items = NULL;
+	char *err = NULL;
+	enum db_status st = tokens_list(&items, &err);
+	if (st != DB_OK) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	http_reply_json(ctx, 200, json_pack("{s:o}", "items", items));
+}
+
+void api_tokens_create(struct http_ctx *ctx)
+{
+	static const char *const allowed[] = { "name", "role", NULL };
+	struct json_err je;
+	const char *name, *role_s;
+	enum role role;
+
+	if (json_check_keys(ctx->body, allowed, &je) < 0 ||
+	    (name = json_get_string(ctx->body, "name", 1, 63, &je)) == NULL ||
+	    (role_s = json_get_string(ctx->body, "role", 1, 32, &je)) == NULL) {
+		http_reply_error(ctx, je.status, je.code, je.field, "%s", je.message);
+		return;
+	}
+	if (!tokens_name_valid(name)) {
+		http_reply_error(ctx, 400, "invalid_field", "name",
+				 "name must be 1-63 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+		return;
+	}
+	if (role_parse(role_s, &role) < 0) {
+		char all[256];
+		role_mask_format(ROLES_ANY, all, sizeof(all));
+		http_reply_error(ctx, 400, "invalid_field", "role", "unknown role '%s'; roles are: %s", role_s, all);
+		return;
+	}
+	char *token = NULL, *err = NULL;
+	json_t *info = NULL;
+	enum db_status st = tokens_create(name, role, ctx->who.subject, &token, &info, &err);
+	if (st == DB_CONFLICT) {
+		free(err);
+		http_reply_error(ctx, 409, "conflict", "name",
+				 "a token named '%s' exists (revoked tokens keep their names)", name);
+		return;
+	}
+	if (st != DB_OK) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	log_info("token %s created for role %s by %s", name, role_name(role), ctx->who.subject);
+	json_object_set_new(info, "token", json_string(token));
+	explicit_bzero(token, strlen(token));
+	free(token);
+	http_reply_json(ctx, 201, info);
+}
+
+void api_tokens_revoke(struct http_ctx *ctx)
+{
+	const char *name = http_param(ctx, 0);
+	int found = 0;
+	json_t *info = NULL;
+	char *err = NULL;
+	enum db_status st = tokens_revoke(name, ctx->who.subject, &found, &info, &err);
+	if (st != DB_OK) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	if (!found) {
+		http_reply_error(ctx, 404, "not_found", "name", "no active token named '%s'", name);
+		return;
+	}
+	log_info("token %s revoked by %s", name, ctx->who.subject);
+	http_reply_json(ctx, 200, info);
+}

@@ -1,0 +1,41 @@
+/*
+ * NAME
+ *	buf - growable NUL-terminated byte string, and allocation that never fails
+ * DESCRIPTION
+ *	All string building goes through struct buf; nobody counts bytes by
+ *	hand. x*alloc() either succeed or end the process: a daemon that cannot
+ *	allocate a few bytes cannot do anything useful or safe.
+ */
+#ifndef PVD_BUF_H
+#define PVD_BUF_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+struct buf {
+	char *data;	/* always NUL-terminated once anything was added */
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void buf_reserve(struct buf *b, size_t extra);
+void buf_append(struct buf *b, const void *data, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_reset(struct buf *b);		/* empty, keep memory */
+void buf_free(struct buf *b);
+char *buf_steal(struct buf *b);		/* caller frees; b becomes empty */
+const char *buf_str(const struct buf *b);	/* "" when empty */
+
+#endif

@@ -1,0 +1,514 @@
+/*
+ * NAME
+ *	conf - provisiond.conf parser (see conf.h)
+ * DESCRIPTION
+ *	Table driven: each known key is a row {name, type, offset, default,
+ *	limits, reloadable}. Adding a setting is adding a row and a field.
+ */
+#include "config.h"
+#include "conf.h"
+#include "buf.h"
+#include "log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum conf_type { T_STR, T_INT, T_BOOL, T_LOGLEVEL, T_LOGTARGET, T_LDAPAUTH };
+
+struct conf_row {
+	const char *name;
+	enum conf_type type;
+	size_t offset;
+	const char *def;	/* NULL: no default (empty string or 0) */
+	long min, max;		/* T_INT limits */
+	int reloadable;
+	int secret;		/* mask in dumps */
+};
+
+#define S(f) offsetof(struct conf, f)
+static const struct conf_row rows[] = {
+	{ "listen_address", T_STR, S(listen_address), "127.0.0.1", 0, 0, 0, 0 },
+	{ "listen_port", T_INT, S(listen_port), "8080", 1, 65535, 0, 0 },
+	{ "http_threads", T_INT, S(http_threads), "4", 1, 256, 0, 0 },
+	{ "http_max_body", T_INT, S(http_max_body), "1048576", 1024, 64 * 1024 * 1024, 1, 0 },
+	{ "http_max_connections", T_INT, S(http_max_connections), "256", 1, 65536, 0, 0 },
+	{ "http_timeout", T_INT, S(http_timeout), "30", 1, 3600, 0, 0 },
+	{ "shutdown_timeout", T_INT, S(shutdown_timeout), "30", 0, 3600, 1, 0 },
+	{ "log_level", T_LOGLEVEL, S(log_level), "info", 0, 0, 1, 0 },
+	{ "log_target", T_LOGTARGET, S(log_target), "stderr", 0, 0, 1, 0 },
+	{ "pid_file", T_STR, S(pid_file), "", 0, 0, 0, 0 },
+	{ "db_conninfo", T_STR, S(db_conninfo), NULL, 0, 0, 0, 1 },
+	{ "schema_dir", T_STR, S(schema_dir), PVD_SCHEMA_DIR, 0, 0, 0, 0 },
+	{ "ldap_uri", T_STR, S(ldap_uri), NULL, 0, 0, 1, 0 },
+	{ "ldap_auth", T_LDAPAUTH, S(ldap_auth), "sasl_external", 0, 0, 1, 0 },
+	{ "ldap_bind_dn", T_STR, S(ldap_bind_dn), "", 0, 0, 1, 0 },
+	{ "ldap_bind_password_file", T_STR, S(ldap_bind_password_file), "", 0, 0, 1, 0 },
+	{ "ldap_starttls", T_BOOL, S(ldap_starttls), "yes", 0, 0, 1, 0 },
+	{ "ldap_ca_file", T_STR, S(ldap_ca_file), "", 0, 0, 1, 0 },
+	{ "ldap_timeout", T_INT, S(ldap_timeout), "5", 1, 300, 1, 0 },
+	{ "ldap_base_dn", T_STR, S(ldap_base_dn), NULL, 0, 0, 1, 0 },
+	{ "ldap_people_dn", T_STR, S(ldap_people_dn), "", 0, 0, 1, 0 },
+	{ "ldap_groups_dn", T_STR, S(ldap_groups_dn), "", 0, 0, 1, 0 },
+	{ "ldap_login_attr", T_STR, S(ldap_login_attr), "uid", 0, 0, 1, 0 },
+	{ "role_group_hr", T_STR, S(role_group[ROLE_HR]), "", 0, 0, 1, 0 },
+	{ "role_group_unit_head", T_STR, S(role_group[ROLE_UNIT_HEAD]), "", 0, 0, 1, 0 },
+	{ "role_group_tim_head", T_STR, S(role_group[ROLE_TIM_HEAD]), "", 0, 0, 1, 0 },
+	{ "role_group_tim_lead", T_STR, S(role_group[ROLE_TIM_LEAD]), "", 0, 0, 1, 0 },
+	{ "role_group_tim_tech", T_STR, S(role_group[ROLE_TIM_TECH]), "", 0, 0, 1, 0 },
+	{ "role_group_employee", T_STR, S(role_group[ROLE_EMPLOYEE]), "", 0, 0, 1, 0 },
+	{ "role_group_auditor", T_STR, S(role_group[ROLE_AUDITOR]), "", 0, 0, 1, 0 },
+	{ "role_group_admin", T_STR, S(role_group[ROLE_ADMIN]), "", 0, 0, 1, 0 },
+	{ "role_group_monitor", T_STR, S(role_group[ROLE_MONITOR]), "", 0, 0, 1, 0 },
+};
+#undef S
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conf *cur;
+
+static char *conf_err(const char *file, int line, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static char *conf_err(const char *file, int line, const char *key, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	if (line > 0)
+		buf_printf(&b, "%s:%d: ", file, line);
+	else
+		buf_printf(&b, "%s: ", file);
+	if (key != NULL)
+		buf_printf(&b, "%s: ", key);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return buf_steal(&b);
+}
+
+static int parse_value(const struct conf_row *r, struct conf *c, const char *value,
+		       const char *file, int line, char **error_r)
+{
+	void *field = (char *)c + r->offset;
+	char *end;
+	long n;
+
+	switch (r->type) {
+	case T_STR:
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	case T_INT:
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || errno != 0) {
+			*error_r = conf_err(file, line, r->name, "'%s' is not a whole number", value);
+			return -1;
+		}
+		if (n < r->min || n > r->max) {
+			*error_r = conf_err(file, line, r->name, "%ld is out of range (%ld to %ld)",
+					    n, r->min, r->max);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		return 0;
+	case T_BOOL:
+		if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0 ||
+		    strcmp(value, "1") == 0)
+			*(int *)field = 1;
+		else if (strcasecmp(value, "no") == 0 || strcasecmp(value, "false") == 0 ||
+			 strcmp(value, "0") == 0)
+			*(int *)field = 0;
+		else {
+			*error_r = conf_err(file, line, r->name, "'%s' is not yes or no", value);
+			return -1;
+		}
+		return 0;
+	case T_LOGLEVEL: {
+		enum log_level lvl;
+		if (log_level_parse(value, &lvl) < 0) {
+			*error_r = conf_err(file, line, r->name,
+					    "'%s' is not one of debug, info, warning, error", value);
+			return -1;
+		}
+		*(int *)field = (int)lvl;
+		return 0;
+	}
+	case T_LOGTARGET:
+		if (strcmp(value, "stderr") == 0)
+			*(int *)field = LOG_TARGET_STDERR;
+		else if (strcmp(value, "syslog") == 0)
+			*(int *)field = LOG_TARGET_SYSLOG;
+		else {
+			*error_r = conf_err(file, line, r->name, "'%s' is not stderr or syslog", value);
+			return -1;
+		}
+		return 0;
+	case T_LDAPAUTH:
+		if (strcmp(value, "sasl_external") == 0)
+			*(int *)field = LDAP_AUTH_SASL_EXTERNAL;
+		else if (strcmp(value, "simple") == 0)
+			*(int *)field = LDAP_AUTH_SIMPLE;
+		else {
+			*error_r = conf_err(file, line, r->name,
+					    "'%s' is not sasl_external or simple", value);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static void conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < NROWS; i++)
+		if (rows[i].type == T_STR)
+			free(*(char **)((char *)c + rows[i].offset));
+	if (c->ldap_bind_password != NULL) {
+		/* explicit_bzero: the compiler may not drop it as a dead store */
+		explicit_bzero(c->ldap_bind_password, strlen(c->ldap_bind_password));
+		free(c->ldap_bind_password);
+	}
+	for (int i = 0; i < c->plugin_kv_count; i++) {
+		free(c->plugin_kv[i].key);
+		free(c->plugin_kv[i].value);
+	}
+	free(c->plugin_kv);
+	free(c->path);
+	free(c);
+}
+
+static char *read_secret_file(const char *path, const char *file, char **error_r)
+{
+	FILE *fp = fopen(path, "r");
+	char line[1024];
+
+	if (fp == NULL) {
+		*error_r = conf_err(file, 0, "ldap_bind_password_file", "open(%s) failed: %s",
+				    path, strerror(errno));
+		return NULL;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	line[strcspn(line, "\r\n")] = '\0';
+	char *s = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return s;
+}
+
+/* Checks that need the whole file: required keys, combinations. */
+static int conf_check(struct conf *c, const char *file, char **error_r)
+{
+	if (c->db_conninfo[0] == '\0') {
+		*error_r = conf_err(file, 0, "db_conninfo", "is required (a libpq connection string)");
+		return -1;
+	}
+	if (c->ldap_uri[0] == '\0') {
+		*error_r = conf_err(file, 0, "ldap_uri", "is required (ldapi://, ldap:// or ldaps://)");
+		return -1;
+	}
+	if (strncmp(c->ldap_uri, "ldapi://", 8) != 0 && strncmp(c->ldap_uri, "ldap://", 7) != 0 &&
+	    strncmp(c->ldap_uri, "ldaps://", 8) != 0) {
+		*error_r = conf_err(file, 0, "ldap_uri", "'%s' is not an ldapi://, ldap:// or ldaps:// URI",
+				    c->ldap_uri);
+		return -1;
+	}
+	if (c->ldap_base_dn[0] == '\0') {
+		*error_r = conf_err(file, 0, "ldap_base_dn", "is required (for example dc=example,dc=org)");
+		return -1;
+	}
+	if (c->ldap_auth == LDAP_AUTH_SIMPLE) {
+		if (c->ldap_bind_dn[0] == '\0' || c->ldap_bind_password_file[0] == '\0') {
+			*error_r = conf_err(file, 0, "ldap_auth",
+					    "simple needs ldap_bind_dn and ldap_bind_password_file");
+			return -1;
+		}
+		/* A password must not cross the network in clear text. */
+		if (strncmp(c->ldap_uri, "ldap://", 7) == 0 && !c->ldap_starttls) {
+			*error_r = conf_err(file, 0, "ldap_auth",
+					    "simple bind over ldap:// needs ldap_starttls = yes");
+			return -1;
+		}
+		c->ldap_bind_password = read_secret_file(c->ldap_bind_password_file, file, error_r);
+		if (c->ldap_bind_password == NULL)
+			return -1;
+	} else if (strncmp(c->ldap_uri, "ldapi://", 8) != 0) {
+		*error_r = conf_err(file, 0, "ldap_auth",
+				    "sasl_external needs an ldapi:// ldap_uri (or use simple)");
+		return -1;
+	}
+	if (c->ldap_people_dn[0] == '\0') {
+		free(c->ldap_people_dn);
+		c->ldap_people_dn = xasprintf("ou=people,%s", c->ldap_base_dn);
+	}
+	if (c->ldap_groups_dn[0] == '\0') {
+		free(c->ldap_groups_dn);
+		c->ldap_groups_dn = xasprintf("ou=groups,%s", c->ldap_base_dn);
+	}
+	return 0;
+}
+
+static int valid_plugin_key(const char *key)
+{
+	/* plugin.<instance>.<key>, instance and key of [A-Za-z0-9_-] */
+	const char *p = key + strlen("plugin.");
+	const char *dot = strchr(p, '.');
+	if (dot == NULL || dot == p || dot[1] == '\0')
+		return 0;
+	for (const char *q = p; *q; q++)
+		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' && !(*q == '.' && q == dot))
+			return 0;
+	return 1;
+}
+
+struct conf *conf_parse(const char *name, const char *text, char **error_r)
+{
+	struct conf *c = xcalloc(1, sizeof(*c));
+	int set_line[NROWS];
+	const char *p = text;
+	int lineno = 0;
+	struct buf line = BUF_INIT;
+
+	c->refcount = 1;
+	c->path = xstrdup(name);
+	memset(set_line, 0, sizeof(set_line));
+	for (size_t i = 0; i < NROWS; i++) {
+		if (rows[i].type == T_STR)
+			*(char **)((char *)c + rows[i].offset) = xstrdup(rows[i].def ? rows[i].def : "");
+		else if (rows[i].def != NULL && parse_value(&rows[i], c, rows[i].def, name, 0, error_r) < 0)
+			goto fail;
+	}
+
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		lineno++;
+		buf_reset(&line);
+		buf_append(&line, p, len);
+		p += len + (nl ? 1 : 0);
+
+		char *s = line.data;
+		for (char *q = s; *q; q++) {
+			if ((unsigned char)*q < 0x20 && *q != '\t' && *q != '\r') {
+				*error_r = conf_err(name, lineno, NULL, "control character in line");
+				goto fail;
+			}
+		}
+		while (isspace((unsigned char)*s))
+			s++;
+		char *e = s + strlen(s);
+		while (e > s && isspace((unsigned char)e[-1]))
+			*--e = '\0';
+		if (*s == '\0' || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (eq == NULL) {
+			*error_r = conf_err(name, lineno, NULL, "expected 'key = value', got '%s'", s);
+			goto fail;
+		}
+		char *k = s, *ke = eq;
+		while (ke > k && isspace((unsigned char)ke[-1]))
+			ke--;
+		*ke = '\0';
+		char *v = eq + 1;
+		while (isspace((unsigned char)*v))
+			v++;
+		size_t vl = strlen(v);
+		if (vl >= 1 && v[0] == '"') {
+			if (vl < 2 || v[vl - 1] != '"') {
+				*error_r = conf_err(name, lineno, k, "unterminated quoted value");
+				goto fail;
+			}
+			v[vl - 1] = '\0';
+			v++;
+		}
+		if (*k == '\0') {
+			*error_r = conf_err(name, lineno, NULL, "missing key before '='");
+			goto fail;
+		}
+		if (strncmp(k, "plugin.", 7) == 0) {
+			if (!valid_plugin_key(k)) {
+				*error_r = conf_err(name, lineno, k,
+						    "plugin keys are plugin.<instance>.<key>");
+				goto fail;
+			}
+			for (int i = 0; i < c->plugin_kv_count; i++) {
+				if (strcmp(c->plugin_kv[i].key, k) == 0) {
+					*error_r = conf_err(name, lineno, k, "set twice (first at line %d)",
+							    c->plugin_kv[i].line);
+					goto fail;
+				}
+			}
+			c->plugin_kv = xrealloc(c->plugin_kv, sizeof(*c->plugin_kv) * (size_t)(c->plugin_kv_count + 1));
+			c->plugin_kv[c->plugin_kv_count].key = xstrdup(k);
+			c->plugin_kv[c->plugin_kv_count].value = xstrdup(v);
+			c->plugin_kv[c->plugin_kv_count].line = lineno;
+			c->plugin_kv_count++;
+			continue;
+		}
+		size_t i;
+		for (i = 0; i < NROWS; i++)
+			if (strcmp(rows[i].name, k) == 0)
+				break;
+		if (i == NROWS) {
+			*error_r = conf_err(name, lineno, k, "unknown key");
+			goto fail;
+		}
+		if (set_line[i] != 0) {
+			*error_r = conf_err(name, lineno, k, "set twice (first at line %d)", set_line[i]);
+			goto fail;
+		}
+		set_line[i] = lineno;
+		if (parse_value(&rows[i], c, v, name, lineno, error_r) < 0)
+			goto fail;
+	}
+	buf_free(&line);
+	if (conf_check(c, name, error_r) < 0) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+fail:
+	buf_free(&line);
+	conf_free(c);
+	return NULL;
+}
+
+struct conf *conf_load(const char *path, char **error_r)
+{
+	FILE *fp = fopen(path, "r");
+	struct buf text = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	if (fp == NULL) {
+		*error_r = xasprintf("%s: open failed: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_append(&text, chunk, n);
+	if (ferror(fp)) {
+		*error_r = xasprintf("%s: read failed: %s", path, strerror(errno));
+		fclose(fp);
+		buf_free(&text);
+		return NULL;
+	}
+	fclose(fp);
+	if (text.len != strlen(buf_str(&text))) {
+		*error_r = xasprintf("%s: file contains a NUL byte", path);
+		buf_free(&text);
+		return NULL;
+	}
+	struct conf *c = conf_parse(path, buf_str(&text), error_r);
+	buf_free(&text);
+	return c;
+}
+
+void conf_set_current(struct conf *c)
+{
+	struct conf *old;
+	pthread_mutex_lock(&cur_lock);
+	old = cur;
+	cur = c;
+	pthread_mutex_unlock(&cur_lock);
+	conf_put(&old);
+}
+
+struct conf *conf_get(void)
+{
+	struct conf *c;
+	pthread_mutex_lock(&cur_lock);
+	c = cur;
+	if (c != NULL)
+		c->refcount++;
+	pthread_mutex_unlock(&cur_lock);
+	return c;
+}
+
+void conf_put(struct conf **cp)
+{
+	struct conf *c = *cp;
+	int last;
+	if (c == NULL)
+		return;
+	*cp = NULL;
+	pthread_mutex_lock(&cur_lock);
+	last = --c->refcount == 0;
+	pthread_mutex_unlock(&cur_lock);
+	if (last)
+		conf_free(c);
+}
+
+static void value_str(const struct conf_row *r, const struct conf *c, struct buf *out)
+{
+	const void *field = (const char *)c + r->offset;
+	switch (r->type) {
+	case T_STR:
+		buf_puts(out, *(char *const *)field);
+		break;
+	case T_INT:
+		buf_printf(out, "%d", *(const int *)field);
+		break;
+	case T_BOOL:
+		buf_puts(out, *(const int *)field ? "yes" : "no");
+		break;
+	case T_LOGLEVEL: {
+		static const char *const n[] = { "debug", "info", "warning", "error" };
+		buf_puts(out, n[*(const int *)field]);
+		break;
+	}
+	case T_LOGTARGET:
+		buf_puts(out, *(const int *)field == LOG_TARGET_SYSLOG ? "syslog" : "stderr");
+		break;
+	case T_LDAPAUTH:
+		buf_puts(out, *(const int *)field == LDAP_AUTH_SIMPLE ? "simple" : "sasl_external");
+		break;
+	}
+}
+
+char *conf_restart_needed(const struct conf *a, const struct conf *b)
+{
+	struct buf out = BUF_INIT, va = BUF_INIT, vb = BUF_INIT;
+	for (size_t i = 0; i < NROWS; i++) {
+		if (rows[i].reloadable)
+			continue;
+		buf_reset(&va);
+		buf_reset(&vb);
+		value_str(&rows[i], a, &va);
+		value_str(&rows[i], b, &vb);
+		if (strcmp(buf_str(&va), buf_str(&vb)) != 0)
+			buf_printf(&out, "%s%s", out.len ? ", " : "", rows[i].name);
+	}
+	buf_free(&va);
+	buf_free(&vb);
+	if (out.len == 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_steal(&out);
+}
+
+void conf_dump(const struct conf *c)
+{
+	struct buf v = BUF_INIT;
+	for (size_t i = 0; i < NROWS; i++) {
+		buf_reset(&v);
+		value_str(&rows[i], c, &v);
+		if (rows[i].secret)
+			printf("%s = (set, not shown)\n", rows[i].name);
+		else
+			printf("%s = %s\n", rows[i].name, buf_str(&v));
+	}
+	for (int i = 0; i < c->plugin_kv_count; i++)
+		printf("%s = %s\n", c->plugin_kv[i].key, c->plugin_kv[i].value);
+	buf_free(&v);
+}

@@ -1,0 +1,95 @@
+/*
+ * NAME
+ *	conf - provisiond.conf: parse, check, share, reload
+ * SYNOPSIS
+ *	struct conf *c = conf_load(path, &err);   // NULL + err on error
+ *	conf_set_current(c);                      // publish
+ *	struct conf *c = conf_get();              // take a reference
+ *	conf_put(&c);                             // drop it
+ * DESCRIPTION
+ *	The file is lines of "key = value". Blank lines and lines whose first
+ *	non-blank character is '#' are comments. A value may be wrapped in
+ *	double quotes to keep leading or trailing spaces. Keys are known
+ *	(a typo is an error), each set at most once. Errors name the file,
+ *	the line and the key: "provisiond.conf:12: listen_port: not a number".
+ *
+ *	Configurations are reference counted so SIGHUP can publish a new one
+ *	while requests still hold the old one.
+ *
+ *	Keys named plugin.<instance>.<key> are collected as-is for the plugin
+ *	host, which checks them itself.
+ */
+#ifndef PVD_CONF_H
+#define PVD_CONF_H
+
+#include "roles.h"
+
+enum ldap_auth_method { LDAP_AUTH_SASL_EXTERNAL, LDAP_AUTH_SIMPLE };
+enum log_target { LOG_TARGET_STDERR, LOG_TARGET_SYSLOG };
+
+struct conf_kv {
+	char *key;
+	char *value;
+	int line;
+};
+
+struct conf {
+	int refcount;
+	char *path;
+
+	/* http */
+	char *listen_address;
+	int listen_port;
+	int http_threads;
+	int http_max_body;
+	int http_max_connections;
+	int http_timeout;
+	int shutdown_timeout;
+
+	/* logging */
+	int log_level;		/* enum log_level */
+	int log_target;		/* enum log_target */
+	char *pid_file;
+
+	/* store */
+	char *db_conninfo;	/* may hold a password: never log it */
+	char *schema_dir;
+
+	/* directory */
+	char *ldap_uri;
+	int ldap_auth;		/* enum ldap_auth_method */
+	char *ldap_bind_dn;
+	char *ldap_bind_password_file;
+	char *ldap_bind_password;	/* read from the file; never logged */
+	int ldap_starttls;
+	char *ldap_ca_file;
+	int ldap_timeout;
+	char *ldap_base_dn;
+	char *ldap_people_dn;
+	char *ldap_groups_dn;
+	char *ldap_login_attr;
+	char *role_group[ROLE_COUNT];	/* group DN whose members hold the role */
+
+	/* plugin.<instance>.<key> lines, in file order */
+	struct conf_kv *plugin_kv;
+	int plugin_kv_count;
+};
+
+/* Loads and checks a file. On error returns NULL and sets *error_r to a
+ * malloc'd "file:line: key: reason" message. */
+struct conf *conf_load(const char *path, char **error_r);
+/* Same, from a string (for tests); name is used in messages. */
+struct conf *conf_parse(const char *name, const char *text, char **error_r);
+
+void conf_set_current(struct conf *c);	/* takes ownership of one reference */
+struct conf *conf_get(void);		/* new reference to the current one */
+void conf_put(struct conf **c);		/* drop a reference, NULL the pointer */
+
+/* Lists settings that differ between a and b but need a restart
+ * ("listen_port, db_conninfo"); NULL if none. Caller frees. */
+char *conf_restart_needed(const struct conf *a, const struct conf *b);
+
+/* Writes every setting with its value (secrets masked) to stdout. */
+void conf_dump(const struct conf *c);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * NAME
+ *	db - per-thread PostgreSQL connections (see db.h)
+ */
+#include "config.h"
+#include "db.h"
+#include "buf.h"
+#include "log.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *db_conninfo;
+static pthread_key_t conn_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void conn_destroy(void *p)
+{
+	if (p != NULL)
+		PQfinish(p);
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&conn_key, conn_destroy);
+}
+
+void db_setup(const char *conninfo)
+{
+	pthread_once(&key_once, make_key);
+	free(db_conninfo);
+	db_conninfo = xstrdup(conninfo);
+}
+
+void db_shutdown(void)
+{
+	db_thread_close();
+	free(db_conninfo);
+	db_conninfo = NULL;
+}
+
+static char *trimmed(const char *msg)
+{
+	char *s = xstrdup(msg ? msg : "unknown error");
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	for (char *p = s; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return s;
+}
+
+PGconn *db_connect_new(char **error_r)
+{
+	PGconn *c = PQconnectdb(db_conninfo ? db_conninfo : "");
+	if (PQstatus(c) != CONNECTION_OK) {
+		char *m = trimmed(PQerrorMessage(c));
+		/* the message names host and port, never the password */
+		*error_r = xasprintf("connect to PostgreSQL failed: %s", m);
+		free(m);
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+static PGconn *thread_conn(char **error_r)
+{
+	PGconn *c;
+	pthread_once(&key_once, make_key);
+	c = pthread_getspecific(conn_key);
+	if (c != NULL && PQstatus(c) == CONNECTION_OK)
+		return c;
+	if (c != NULL) {
+		PQfinish(c);
+		pthread_setspecific(conn_key, NULL);
+		log_info("PostgreSQL connection was lost; reconnecting");
+	}
+	c = db_connect_new(error_r);
+	if (c != NULL)
+		pthread_setspecific(conn_key, c);
+	return c;
+}
+
+void db_thread_close(void)
+{
+	PGconn *c;
+	pthread_once(&key_once, make_key);
+	c = pthread_getspecific(conn_key);
+	if (c != NULL) {
+		PQfinish(c);
+		pthread_setspecific(conn_key, NULL);
+	}
+}
+
+PGresult *db_query(const char *name, const char *sql, int nparams,
+		   const char *const *params, enum db_status *status_r, char **error_r)
+{
+	char *err = NULL;
+	PGconn *c = thread_conn(&err);
+	PGresult *r;
+
+	if (c == NULL) {
+		*status_r = DB_UNAVAILABLE;
+		if (error_r)
+			*error_r = err;
+		else
+			free(err);
+		return NULL;
+	}
+	r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (PQstatus(c) != CONNECTION_OK && strncmp(sql, "SELECT", 6) == 0) {
+		/* The connection died (PostgreSQL restarted while we were idle).
+		 * A read is safe to send again on a new connection; a write is
+		 * not (it may have committed), so only reads are retried. */
+		PQclear(r);
+		c = thread_conn(&err);
+		if (c == NULL) {
+			*status_r = DB_UNAVAILABLE;
+			if (error_r)
+				*error_r = err;
+			else
+				free(err);
+			return NULL;
+		}
+		r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		*status_r = DB_OK;
+		return r;
+	}
+	const char *sqlstate = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	char *m = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+	if (PQstatus(c) != CONNECTION_OK)
+		*status_r = DB_UNAVAILABLE;
+	else if (sqlstate != NULL && strcmp(sqlstate, "23505") == 0)
+		*status_r = DB_CONFLICT;
+	else if (sqlstate != NULL && (strncmp(sqlstate, "08", 2) == 0 ||
+				      strcmp(sqlstate, "57P01") == 0))
+		*status_r = DB_UNAVAILABLE;	/* connection exception, admin shutdown */
+	else
+		*status_r = DB_ERROR;
+	if (error_r)
+		*error_r = xasprintf("query %s failed: %s", name, m);
+	free(m);
+	PQclear(r);
+	return NULL;
+}
+
+enum db_status db_exec(const char *name, const char *sql, int nparams,
+		       const char *const *params, char **error_r)
+{
+	enum db_status st;
+	PGresult *r = db_query(name, sql, nparams, params, &st, error_r);
+	PQclear(r);
+	return st;
+}
+
+int db_ping(char **error_r)
+{
+	return db_exec("ping", "SELECT 1", 0, NULL, error_r) == DB_OK ? 0 : -1;
+}

@@ -1,0 +1,44 @@
+/*
+ * NAME
+ *	db - PostgreSQL access: one connection per thread, parameterised only
+ * SYNOPSIS
+ *	db_setup(conninfo);
+ *	PGresult *r = db_query("token.lookup", "SELECT ... WHERE h = $1", 1, params, &err);
+ *	...PQclear(r);
+ * DESCRIPTION
+ *	There is no function that runs a string-built statement: every value
+ *	goes through $n parameters. A thread's connection is made on first use
+ *	and made again on the next use after PostgreSQL went away, so the
+ *	daemon recovers from a database restart without help. A statement that
+ *	fails because the connection broke is not resent (it may have run): the
+ *	caller gets DB_UNAVAILABLE and answers 503.
+ *
+ *	Error messages look like
+ *	"query token.lookup failed: ERROR: relation ... does not exist".
+ */
+#ifndef PVD_DB_H
+#define PVD_DB_H
+
+#include <libpq-fe.h>
+
+enum db_status { DB_OK = 0, DB_UNAVAILABLE = -1, DB_ERROR = -2, DB_CONFLICT = -3 };
+
+void db_setup(const char *conninfo);	/* copies; call before threads start */
+void db_shutdown(void);			/* frees the copy */
+
+/* Runs one statement. Returns the result (TUPLES_OK or COMMAND_OK), or NULL
+ * with *status_r (DB_UNAVAILABLE, DB_CONFLICT on unique violation,
+ * DB_ERROR otherwise) and *error_r set (malloc'd; may be NULL). */
+PGresult *db_query(const char *name, const char *sql, int nparams,
+		   const char *const *params, enum db_status *status_r, char **error_r);
+/* Like db_query for statements whose rows are not needed. */
+enum db_status db_exec(const char *name, const char *sql, int nparams,
+		       const char *const *params, char **error_r);
+
+int db_ping(char **error_r);		/* SELECT 1 on this thread's connection */
+void db_thread_close(void);		/* close this thread's connection */
+
+/* A fresh connection not tied to a thread (migrations, tools). */
+PGconn *db_connect_new(char **error_r);
+
+#endif

@@ -1,0 +1,446 @@
+/*
+ * NAME
+ *	directory - LDAP service connection and sign-in (see directory.h)
+ */
+#include "config.h"
+#include "directory.h"
+#include "buf.h"
+#include "log.h"
+
+#define LDAP_DEPRECATED 0
+#include <ldap.h>
+#include <lber.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct dir_conn {
+	LDAP *ld;
+	const struct conf *conf_seen;	/* identity of the conf it was made for */
+	unsigned long conf_gen;
+};
+
+/* Per-thread connections live in a pthread key so that they are closed
+ * when a pool thread ends. */
+struct dir_thread {
+	struct dir_conn svc, user;
+};
+static pthread_key_t thread_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void thread_destroy(void *p);
+static void make_key(void) { pthread_key_create(&thread_key, thread_destroy); }
+
+static struct dir_thread *thread_state(void)
+{
+	struct dir_thread *t;
+	pthread_once(&key_once, make_key);
+	t = pthread_getspecific(thread_key);
+	if (t == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		pthread_setspecific(thread_key, t);
+	}
+	return t;
+}
+#define svc_conn (thread_state()->svc)
+#define user_conn (thread_state()->user)
+
+static atomic_ulong conf_generation = 1;
+
+/* A connection remembers the configuration (and generation) it was made
+ * for; dir_conf_changed() after a reload makes every thread reconnect. */
+void dir_conf_changed(void) { atomic_fetch_add(&conf_generation, 1); }
+
+static void conn_close(struct dir_conn *dc)
+{
+	if (dc->ld != NULL) {
+		ldap_unbind_ext_s(dc->ld, NULL, NULL);
+		dc->ld = NULL;
+	}
+}
+
+static void thread_destroy(void *p)
+{
+	struct dir_thread *t = p;
+	conn_close(&t->svc);
+	conn_close(&t->user);
+	free(t);
+}
+
+void dir_thread_close(void)
+{
+	struct dir_thread *t;
+	pthread_once(&key_once, make_key);
+	t = pthread_getspecific(thread_key);
+	if (t != NULL) {
+		pthread_setspecific(thread_key, NULL);
+		thread_destroy(t);
+	}
+}
+
+static int is_down(int rc)
+{
+	return rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR || rc == LDAP_TIMEOUT ||
+	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
+}
+
+/* SASL EXTERNAL needs no prompts: the identity is the socket's peer. */
+static int sasl_quiet(LDAP *ld, unsigned flags, void *defaults, void *in)
+{
+	(void)ld; (void)flags; (void)defaults; (void)in;
+	return LDAP_SUCCESS;
+}
+
+/* Opens a connection to c->ldap_uri: v3, no referrals, timeouts, StartTLS
+ * on ldap:// when configured. Bound as the service when bind_service. */
+static LDAP *conn_open(const struct conf *c, int bind_service, char **error_r)
+{
+	LDAP *ld = NULL;
+	int rc, v3 = LDAP_VERSION3;
+	struct timeval tv = { c->ldap_timeout, 0 };
+
+	rc = ldap_initialize(&ld, c->ldap_uri);
+	if (rc != LDAP_SUCCESS) {
+		*error_r = xasprintf("ldap_initialize(%s) failed: %s", c->ldap_uri, ldap_err2string(rc));
+		return NULL;
+	}
+	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+	ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+	ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv);
+	if (strncmp(c->ldap_uri, "ldapi://", 8) != 0 &&
+	    (strncmp(c->ldap_uri, "ldaps://", 8) == 0 || c->ldap_starttls)) {
+		int demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
+		ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+		if (c->ldap_ca_file[0] != '\0')
+			ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, c->ldap_ca_file);
+		/* apply the per-handle TLS settings above */
+		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
+		if (rc != LDAP_SUCCESS) {
+			*error_r = xasprintf("TLS setup for %s failed: %s (ldap_ca_file=%s)",
+					     c->ldap_uri, ldap_err2string(rc), c->ldap_ca_file);
+			goto fail;
+		}
+		if (strncmp(c->ldap_uri, "ldap://", 7) == 0) {
+			rc = ldap_start_tls_s(ld, NULL, NULL);
+			if (rc != LDAP_SUCCESS) {
+				char *diag = NULL;
+				ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+				*error_r = xasprintf("ldap_start_tls(%s) failed: %s%s%s", c->ldap_uri,
+						     ldap_err2string(rc), diag && *diag ? ": " : "",
+						     diag ? diag : "");
+				ldap_memfree(diag);
+				goto fail;
+			}
+		}
+	}
+	if (!bind_service)
+		return ld;
+	if (c->ldap_auth == LDAP_AUTH_SASL_EXTERNAL) {
+		rc = ldap_sasl_interactive_bind_s(ld, NULL, "EXTERNAL", NULL, NULL,
+						  LDAP_SASL_QUIET, sasl_quiet, NULL);
+		if (rc != LDAP_SUCCESS) {
+			*error_r = xasprintf("ldap_sasl_bind(EXTERNAL, %s) failed: %s", c->ldap_uri,
+					     ldap_err2string(rc));
+			goto fail;
+		}
+	} else {
+		struct berval cred;
+		cred.bv_val = c->ldap_bind_password;
+		cred.bv_len = strlen(c->ldap_bind_password);
+		rc = ldap_sasl_bind_s(ld, c->ldap_bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+		if (rc != LDAP_SUCCESS) {
+			*error_r = xasprintf("ldap_bind(dn=%s, %s) failed: %s", c->ldap_bind_dn,
+					     c->ldap_uri, ldap_err2string(rc));
+			goto fail;
+		}
+	}
+	return ld;
+fail:
+	ldap_unbind_ext_s(ld, NULL, NULL);
+	return NULL;
+}
+
+static LDAP *conn_get(struct dir_conn *dc, const struct conf *c, int bind_service, char **error_r)
+{
+	unsigned long gen = atomic_load(&conf_generation);
+	if (dc->ld != NULL && dc->conf_seen == c && dc->conf_gen == gen)
+		return dc->ld;
+	conn_close(dc);
+	dc->ld = conn_open(c, bind_service, error_r);
+	dc->conf_seen = c;
+	dc->conf_gen = gen;
+	return dc->ld;
+}
+
+/* Runs a search on the service connection, reconnecting once when slapd
+ * went away since the last use. */
+static int svc_search(const struct conf *c, const char *base, int scope, const char *filter,
+		      char **attrs, int sizelimit, LDAPMessage **res_r, char **error_r)
+{
+	struct timeval tv = { c->ldap_timeout, 0 };
+	int rc = LDAP_SERVER_DOWN;
+
+	*res_r = NULL;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		LDAP *ld = conn_get(&svc_conn, c, 1, error_r);
+		if (ld == NULL)
+			return -1;
+		rc = ldap_search_ext_s(ld, base, scope, filter, attrs, 0, NULL, NULL, &tv,
+				       sizelimit, res_r);
+		if (!is_down(rc))
+			break;
+		ldap_msgfree(*res_r);
+		*res_r = NULL;
+		conn_close(&svc_conn);
+	}
+	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+		*error_r = xasprintf("ldap_search(base=%s, filter=%s) failed: %s", base, filter,
+				     ldap_err2string(rc));
+		if (is_down(rc))
+			conn_close(&svc_conn);
+		ldap_msgfree(*res_r);
+		*res_r = NULL;
+		return is_down(rc) ? -2 : -1;
+	}
+	return 0;
+}
+
+int dir_ping(const struct conf *c, char **error_r)
+{
+	LDAPMessage *res = NULL;
+	char *attrs[] = { "1.1", NULL };
+	int rc = svc_search(c, "", LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res, error_r);
+	ldap_msgfree(res);
+	return rc == 0 ? 0 : -1;
+}
+
+char *dir_filter_value(const char *value)
+{
+	struct berval in, out;
+	in.bv_val = (char *)value;
+	in.bv_len = strlen(value);
+	out.bv_val = NULL;
+	if (ldap_bv2escaped_filter_value(&in, &out) != 0)
+		return NULL;
+	char *s = xstrndup(out.bv_val, out.bv_len);
+	ber_memfree(out.bv_val);
+	return s;
+}
+
+char *dir_child_dn(const char *attr, const char *value, const char *parent)
+{
+	LDAPAVA ava;
+	LDAPAVA *rdn[2] = { &ava, NULL };
+	LDAPRDN rdns[2] = { rdn, NULL };
+	char *str = NULL;
+
+	if (*attr == '\0' || *value == '\0')
+		return NULL;
+	memset(&ava, 0, sizeof(ava));
+	ava.la_attr.bv_val = (char *)attr;
+	ava.la_attr.bv_len = strlen(attr);
+	ava.la_value.bv_val = (char *)value;
+	ava.la_value.bv_len = strlen(value);
+	ava.la_flags = LDAP_AVA_STRING;
+	if (ldap_dn2str((LDAPDN)rdns, &str, LDAP_DN_FORMAT_LDAPV3 | LDAP_DN_PRETTY) != LDAP_SUCCESS || str == NULL)
+		return NULL;
+	char *dn = parent && *parent ? xasprintf("%s,%s", str, parent) : xstrdup(str);
+	ldap_memfree(str);
+	return dn;
+}
+
+char *dir_dn_normalize(const char *dn)
+{
+	char *out = NULL;
+	if (ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAPV3, &out, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+		return NULL;
+	char *s = xstrdup(out ? out : "");
+	ldap_memfree(out);
+	return s;
+}
+
+static int dn_equal(const char *a, const char *b)
+{
+	char *na = dir_dn_normalize(a), *nb = dir_dn_normalize(b);
+	int eq = na && nb && strcasecmp(na, nb) == 0;
+	free(na);
+	free(nb);
+	return eq;
+}
+
+/* Roles: membership (member=<user dn>) in the configured role groups,
+ * read with the service identity. */
+static int read_roles(const struct conf *c, const char *user_dn, role_mask *roles_r, char **error_r)
+{
+	char *esc = dir_filter_value(user_dn);
+	char *filter = xasprintf("(&(objectClass=groupOfNames)(member=%s))", esc ? esc : "");
+	char *attrs[] = { "1.1", NULL };
+	LDAPMessage *res = NULL, *e;
+	role_mask roles = 0;
+	int rc;
+
+	free(esc);
+	rc = svc_search(c, c->ldap_base_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &res, error_r);
+	free(filter);
+	if (rc < 0)
+		return rc;
+	for (e = ldap_first_entry(svc_conn.ld, res); e; e = ldap_next_entry(svc_conn.ld, e)) {
+		char *dn = ldap_get_dn(svc_conn.ld, e);
+		for (int r = 0; r < ROLE_COUNT && dn; r++)
+			if (c->role_group[r][0] != '\0' && dn_equal(dn, c->role_group[r]))
+				roles |= ROLE_BIT(r);
+		ldap_memfree(dn);
+	}
+	ldap_msgfree(res);
+	if (c->role_group[ROLE_EMPLOYEE][0] == '\0')
+		roles |= ROLE_BIT(ROLE_EMPLOYEE);
+	*roles_r = roles;
+	return 0;
+}
+
+/* Binds as dn with the ppolicy request control and reads the response
+ * control, so a locked account is told apart from a wrong password. */
+static enum dir_auth_result user_bind(const struct conf *c, const char *dn, const char *password,
+				      char **error_r)
+{
+	struct berval cred;
+	LDAPControl *req = NULL, *reqs[2] = { NULL, NULL }, **ctrls = NULL;
+	LDAPMessage *res = NULL;
+	struct timeval tv = { c->ldap_timeout, 0 };
+	int rc = LDAP_SERVER_DOWN, err = 0, msgid;
+	char *diag = NULL;
+
+	cred.bv_val = (char *)password;
+	cred.bv_len = strlen(password);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		LDAP *ld = conn_get(&user_conn, c, 0, error_r);
+		if (ld == NULL)
+			return DIR_AUTH_UNAVAILABLE;
+		if (req == NULL && ldap_create_passwordpolicy_control(ld, &req) == LDAP_SUCCESS)
+			reqs[0] = req;
+		rc = ldap_sasl_bind(ld, dn, LDAP_SASL_SIMPLE, &cred, reqs, NULL, &msgid);
+		if (rc == LDAP_SUCCESS) {
+			rc = ldap_result(ld, msgid, LDAP_MSG_ALL, &tv, &res);
+			if (rc <= 0) {
+				rc = rc == 0 ? LDAP_TIMEOUT : LDAP_SERVER_DOWN;
+				if (rc == LDAP_TIMEOUT)
+					ldap_abandon_ext(ld, msgid, NULL, NULL);
+			} else {
+				rc = ldap_parse_result(ld, res, &err, NULL, &diag, NULL, &ctrls, 1);
+				res = NULL;
+				if (rc == LDAP_SUCCESS)
+					rc = err;
+			}
+		}
+		if (!is_down(rc))
+			break;
+		ldap_controls_free(ctrls);
+		ctrls = NULL;
+		ldap_memfree(diag);
+		diag = NULL;
+		conn_close(&user_conn);
+	}
+	if (req != NULL)
+		ldap_control_free(req);
+
+	enum dir_auth_result result;
+	LDAPPasswordPolicyError pperr = PP_noError;
+	LDAPControl *pp = ctrls ? ldap_control_find(LDAP_CONTROL_PASSWORDPOLICYRESPONSE, ctrls, NULL) : NULL;
+	if (pp != NULL && user_conn.ld != NULL)
+		ldap_parse_passwordpolicy_control(user_conn.ld, pp, NULL, NULL, &pperr);
+	if (rc == LDAP_SUCCESS)
+		result = DIR_AUTH_OK;
+	else if (pperr == PP_accountLocked) {
+		result = DIR_AUTH_LOCKED;
+		*error_r = xasprintf("ldap_bind(dn=%s) refused: account locked (ppolicy)", dn);
+	} else if (rc == LDAP_INVALID_CREDENTIALS) {
+		result = DIR_AUTH_BAD_CREDENTIALS;
+		*error_r = xasprintf("ldap_bind(dn=%s) failed: %s", dn, ldap_err2string(rc));
+	} else if (is_down(rc)) {
+		result = DIR_AUTH_UNAVAILABLE;
+		*error_r = xasprintf("ldap_bind(dn=%s, %s) failed: %s", dn, c->ldap_uri, ldap_err2string(rc));
+		conn_close(&user_conn);
+	} else {
+		/* e.g. unwillingToPerform, inappropriateAuthentication */
+		result = DIR_AUTH_BAD_CREDENTIALS;
+		*error_r = xasprintf("ldap_bind(dn=%s) failed: %s%s%s", dn, ldap_err2string(rc),
+				     diag && *diag ? ": " : "", diag ? diag : "");
+	}
+	ldap_controls_free(ctrls);
+	ldap_memfree(diag);
+	/* Drop the user's identity from the connection: rebind anonymously next
+	 * time by simply binding again; nothing else uses this connection. */
+	return result;
+}
+
+enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
+				      const char *password, struct dir_user *user_r,
+				      char **error_r)
+{
+	char *esc, *filter;
+	char *attrs[] = { "cn", "displayName", NULL };
+	LDAPMessage *res = NULL, *e;
+	int rc, n;
+
+	memset(user_r, 0, sizeof(*user_r));
+	/* An empty password would be an unauthenticated bind (RFC 4513 5.1.2),
+	 * which succeeds: refuse it before it reaches the directory. */
+	if (*login == '\0' || *password == '\0') {
+		*error_r = xstrdup("empty login or password");
+		return DIR_AUTH_BAD_CREDENTIALS;
+	}
+	esc = dir_filter_value(login);
+	if (esc == NULL) {
+		*error_r = xstrdup("login cannot be escaped");
+		return DIR_AUTH_BAD_CREDENTIALS;
+	}
+	filter = xasprintf("(&(objectClass=inetOrgPerson)(%s=%s))", c->ldap_login_attr, esc);
+	free(esc);
+	rc = svc_search(c, c->ldap_people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 2, &res, error_r);
+	free(filter);
+	if (rc < 0)
+		return DIR_AUTH_UNAVAILABLE;
+	n = ldap_count_entries(svc_conn.ld, res);
+	if (n != 1) {
+		*error_r = n == 0 ? xasprintf("no directory entry with %s=%s under %s", c->ldap_login_attr,
+					      login, c->ldap_people_dn)
+				  : xasprintf("%s=%s matches more than one entry under %s",
+					      c->ldap_login_attr, login, c->ldap_people_dn);
+		ldap_msgfree(res);
+		return DIR_AUTH_BAD_CREDENTIALS;
+	}
+	e = ldap_first_entry(svc_conn.ld, res);
+	char *dn = ldap_get_dn(svc_conn.ld, e);
+	struct berval **vals = ldap_get_values_len(svc_conn.ld, e, "displayName");
+	if (vals == NULL)
+		vals = ldap_get_values_len(svc_conn.ld, e, "cn");
+	user_r->dn = xstrdup(dn ? dn : "");
+	user_r->login = xstrdup(login);
+	user_r->display_name = vals && vals[0] ? xstrndup(vals[0]->bv_val, vals[0]->bv_len) : xstrdup(login);
+	ldap_value_free_len(vals);
+	ldap_memfree(dn);
+	ldap_msgfree(res);
+
+	enum dir_auth_result ar = user_bind(c, user_r->dn, password, error_r);
+	if (ar != DIR_AUTH_OK) {
+		dir_user_free(user_r);
+		return ar;
+	}
+	rc = read_roles(c, user_r->dn, &user_r->roles, error_r);
+	if (rc < 0) {
+		dir_user_free(user_r);
+		return DIR_AUTH_UNAVAILABLE;
+	}
+	return DIR_AUTH_OK;
+}
+
+void dir_user_free(struct dir_user *u)
+{
+	free(u->dn);
+	free(u->login);
+	free(u->display_name);
+	memset(u, 0, sizeof(*u));
+}

@@ -1,0 +1,57 @@
+/*
+ * NAME
+ *	directory - the service's LDAP connection, user sign-in, escaping
+ * DESCRIPTION
+ *	Each thread keeps two connections: the service connection (bound as
+ *	provisiond itself, SASL EXTERNAL over ldapi or SIMPLE over StartTLS)
+ *	and a user connection used only to check passwords by binding. Both
+ *	are made on first use, made again after slapd went away or after a
+ *	configuration reload, and every operation has a timeout.
+ *
+ *	Filters and DNs are built only with libldap's own escaping
+ *	(ldap_bv2escaped_filter_value, LDAPAVA + ldap_dn2str).
+ */
+#ifndef PVD_DIRECTORY_H
+#define PVD_DIRECTORY_H
+
+#include "conf.h"
+#include "roles.h"
+
+enum dir_auth_result {
+	DIR_AUTH_OK,
+	DIR_AUTH_BAD_CREDENTIALS,	/* unknown user or wrong password: same answer */
+	DIR_AUTH_LOCKED,		/* ppolicy: account locked */
+	DIR_AUTH_UNAVAILABLE		/* directory down or misconfigured */
+};
+
+struct dir_user {
+	char *dn;
+	char *login;
+	char *display_name;
+	role_mask roles;
+};
+
+/* Checks login and password with a bind as that user (ppolicy control on),
+ * then reads the roles from the configured groups. error_r gets the reason
+ * for logs (never the password). */
+enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
+				      const char *password, struct dir_user *user_r,
+				      char **error_r);
+void dir_user_free(struct dir_user *u);
+
+/* Reads the root DSE over the service connection. 0 or -1 + error. */
+int dir_ping(const struct conf *c, char **error_r);
+
+void dir_thread_close(void);	/* unbind this thread's connections */
+/* Called after a reload: every thread remakes its connections on next use. */
+void dir_conf_changed(void);
+
+/* Escapes a value for use inside a search filter. Caller frees. */
+char *dir_filter_value(const char *value);
+/* Builds "attr=value,parent" with value escaped as a DN value. Caller frees.
+ * NULL if attr/value are not acceptable to libldap. */
+char *dir_child_dn(const char *attr, const char *value, const char *parent);
+/* Normalises a DN for comparison; NULL if it does not parse. Caller frees. */
+char *dir_dn_normalize(const char *dn);
+
+#endif

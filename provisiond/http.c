@@ -1,0 +1,380 @@
+/*
+ * NAME
+ *	http - libmicrohttpd server and request pipeline (see http.h)
+ * DESCRIPTION
+ *	libmicrohttpd calls the access handler once for the headers, once per
+ *	body chunk and once at the end. The request's state lives in *req_cls
+ *	from the first call to the completed callback, which records metrics,
+ *	writes the access log line and frees everything.
+ */
+#include "config.h"
+#include "http.h"
+#include "buf.h"
+#include "crypto.h"
+#include "db.h"
+#include "directory.h"
+#include "json.h"
+#include "log.h"
+#include "metrics.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+struct request {
+	char id[72];
+	struct timespec start;
+	struct buf body;
+	int too_large;
+	int route_index;
+	int status;
+	char subject[128];
+	char method[16];
+	char path[256];
+};
+
+static struct MHD_Daemon *daemon_handle;
+static const struct route *routes;
+static size_t nroutes;
+static atomic_int in_flight;
+
+int http_in_flight(void) { return atomic_load(&in_flight); }
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* An incoming X-Request-Id is kept when it is short and plain, so a caller
+ * can follow its own id through our logs; anything else is replaced. */
+static void assign_request_id(struct MHD_Connection *conn, char id[72])
+{
+	const char *in = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+	if (in != NULL) {
+		size_t n = strlen(in);
+		int ok = n > 0 && n <= 64;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = isalnum((unsigned char)in[i]) || in[i] == '-' || in[i] == '_' || in[i] == '.';
+		if (ok) {
+			memcpy(id, in, n + 1);
+			return;
+		}
+	}
+	unsigned char raw[12];
+	if (crypto_random(raw, sizeof(raw)) < 0)
+		memset(raw, 0, sizeof(raw));
+	crypto_hex(raw, sizeof(raw), id);
+}
+
+char *http_error_body(const char *code, const char *field, const char *message)
+{
+	json_t *e = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", code, "message", message,
+			      "field", field && *field ? json_string(field) : json_null());
+	char *s = json_to_string(e);
+	json_decref(e);
+	return s;
+}
+
+void http_reply_text(struct http_ctx *ctx, int status, const char *content_type, char *body, size_t len)
+{
+	free(ctx->resp);
+	ctx->status = status;
+	ctx->resp = body;
+	ctx->resp_len = len;
+	ctx->content_type = content_type;
+}
+
+void http_reply_json(struct http_ctx *ctx, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (s == NULL) {
+		http_reply_error(ctx, 500, "internal", NULL, "could not serialise the answer");
+		return;
+	}
+	http_reply_text(ctx, status, "application/json", s, strlen(s));
+}
+
+void http_reply_error(struct http_ctx *ctx, int status, const char *code, const char *field,
+		      const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	char *s = http_error_body(code, field, msg);
+	http_reply_text(ctx, status, "application/json", s, strlen(s));
+	if (status >= 500)
+		log_error("%s %s: %d %s: %s", ctx->method, ctx->path, status, code, msg);
+}
+
+const char *http_param(const struct http_ctx *ctx, int i)
+{
+	return i < ctx->match->nparams ? ctx->match->params[i] : NULL;
+}
+
+const char *http_query(const struct http_ctx *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(const struct http_ctx *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx->conn, MHD_HEADER_KIND, name);
+}
+
+static int is_json_type(const char *ct)
+{
+	if (ct == NULL)
+		return 0;
+	size_t n = strcspn(ct, ";");
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	return n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0;
+}
+
+/* Runs the pipeline once the whole body is in; fills ctx's answer. */
+static void dispatch(struct http_ctx *ctx, struct request *rq)
+{
+	struct route_match m;
+	enum route_result rr = router_match(routes, nroutes, ctx->method, ctx->path, &m);
+
+	ctx->match = &m;
+	if (rr == ROUTE_NOT_FOUND) {
+		http_reply_error(ctx, 404, "not_found", NULL, "no resource at %s", ctx->path);
+		return;
+	}
+	if (rr == ROUTE_BAD_METHOD) {
+		ctx->allow = NULL;
+		http_reply_error(ctx, 405, "method_not_allowed", NULL, "%s is not allowed on %s; allowed: %s",
+				 ctx->method, ctx->path, m.allow);
+		ctx->allow = xstrdup(m.allow);
+		return;
+	}
+	rq->route_index = m.index;
+	if (rq->too_large) {
+		http_reply_error(ctx, 413, "payload_too_large", NULL,
+				 "request body is larger than the limit of %d bytes", ctx->conf->http_max_body);
+		return;
+	}
+	if ((m.route->flags & ROUTE_JSON_BODY) && !is_json_type(http_header(ctx, "Content-Type"))) {
+		const char *ct = http_header(ctx, "Content-Type");
+		http_reply_error(ctx, 415, "unsupported_media_type", NULL,
+				 "Content-Type must be application/json, got %s", ct ? ct : "none");
+		return;
+	}
+	if (m.route->roles != ROUTE_PUBLIC) {
+		struct auth_failure f;
+		if (auth_check(ctx->conf, http_header(ctx, "Authorization"), &ctx->who, &f) < 0) {
+			http_reply_error(ctx, f.status, f.code, NULL, "%s", f.message);
+			ctx->www_authenticate = f.status == 401;
+			return;
+		}
+		snprintf(rq->subject, sizeof(rq->subject), "%s", ctx->who.subject);
+		if ((ctx->who.roles & m.route->roles) == 0) {
+			char need[256], have[256];
+			role_mask_format(m.route->roles, need, sizeof(need));
+			role_mask_format(ctx->who.roles, have, sizeof(have));
+			http_reply_error(ctx, 403, "forbidden", NULL,
+					 "%s %s needs one of the roles: %s; %s has: %s", ctx->method,
+					 m.route->pattern, need, ctx->who.subject, have[0] ? have : "none");
+			return;
+		}
+	}
+	if (m.route->flags & ROUTE_JSON_BODY) {
+		struct json_err je;
+		ctx->body = json_parse_body(buf_str(&rq->body), rq->body.len, &je);
+		if (ctx->body == NULL) {
+			http_reply_error(ctx, je.status, je.code, je.field[0] ? je.field : NULL, "%s", je.message);
+			return;
+		}
+	}
+	m.route->handler(ctx);
+	if (ctx->resp == NULL)
+		http_reply_error(ctx, 500, "internal", NULL, "the handler gave no answer");
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, struct http_ctx *ctx, struct request *rq)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(ctx->resp_len, ctx->resp,
+								    MHD_RESPMEM_MUST_FREE);
+	ctx->resp = NULL;
+	MHD_add_response_header(resp, "Content-Type", ctx->content_type ? ctx->content_type : "application/json");
+	MHD_add_response_header(resp, "X-Request-Id", rq->id);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (ctx->allow != NULL)
+		MHD_add_response_header(resp, "Allow", ctx->allow);
+	if (ctx->www_authenticate)
+		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"provisiond\", Basic realm=\"provisiond\"");
+	rq->status = ctx->status;
+	enum MHD_Result r = MHD_queue_response(conn, (unsigned)ctx->status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+				      const char *method, const char *version, const char *upload_data,
+				      size_t *upload_data_size, void **req_cls)
+{
+	struct request *rq = *req_cls;
+	(void)cls;
+	(void)version;
+
+	if (rq == NULL) {
+		struct conf *c = conf_get();
+		rq = xcalloc(1, sizeof(*rq));
+		clock_gettime(CLOCK_MONOTONIC, &rq->start);
+		assign_request_id(conn, rq->id);
+		rq->route_index = -1;
+		snprintf(rq->method, sizeof(rq->method), "%s", method);
+		snprintf(rq->path, sizeof(rq->path), "%s", url);
+		*req_cls = rq;
+		atomic_fetch_add(&in_flight, 1);
+		/* Refuse early when the announced size is already too big. */
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl != NULL && strtoull(cl, NULL, 10) > (unsigned long long)c->http_max_body)
+			rq->too_large = 1;
+		conf_put(&c);
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		struct conf *c = conf_get();
+		if (!rq->too_large && rq->body.len + *upload_data_size <= (size_t)c->http_max_body)
+			buf_append(&rq->body, upload_data, *upload_data_size);
+		else {
+			rq->too_large = 1;	/* keep reading, keep nothing */
+			buf_free(&rq->body);
+		}
+		conf_put(&c);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+
+	struct http_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	struct conf *c = conf_get();
+	ctx.conn = conn;
+	ctx.conf = c;
+	ctx.method = method;
+	ctx.path = url;
+	ctx.request_id = rq->id;
+	log_set_request_id(rq->id);
+	dispatch(&ctx, rq);
+	enum MHD_Result r = queue(conn, &ctx, rq);
+	json_decref(ctx.body);
+	free((char *)ctx.allow);
+	free(ctx.resp);
+	conf_put(&c);
+	return r;
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *req_cls;
+	(void)cls;
+	if (rq == NULL)
+		return;
+	double secs = elapsed(&rq->start);
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && rq->status == 0)
+		rq->status = 499;	/* client went away */
+	log_set_request_id(rq->id);
+	metrics_record(rq->route_index, rq->method, rq->status, secs);
+	log_info("%s %s %d %.1fms %s", rq->method, rq->path, rq->status, secs * 1000.0,
+		 rq->subject[0] ? rq->subject : "-");
+	log_set_request_id(NULL);
+	buf_free(&rq->body);
+	free(rq);
+	*req_cls = NULL;
+	atomic_fetch_sub(&in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_warn("libmicrohttpd: %s", msg);
+}
+
+int http_start(const struct conf *c, const struct route *table, size_t n, char **error_r)
+{
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+
+	routes = table;
+	nroutes = n;
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(c->listen_address, ':') != NULL) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)c->listen_port);
+		if (inet_pton(AF_INET6, c->listen_address, &s6->sin6_addr) != 1)
+			goto bad_addr;
+		flags |= MHD_USE_IPv6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)c->listen_port);
+		if (inet_pton(AF_INET, c->listen_address, &s4->sin_addr) != 1)
+			goto bad_addr;
+	}
+	daemon_handle = MHD_start_daemon(flags, (uint16_t)c->listen_port, NULL, NULL,
+					 access_handler, NULL,
+					 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+					 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->http_threads,
+					 MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->http_max_connections,
+					 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->http_timeout,
+					 MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+					 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+					 MHD_OPTION_END);
+	if (daemon_handle == NULL) {
+		*error_r = xasprintf("cannot listen on %s port %d (listen_address, listen_port): "
+				     "address in use or not available", c->listen_address, c->listen_port);
+		return -1;
+	}
+	return 0;
+bad_addr:
+	*error_r = xasprintf("listen_address '%s' is not an IPv4 or IPv6 address", c->listen_address);
+	return -1;
+}
+
+void http_stop(int timeout_s)
+{
+	if (daemon_handle == NULL)
+		return;
+	/* Stop accepting; requests already read are answered. */
+	MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int waited_for = atomic_load(&in_flight);
+	while (atomic_load(&in_flight) > 0 && elapsed(&t0) < timeout_s) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	int left = atomic_load(&in_flight);
+	if (left > 0)
+		log_warn("shutdown: %d request(s) still running after %d s; stopping anyway", left, timeout_s);
+	else
+		log_info("shutdown: drained %d request(s) in flight in %.3f s", waited_for, elapsed(&t0));
+	MHD_stop_daemon(daemon_handle);
+	daemon_handle = NULL;
+}

@@ -1,0 +1,60 @@
+/*
+ * NAME
+ *	http - the REST server: libmicrohttpd thread pool, one request life
+ * DESCRIPTION
+ *	For each request: give it an id, read the body into a bounded buffer
+ *	(413 past http_max_body), find the route (404, 405 + Allow), check
+ *	the content type (415), authenticate and check the role (401, 403),
+ *	parse the JSON body (400 saying where), call the handler, and answer
+ *	with the id in X-Request-Id. Handlers only build answers with
+ *	http_reply_*; they never touch libmicrohttpd.
+ */
+#ifndef PVD_HTTP_H
+#define PVD_HTTP_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include "auth.h"
+#include "conf.h"
+#include "router.h"
+
+struct MHD_Connection;
+
+struct http_ctx {
+	struct MHD_Connection *conn;
+	const struct conf *conf;
+	const char *method;
+	const char *path;
+	const char *request_id;
+	const struct route_match *match;
+	struct principal who;
+	json_t *body;			/* parsed body for ROUTE_JSON_BODY routes */
+
+	/* the answer, set by http_reply_* */
+	int status;
+	char *resp;
+	size_t resp_len;
+	const char *content_type;
+	const char *allow;		/* for 405 */
+	int www_authenticate;		/* add a challenge (401) */
+};
+
+void http_reply_json(struct http_ctx *ctx, int status, json_t *j);	/* steals j */
+void http_reply_error(struct http_ctx *ctx, int status, const char *code, const char *field,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void http_reply_text(struct http_ctx *ctx, int status, const char *content_type,
+		     char *body, size_t len);				/* steals body */
+
+const char *http_param(const struct http_ctx *ctx, int i);	/* {name} captures */
+const char *http_query(const struct http_ctx *ctx, const char *name);
+const char *http_header(const struct http_ctx *ctx, const char *name);
+
+/* The error envelope as a JSON string (exposed for unit tests). */
+char *http_error_body(const char *code, const char *field, const char *message);
+
+int http_start(const struct conf *c, const struct route *routes, size_t nroutes, char **error_r);
+/* Stops accepting, waits up to timeout_s for requests in flight, stops. */
+void http_stop(int timeout_s);
+int http_in_flight(void);
+
+#endif

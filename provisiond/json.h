@@ -1,0 +1,47 @@
+/*
+ * NAME
+ *	json - request-body parsing and field validation on top of jansson
+ * DESCRIPTION
+ *	Every check that fails says which field and why, so the HTTP layer can
+ *	answer {"error":{"code","message","field"}} without guessing.
+ */
+#ifndef PVD_JSON_H
+#define PVD_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct json_err {
+	int status;		/* HTTP status to answer */
+	const char *code;	/* bad_json, missing_field, invalid_field */
+	char field[128];	/* "" when not about one field */
+	char message[512];
+};
+
+/* Parses a request body: it must be one JSON object. NULL + err on failure
+ * ("malformed JSON at line 1, column 9: ..." or "body must be a JSON object"). */
+json_t *json_parse_body(const char *data, size_t len, struct json_err *err);
+
+/* Gets a string member. Returns NULL when absent and not required (no
+ * error) and sets err when required, of the wrong type, longer than
+ * max_len characters (UTF-8 code points), or holding control characters. */
+const char *json_get_string(json_t *obj, const char *key, int required,
+			    size_t max_len, struct json_err *err);
+
+/* Fails (sets err, returns -1) when obj has a member whose name is not in
+ * the NULL-terminated list: unknown fields are mistakes, not extensions. */
+int json_check_keys(json_t *obj, const char *const *allowed, struct json_err *err);
+
+/* Sets err (returns -1 so callers can "return json_fail(...)"). */
+int json_fail(struct json_err *err, int status, const char *code, const char *field,
+	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Counts UTF-8 code points; -1 if s is not valid UTF-8. */
+long utf8_length(const char *s);
+/* 1 if s holds a C0/C1 control character or DEL. */
+int has_control_chars(const char *s);
+
+/* Serialises compactly; caller frees. */
+char *json_to_string(const json_t *j);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * NAME
+ *	log - levelled logging to stderr or syslog
+ * DESCRIPTION
+ *	Levels each mean one thing:
+ *	  log_debug   details for developers, shown only at log_level = debug
+ *	  log_info    normal events worth a line (start, stop, reload)
+ *	  log_warn    odd but handled (a retry, a refused login)
+ *	  log_error   an operation failed; the daemon goes on
+ *	  log_fatal   cannot go on: logs and exits 1
+ *	Every line carries the calling thread's request id when one is set
+ *	(log_set_request_id), so a request can be followed through the log.
+ *	Never pass secrets (passwords, tokens, call codes) to these functions.
+ */
+#ifndef PVD_LOG_H
+#define PVD_LOG_H
+
+#include <stdarg.h>
+
+enum log_level { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERROR };
+
+int  log_level_parse(const char *name, enum log_level *level_r);
+void log_setup(const char *ident, enum log_level level, int use_syslog);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+void log_set_request_id(const char *id);	/* thread-local; NULL clears */
+const char *log_get_request_id(void);
+
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_vmsg(enum log_level level, const char *fmt, va_list ap);
+
+#endif

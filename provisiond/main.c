@@ -1,0 +1,404 @@
+/*
+ * NAME
+ *	provisiond - identity and access provisioning daemon
+ * SYNOPSIS
+ *	provisiond -c FILE [-f] [--check-config]
+ *	provisiond -c FILE migrate
+ *	provisiond -c FILE token create --role ROLE --name NAME
+ *	provisiond -c FILE token revoke --name NAME
+ *	provisiond -c FILE token list
+ *	provisiond --print-routes
+ * DESCRIPTION
+ *	Starts the REST API on listen_address:listen_port after applying the
+ *	SQL migrations. Without -f it detaches and writes pid_file.
+ *	SIGTERM/SIGINT: stop accepting, finish requests in flight, exit 0.
+ *	SIGHUP: read the configuration again and apply what can change while
+ *	running (log level and target, directory settings, role groups, body
+ *	limit); settings that need a restart are named in the log.
+ * DIAGNOSTICS
+ *	Exit 0 on success, 1 with a one-line reason on stderr (or the log).
+ */
+#include "config.h"
+#include "api.h"
+#include "buf.h"
+#include "conf.h"
+#include "db.h"
+#include "directory.h"
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "migrate.h"
+#include "tokens.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: provisiond -c FILE [-f] [--check-config]\n"
+		"       provisiond -c FILE migrate\n"
+		"       provisiond -c FILE token create --role ROLE --name NAME\n"
+		"       provisiond -c FILE token revoke --name NAME\n"
+		"       provisiond -c FILE token list\n"
+		"       provisiond --print-routes\n"
+		"  -c, --config FILE   configuration file (default " PVD_DEFAULT_CONF ")\n"
+		"  -f, --foreground    do not detach\n"
+		"      --check-config  check the configuration and exit\n");
+}
+
+static void apply_logging(const struct conf *c)
+{
+	log_setup("provisiond", (enum log_level)c->log_level, c->log_target == LOG_TARGET_SYSLOG);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Applies migrations, waiting for PostgreSQL while it is unreachable
+ * (a database that starts after us is normal at boot). Returns -1 when a
+ * migration itself fails or a stop signal arrives while waiting. */
+static int migrate_wait(const struct conf *c, const sigset_t *stopsigs)
+{
+	int applied, delay = 1;
+	for (;;) {
+		char *err = NULL;
+		int rc = migrate_run(c->schema_dir, &applied, &err);
+		if (rc == 0) {
+			log_info("database schema up to date (%d migration(s) applied now)", applied);
+			return 0;
+		}
+		if (rc == -1) {
+			log_error("%s", err);
+			free(err);
+			return -1;
+		}
+		log_warn("%s; retrying in %d s", err, delay);
+		free(err);
+		if (stopsigs != NULL) {
+			struct timespec ts = { delay, 0 };
+			int sig = sigtimedwait(stopsigs, NULL, &ts);
+			if (sig == SIGTERM || sig == SIGINT) {
+				log_info("stop requested while waiting for PostgreSQL");
+				return -1;
+			}
+		} else {
+			return -1;
+		}
+		if (delay < 16)
+			delay *= 2;
+	}
+}
+
+static int write_pid_file(const char *path)
+{
+	if (path[0] == '\0')
+		return 0;
+	FILE *fp = fopen(path, "w");
+	if (fp == NULL) {
+		log_error("open(%s) failed: %s (pid_file)", path, strerror(errno));
+		return -1;
+	}
+	fprintf(fp, "%ld\n", (long)getpid());
+	fclose(fp);
+	return 0;
+}
+
+/* Classic double fork; stderr stays open so that log_target = stderr
+ * still reaches whatever the caller redirected it to. */
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	umask(027);
+	int fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	return 0;
+}
+
+static void reload(const char *path)
+{
+	char *err = NULL;
+	struct conf *n = conf_load(path, &err);
+	if (n == NULL) {
+		log_error("reload refused, keeping the running configuration: %s", err);
+		free(err);
+		return;
+	}
+	struct conf *old = conf_get();
+	char *restart = conf_restart_needed(old, n);
+	if (restart != NULL) {
+		log_warn("reload: %s changed; these take effect only after a restart", restart);
+		free(restart);
+	}
+	conf_put(&old);
+	apply_logging(n);
+	conf_set_current(n);
+	dir_conf_changed();
+	log_info("configuration reloaded from %s", path);
+}
+
+static int run_daemon(const char *path, int foreground)
+{
+	struct conf *c = conf_get();
+	sigset_t sigs;
+	int ret = 1;
+	double t0 = now_s();
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	/* Block before any thread exists, so only sigwait below sees them. */
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (!foreground && daemonize() < 0) {
+		log_error("daemonize failed: %s", strerror(errno));
+		goto out;
+	}
+	if (write_pid_file(c->pid_file) < 0)
+		goto out;
+	log_info("provisiond %s starting (config %s)", PACKAGE_VERSION, path);
+	db_setup(c->db_conninfo);
+	if (migrate_wait(c, &sigs) < 0)
+		goto out_pid;
+	{
+		char *err = NULL;
+		if (dir_ping(c, &err) < 0) {
+			log_warn("directory not reachable at start: %s; serving anyway, /v1/health "
+				 "reports it and sign-ins fail until it is back", err);
+			free(err);
+		}
+		dir_thread_close();
+	}
+	const char **names = xcalloc(api_route_count, sizeof(*names));
+	for (size_t i = 0; i < api_route_count; i++)
+		names[i] = api_routes[i].pattern;
+	metrics_setup(names, (int)api_route_count);
+	{
+		char *err = NULL;
+		if (http_start(c, api_routes, api_route_count, &err) < 0) {
+			log_error("%s", err);
+			free(err);
+			free(names);
+			metrics_shutdown();
+			goto out_pid;
+		}
+	}
+	log_info("listening on http://%s:%d/ with %d threads; ready in %.0f ms",
+		 c->listen_address, c->listen_port, c->http_threads, (now_s() - t0) * 1000.0);
+	conf_put(&c);
+
+	for (;;) {
+		int sig = 0;
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			reload(path);
+			continue;
+		}
+		log_info("signal %d: stopping", sig);
+		break;
+	}
+	c = conf_get();
+	http_stop(c->shutdown_timeout);
+	metrics_shutdown();
+	free(names);
+	ret = 0;
+	log_info("stopped");
+out_pid:
+	if (c->pid_file[0] != '\0')
+		unlink(c->pid_file);
+out:
+	db_shutdown();
+	dir_thread_close();
+	conf_put(&c);
+	return ret;
+}
+
+static int run_token(int argc, char **argv)
+{
+	const char *role_s = NULL, *name = NULL;
+	struct conf *c = conf_get();
+	int ret = 1;
+
+	if (argc < 1) {
+		usage(stderr);
+		goto out;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role_s = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else {
+			fprintf(stderr, "provisiond: token: unexpected argument '%s'\n", argv[i]);
+			goto out;
+		}
+	}
+	db_setup(c->db_conninfo);
+	if (migrate_wait(c, NULL) < 0) {
+		fprintf(stderr, "provisiond: token: the database is not usable (see the message above)\n");
+		goto out;
+	}
+	char *err = NULL;
+	enum db_status st;
+	const char *who = getenv("USER") ? getenv("USER") : "cli";
+	char *actor = xasprintf("cli:%s", who);
+	if (strcmp(argv[0], "create") == 0) {
+		enum role role;
+		char *token = NULL;
+		json_t *info = NULL;
+		if (name == NULL || role_s == NULL) {
+			fprintf(stderr, "provisiond: token create needs --role ROLE --name NAME\n");
+		} else if (!tokens_name_valid(name)) {
+			fprintf(stderr, "provisiond: token name '%s' must be 1-63 of a-z 0-9 . _ -\n", name);
+		} else if (role_parse(role_s, &role) < 0) {
+			char all[256];
+			fprintf(stderr, "provisiond: unknown role '%s'; roles are: %s\n", role_s,
+				role_mask_format(ROLES_ANY, all, sizeof(all)));
+		} else if ((st = tokens_create(name, role, actor, &token, &info, &err)) == DB_CONFLICT) {
+			fprintf(stderr, "provisiond: a token named '%s' exists (revoked tokens keep their names)\n", name);
+		} else if (st != DB_OK) {
+			fprintf(stderr, "provisiond: %s\n", err ? err : "token create failed");
+		} else {
+			printf("%s\n", token);
+			fflush(stdout);
+			explicit_bzero(token, strlen(token));
+			ret = 0;
+		}
+		free(token);
+		json_decref(info);
+	} else if (strcmp(argv[0], "revoke") == 0) {
+		int found = 0;
+		json_t *info = NULL;
+		if (name == NULL)
+			fprintf(stderr, "provisiond: token revoke needs --name NAME\n");
+		else if ((st = tokens_revoke(name, actor, &found, &info, &err)) != DB_OK)
+			fprintf(stderr, "provisiond: %s\n", err ? err : "token revoke failed");
+		else if (!found)
+			fprintf(stderr, "provisiond: no active token named '%s'\n", name);
+		else {
+			printf("revoked %s\n", name);
+			ret = 0;
+		}
+		json_decref(info);
+	} else if (strcmp(argv[0], "list") == 0) {
+		json_t *items = NULL, *it;
+		size_t i;
+		if ((st = tokens_list(&items, &err)) != DB_OK) {
+			fprintf(stderr, "provisiond: %s\n", err ? err : "token list failed");
+		} else {
+			printf("%-24s %-10s %-21s %-21s %s\n", "NAME", "ROLE", "CREATED", "LAST USED", "REVOKED");
+			json_array_foreach(items, i, it) {
+				const char *lu = json_string_value(json_object_get(it, "last_used_at"));
+				const char *rv = json_string_value(json_object_get(it, "revoked_at"));
+				printf("%-24s %-10s %-21s %-21s %s\n",
+				       json_string_value(json_object_get(it, "name")),
+				       json_string_value(json_object_get(it, "role")),
+				       json_string_value(json_object_get(it, "created_at")),
+				       lu ? lu : "-", rv ? rv : "-");
+			}
+			ret = 0;
+		}
+		json_decref(items);
+	} else {
+		fprintf(stderr, "provisiond: unknown token command '%s' (create, revoke, list)\n", argv[0]);
+	}
+	free(actor);
+	free(err);
+	db_shutdown();
+out:
+	conf_put(&c);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "print-routes", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = PVD_DEFAULT_CONF;
+	int foreground = 0, check = 0, opt;
+
+	/* '+': stop at the first non-option, the subcommand */
+	while ((opt = getopt_long(argc, argv, "+c:fh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': path = optarg; break;
+		case 'f': foreground = 1; break;
+		case 'C': check = 1; break;
+		case 'R':
+			for (size_t i = 0; i < api_route_count; i++)
+				printf("%s %s\n", api_routes[i].method, api_routes[i].pattern);
+			return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+
+	char *err = NULL;
+	struct conf *c = conf_load(path, &err);
+	if (c == NULL) {
+		fprintf(stderr, "provisiond: %s\n", err);
+		free(err);
+		return 1;
+	}
+	if (check) {
+		printf("%s: ok\n", path);
+		conf_put(&c);
+		return 0;
+	}
+	apply_logging(c);
+	conf_set_current(c);
+
+	int ret;
+	if (optind < argc && strcmp(argv[optind], "token") == 0)
+		ret = run_token(argc - optind - 1, argv + optind + 1);
+	else if (optind < argc && strcmp(argv[optind], "migrate") == 0) {
+		struct conf *cc = conf_get();
+		db_setup(cc->db_conninfo);
+		ret = migrate_wait(cc, NULL) == 0 ? 0 : 1;
+		db_shutdown();
+		conf_put(&cc);
+	} else if (optind < argc) {
+		fprintf(stderr, "provisiond: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		ret = 1;
+	} else
+		ret = run_daemon(path, foreground);
+	conf_set_current(NULL);
+	return ret;
+}

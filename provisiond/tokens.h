@@ -1,0 +1,31 @@
+/*
+ * NAME
+ *	tokens - bearer tokens for systems: create, look up, revoke, list
+ * DESCRIPTION
+ *	A token is "pvd_" + 43 base64url characters (256 random bits). Only
+ *	its SHA-256 is stored; the token is returned once by tokens_create.
+ */
+#ifndef PVD_TOKENS_H
+#define PVD_TOKENS_H
+
+#include <jansson.h>
+#include "db.h"
+#include "roles.h"
+
+#define TOKEN_PREFIX "pvd_"
+#define TOKEN_LEN (4 + 43)
+
+int tokens_name_valid(const char *name);
+
+/* DB_OK and *token_r (malloc'd) set; DB_CONFLICT when the name exists. */
+enum db_status tokens_create(const char *name, enum role role, const char *created_by,
+			     char **token_r, json_t **info_r, char **error_r);
+/* DB_OK; DB_ERROR with *found_r = 0 when no such active token. */
+enum db_status tokens_revoke(const char *name, const char *revoked_by, int *found_r,
+			     json_t **info_r, char **error_r);
+/* DB_OK with *found_r = 1 and name/role set when the token is valid. */
+enum db_status tokens_lookup(const char *token, int *found_r, char name_r[64],
+			     enum role *role_r, char **error_r);
+enum db_status tokens_list(json_t **items_r, char **error_r);
+
+#endif

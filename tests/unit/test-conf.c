@@ -1,0 +1,96 @@
+/* Config parsing: values, defaults, comments, quotes, and every error
+ * naming file, line and key. */
+#include "config.h"
+#include "conf.h"
+#include "unit.h"
+
+#include <stdlib.h>
+
+#define BASE "db_conninfo = host=127.0.0.1 dbname=x\nldap_uri = ldapi://%2Ftmp%2Fs\nldap_base_dn = dc=example,dc=org\n"
+
+static void test_good(void)
+{
+	char *err = NULL;
+	struct conf *c = conf_parse("t.conf",
+		"# a comment\n"
+		"   \n"
+		BASE
+		"listen_port = 9090\n"
+		"log_level = debug\n"
+		"pid_file = \"  /tmp/x.pid \"\n"
+		"role_group_hr = cn=provisiond-hr,ou=roles,dc=example,dc=org\n"
+		"plugin.ldap1.uri = ldapi:///\n", &err);
+	CHECK(c != NULL, "good config refused: %s", err ? err : "");
+	if (c == NULL) { free(err); return; }
+	CHECK_INT(c->listen_port, 9090);
+	CHECK_INT(c->http_threads, 4);		/* default */
+	CHECK_INT(c->log_level, 0);		/* debug */
+	CHECK_STR(c->pid_file, "  /tmp/x.pid ");
+	CHECK_STR(c->listen_address, "127.0.0.1");
+	CHECK_STR(c->ldap_people_dn, "ou=people,dc=example,dc=org");
+	CHECK_STR(c->role_group[ROLE_HR], "cn=provisiond-hr,ou=roles,dc=example,dc=org");
+	CHECK_INT(c->plugin_kv_count, 1);
+	CHECK_STR(c->plugin_kv[0].key, "plugin.ldap1.uri");
+	CHECK_INT(c->ldap_auth, LDAP_AUTH_SASL_EXTERNAL);
+	conf_put(&c);
+	CHECK(c == NULL, "conf_put must NULL the pointer");
+}
+
+static const struct { const char *name, *text, *want; } bad[] = {
+	{ "unknown key", BASE "lissen_port = 1\n", "t.conf:4: lissen_port: unknown key" },
+	{ "not a number", BASE "listen_port = 80x\n", "t.conf:4: listen_port: '80x' is not a whole number" },
+	{ "out of range", BASE "listen_port = 70000\n", "t.conf:4: listen_port: 70000 is out of range (1 to 65535)" },
+	{ "no equals", BASE "listen_port 80\n", "t.conf:4: expected 'key = value', got 'listen_port 80'" },
+	{ "twice", BASE "listen_port = 1\nlisten_port = 2\n", "t.conf:5: listen_port: set twice (first at line 4)" },
+	{ "bad level", BASE "log_level = loud\n", "t.conf:4: log_level: 'loud' is not one of debug, info, warning, error" },
+	{ "bad bool", BASE "ldap_starttls = maybe\n", "t.conf:4: ldap_starttls: 'maybe' is not yes or no" },
+	{ "unterminated", BASE "pid_file = \"abc\n", "t.conf:4: pid_file: unterminated quoted value" },
+	{ "missing db", "ldap_uri = ldapi:///\nldap_base_dn = dc=x\n", "t.conf: db_conninfo: is required (a libpq connection string)" },
+	{ "bad uri", "db_conninfo = x\nldap_uri = http://x\nldap_base_dn = dc=x\n",
+	  "t.conf: ldap_uri: 'http://x' is not an ldapi://, ldap:// or ldaps:// URI" },
+	{ "external needs ldapi", "db_conninfo = x\nldap_uri = ldap://127.0.0.1\nldap_base_dn = dc=x\n",
+	  "t.conf: ldap_auth: sasl_external needs an ldapi:// ldap_uri (or use simple)" },
+	{ "simple needs tls", "db_conninfo = x\nldap_uri = ldap://127.0.0.1\nldap_base_dn = dc=x\nldap_auth = simple\n"
+	  "ldap_bind_dn = cn=x\nldap_bind_password_file = /nonexistent\nldap_starttls = no\n",
+	  "t.conf: ldap_auth: simple bind over ldap:// needs ldap_starttls = yes" },
+	{ "password file", "db_conninfo = x\nldap_uri = ldap://127.0.0.1\nldap_base_dn = dc=x\nldap_auth = simple\n"
+	  "ldap_bind_dn = cn=x\nldap_bind_password_file = /nonexistent/pw\n",
+	  "t.conf: ldap_bind_password_file: open(/nonexistent/pw) failed: No such file or directory" },
+	{ "plugin key shape", BASE "plugin.x = 1\n", "t.conf:4: plugin.x: plugin keys are plugin.<instance>.<key>" },
+	{ "control char", BASE "pid_file = a\001b\n", "t.conf:4: control character in line" },
+};
+
+static void test_bad(void)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *err = NULL;
+		struct conf *c = conf_parse("t.conf", bad[i].text, &err);
+		CHECK(c == NULL, "%s: accepted", bad[i].name);
+		CHECK(err != NULL && strcmp(err, bad[i].want) == 0, "%s: got '%s' want '%s'",
+		      bad[i].name, err ? err : "(null)", bad[i].want);
+		conf_put(&c);
+		free(err);
+	}
+}
+
+static void test_restart_needed(void)
+{
+	char *err = NULL;
+	struct conf *a = conf_parse("a", BASE "listen_port = 1\nlog_level = info\n", &err);
+	struct conf *b = conf_parse("b", BASE "listen_port = 2\nlog_level = debug\n", &err);
+	char *r = conf_restart_needed(a, b);
+	CHECK_STR(r, "listen_port");	/* log_level is reloadable */
+	free(r);
+	r = conf_restart_needed(a, a);
+	CHECK(r == NULL, "same config needs no restart");
+	conf_put(&a);
+	conf_put(&b);
+}
+
+int main(void)
+{
+	test_good();
+	test_bad();
+	test_restart_needed();
+	return unit_done("test-conf");
+}
