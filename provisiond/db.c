@@ -14,6 +14,7 @@
 static char *db_conninfo;
 static pthread_key_t conn_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static _Thread_local int in_txn;
 
 static void conn_destroy(void *p)
 {
@@ -52,6 +53,16 @@ static char *trimmed(const char *msg)
 	return s;
 }
 
+/* Server notices ("relation ... already exists, skipping") are chatter,
+ * not problems: keep them out of stderr unless debugging. */
+static void notice_to_log(void *arg, const char *msg)
+{
+	(void)arg;
+	char *m = trimmed(msg);
+	log_debug("PostgreSQL: %s", m);
+	free(m);
+}
+
 PGconn *db_connect_new(char **error_r)
 {
 	PGconn *c = PQconnectdb(db_conninfo ? db_conninfo : "");
@@ -63,6 +74,7 @@ PGconn *db_connect_new(char **error_r)
 		PQfinish(c);
 		return NULL;
 	}
+	PQsetNoticeProcessor(c, notice_to_log, NULL);
 	return c;
 }
 
@@ -73,6 +85,11 @@ static PGconn *thread_conn(char **error_r)
 	c = pthread_getspecific(conn_key);
 	if (c != NULL && PQstatus(c) == CONNECTION_OK)
 		return c;
+	if (in_txn) {
+		/* never open a new connection in the middle of a transaction */
+		*error_r = xstrdup("the PostgreSQL connection was lost during a transaction");
+		return NULL;
+	}
 	if (c != NULL) {
 		PQfinish(c);
 		pthread_setspecific(conn_key, NULL);
@@ -111,7 +128,7 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 		return NULL;
 	}
 	r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
-	if (PQstatus(c) != CONNECTION_OK && strncmp(sql, "SELECT", 6) == 0) {
+	if (PQstatus(c) != CONNECTION_OK && !in_txn && strncmp(sql, "SELECT", 6) == 0) {
 		/* The connection died (PostgreSQL restarted while we were idle).
 		 * A read is safe to send again on a new connection; a write is
 		 * not (it may have committed), so only reads are retried. */
@@ -157,6 +174,46 @@ enum db_status db_exec(const char *name, const char *sql, int nparams,
 	PGresult *r = db_query(name, sql, nparams, params, &st, error_r);
 	PQclear(r);
 	return st;
+}
+
+enum db_status db_begin(char **error_r)
+{
+	enum db_status st = db_exec("BEGIN", "BEGIN", 0, NULL, error_r);
+	if (st == DB_OK)
+		in_txn = 1;
+	return st;
+}
+
+enum db_status db_commit(char **error_r)
+{
+	char *err = NULL;
+	PGconn *c;
+	if (!in_txn) {
+		*error_r = xstrdup("COMMIT without BEGIN");
+		return DB_ERROR;
+	}
+	c = thread_conn(&err);
+	if (c == NULL || PQtransactionStatus(c) != PQTRANS_INTRANS) {
+		in_txn = 0;
+		free(err);
+		*error_r = xstrdup("the transaction was lost or aborted before COMMIT");
+		if (c != NULL)
+			PQclear(PQexec(c, "ROLLBACK"));
+		return c == NULL ? DB_UNAVAILABLE : DB_ERROR;
+	}
+	enum db_status st = db_exec("COMMIT", "COMMIT", 0, NULL, error_r);
+	in_txn = 0;
+	return st;
+}
+
+void db_rollback(void)
+{
+	PGconn *c;
+	pthread_once(&key_once, make_key);
+	c = pthread_getspecific(conn_key);
+	in_txn = 0;
+	if (c != NULL && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
+		PQclear(PQexec(c, "ROLLBACK"));
 }
 
 int db_ping(char **error_r)

@@ -35,6 +35,13 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 enum db_status db_exec(const char *name, const char *sql, int nparams,
 		       const char *const *params, char **error_r);
 
+/* Transactions on this thread's connection. While one is open no
+ * statement is retried on a new connection (it would run outside the
+ * transaction), and db_commit refuses when the transaction was lost. */
+enum db_status db_begin(char **error_r);
+enum db_status db_commit(char **error_r);
+void db_rollback(void);			/* safe to call when none is open */
+
 int db_ping(char **error_r);		/* SELECT 1 on this thread's connection */
 void db_thread_close(void);		/* close this thread's connection */
 

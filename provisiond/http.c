@@ -337,12 +337,12 @@ int http_start(const struct conf *c, const struct route *table, size_t n, char *
 	}
 	daemon_handle = MHD_start_daemon(flags, (uint16_t)c->listen_port, NULL, NULL,
 					 access_handler, NULL,
+					 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 					 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 					 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->http_threads,
 					 MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->http_max_connections,
 					 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->http_timeout,
 					 MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-					 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 					 MHD_OPTION_END);
 	if (daemon_handle == NULL) {
 		*error_r = xasprintf("cannot listen on %s port %d (listen_address, listen_port): "

@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,7 +272,8 @@ static int run_token(int argc, char **argv)
 	}
 	char *err = NULL;
 	enum db_status st;
-	const char *who = getenv("USER") ? getenv("USER") : "cli";
+	struct passwd *pw = getpwuid(getuid());
+	const char *who = pw != NULL ? pw->pw_name : "unknown";
 	char *actor = xasprintf("cli:%s", who);
 	if (strcmp(argv[0], "create") == 0) {
 		enum role role;

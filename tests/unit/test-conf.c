@@ -87,8 +87,23 @@ static void test_restart_needed(void)
 	conf_put(&b);
 }
 
+/* The documented example must stay a valid configuration. */
+static void test_example_file(void)
+{
+	const char *src = getenv("abs_top_srcdir");
+	char path[4096], *err = NULL;
+	snprintf(path, sizeof(path), "%s/contrib/provisiond.conf.example", src ? src : ".");
+	struct conf *c = conf_load(path, &err);
+	CHECK(c != NULL, "example config refused: %s", err ? err : "");
+	if (c != NULL)
+		CHECK_STR(c->role_group[ROLE_TIM_HEAD], "cn=provisiond-tim-heads,ou=roles,dc=example,dc=org");
+	conf_put(&c);
+	free(err);
+}
+
 int main(void)
 {
+	test_example_file();
 	test_good();
 	test_bad();
 	test_restart_needed();
