@@ -23,6 +23,17 @@ void api_tokens_list(struct http_ctx *ctx);
 void api_tokens_create(struct http_ctx *ctx);
 void api_tokens_revoke(struct http_ctx *ctx);
 
+/* api_requests.c */
+void api_hires_create(struct http_ctx *ctx);
+void api_exits_create(struct http_ctx *ctx);
+void api_transfers_create(struct http_ctx *ctx);
+void api_requests_list(struct http_ctx *ctx);
+void api_requests_get(struct http_ctx *ctx);
+void api_requests_act(struct http_ctx *ctx);
+void api_requests_report(struct http_ctx *ctx);
+void api_people_get(struct http_ctx *ctx);
+void api_workflows(struct http_ctx *ctx);
+
 /* Answers a store failure: 503 when PostgreSQL is unreachable, else 500. */
 void api_db_failure(struct http_ctx *ctx, int db_status, char *error);
 

@@ -26,6 +26,16 @@ const struct route api_routes[] = {
 	{ "GET", "/v1/tokens", R(ADMIN), 0, api_tokens_list },
 	{ "POST", "/v1/tokens", R(ADMIN), ROUTE_JSON_BODY, api_tokens_create },
 	{ "DELETE", "/v1/tokens/{name}", R(ADMIN), 0, api_tokens_revoke },
+	{ "POST", "/v1/hires", R(HR), ROUTE_JSON_BODY, api_hires_create },
+	{ "POST", "/v1/exits", R(HR), ROUTE_JSON_BODY, api_exits_create },
+	{ "POST", "/v1/transfers", R(HR), ROUTE_JSON_BODY, api_transfers_create },
+	{ "GET", "/v1/requests", ROLES_ANY, 0, api_requests_list },
+	{ "GET", "/v1/requests/{id}", ROLES_ANY, 0, api_requests_get },
+	/* every role may try; the workflow's table decides per state */
+	{ "POST", "/v1/requests/{id}/{action}", ROLES_ANY, ROUTE_JSON_OPTIONAL, api_requests_act },
+	{ "GET", "/v1/requests/{id}/report", ROLES_ANY, 0, api_requests_report },
+	{ "GET", "/v1/people/{employee_number}", ROLES_ANY, 0, api_people_get },
+	{ "GET", "/v1/workflows", ROLES_ANY, 0, api_workflows },
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);
 

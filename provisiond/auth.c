@@ -69,6 +69,7 @@ static int check_token(const char *token, struct principal *p, struct auth_failu
 	snprintf(p->subject, sizeof(p->subject), "%s", name);
 	snprintf(p->display_name, sizeof(p->display_name), "token %s", name);
 	p->roles = ROLE_BIT(role);
+	log_debug("bearer token %s accepted (role %s)", name, role_name(role));
 	return 0;
 }
 
@@ -93,6 +94,11 @@ static int check_basic(const struct conf *c, const char *cred, struct principal 
 		snprintf(p->display_name, sizeof(p->display_name), "%s", u.display_name);
 		p->roles = u.roles;
 		dir_user_free(&u);
+		{
+			char roles[256];
+			log_debug("signed in %s (%s) with roles: %s", login, p->dn,
+				  role_mask_format(p->roles, roles, sizeof(roles)));
+		}
 		ret = 0;
 		break;
 	case DIR_AUTH_LOCKED:

@@ -133,3 +133,17 @@ char *buf_steal(struct buf *b)
 }
 
 const char *buf_str(const struct buf *b) { return b->data ? b->data : ""; }
+
+char *str_replace_all(const char *s, const char *from, const char *to)
+{
+	struct buf b = BUF_INIT;
+	size_t flen = strlen(from);
+	const char *p;
+	while (flen > 0 && (p = strstr(s, from)) != NULL) {
+		buf_append(&b, s, (size_t)(p - s));
+		buf_puts(&b, to);
+		s = p + flen;
+	}
+	buf_puts(&b, s);
+	return buf_steal(&b);
+}

@@ -25,6 +25,8 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Copy of s with every "from" replaced by "to". */
+char *str_replace_all(const char *s, const char *from, const char *to);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void buf_reserve(struct buf *b, size_t extra);

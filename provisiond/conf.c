@@ -9,6 +9,8 @@
 #include "conf.h"
 #include "buf.h"
 #include "log.h"
+#include "naming.h"
+#include "workflow.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -66,6 +68,15 @@ static const struct conf_row rows[] = {
 	{ "role_group_auditor", T_STR, S(role_group[ROLE_AUDITOR]), "", 0, 0, 1, 0 },
 	{ "role_group_admin", T_STR, S(role_group[ROLE_ADMIN]), "", 0, 0, 1, 0 },
 	{ "role_group_monitor", T_STR, S(role_group[ROLE_MONITOR]), "", 0, 0, 1, 0 },
+	{ "ldap_units_dn", T_STR, S(ldap_units_dn), "", 0, 0, 1, 0 },
+	{ "ldap_positions_dn", T_STR, S(ldap_positions_dn), "", 0, 0, 1, 0 },
+	{ "login_template", T_STR, S(login_template), "{g1}.{f1}", 0, 0, 1, 0 },
+	{ "login_max_length", T_INT, S(login_max_length), "32", 3, 64, 1, 0 },
+	{ "mail_template", T_STR, S(mail_template), "{login}", 0, 0, 1, 0 },
+	{ "mail_domain", T_STR, S(mail_domain), "example.org", 0, 0, 1, 0 },
+	{ "workflow_auto_hire", T_STR, S(workflow_auto_hire), "", 0, 0, 1, 0 },
+	{ "workflow_auto_exit", T_STR, S(workflow_auto_exit), "", 0, 0, 1, 0 },
+	{ "workflow_auto_transfer", T_STR, S(workflow_auto_transfer), "", 0, 0, 1, 0 },
 };
 #undef S
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -253,6 +264,44 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 	if (c->ldap_groups_dn[0] == '\0') {
 		free(c->ldap_groups_dn);
 		c->ldap_groups_dn = xasprintf("ou=groups,%s", c->ldap_base_dn);
+	}
+	if (c->ldap_units_dn[0] == '\0') {
+		free(c->ldap_units_dn);
+		c->ldap_units_dn = xasprintf("ou=units,%s", c->ldap_base_dn);
+	}
+	if (c->ldap_positions_dn[0] == '\0') {
+		free(c->ldap_positions_dn);
+		c->ldap_positions_dn = xasprintf("ou=positions,%s", c->ldap_base_dn);
+	}
+	char *err = NULL;
+	if (naming_template_check(c->login_template, &err) < 0) {
+		*error_r = conf_err(file, 0, "login_template", "%s", err);
+		free(err);
+		return -1;
+	}
+	if (strstr(c->login_template, "{login}") != NULL) {
+		*error_r = conf_err(file, 0, "login_template", "{login} cannot be used in the login itself");
+		return -1;
+	}
+	{
+		char *m = str_replace_all(c->mail_template, "{login}", "login");
+		int bad = naming_template_check(m, &err) < 0;
+		free(m);
+		if (bad) {
+			*error_r = conf_err(file, 0, "mail_template", "%s", err);
+			free(err);
+			return -1;
+		}
+	}
+	const char *autos[3] = { c->workflow_auto_hire, c->workflow_auto_exit, c->workflow_auto_transfer };
+	static const char *const auto_keys[3] = { "workflow_auto_hire", "workflow_auto_exit",
+						  "workflow_auto_transfer" };
+	for (int t = 0; t < 3; t++) {
+		if (wf_auto_parse(autos[t], &c->auto_steps[t], &err) < 0) {
+			*error_r = conf_err(file, 0, auto_keys[t], "%s", err);
+			free(err);
+			return -1;
+		}
 	}
 	return 0;
 }

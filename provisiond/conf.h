@@ -69,6 +69,20 @@ struct conf {
 	char *ldap_groups_dn;
 	char *ldap_login_attr;
 	char *role_group[ROLE_COUNT];	/* group DN whose members hold the role */
+	char *ldap_units_dn;		/* organizationalUnit entries: the units */
+	char *ldap_positions_dn;	/* organizationalRole entries: the positions */
+
+	/* identifiers */
+	char *login_template;
+	int login_max_length;
+	char *mail_template;
+	char *mail_domain;
+
+	/* workflow policy: steps done by "system" instead of a person */
+	char *workflow_auto_hire;
+	char *workflow_auto_exit;
+	char *workflow_auto_transfer;
+	unsigned auto_steps[3];		/* parsed: bit per enum wf_auto, per type */
 
 	/* plugin.<instance>.<key> lines, in file order */
 	struct conf_kv *plugin_kv;

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "log.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,28 @@ static PGconn *thread_conn(char **error_r)
 	PGconn *c;
 	pthread_once(&key_once, make_key);
 	c = pthread_getspecific(conn_key);
+	if (c != NULL && PQstatus(c) == CONNECTION_OK && !in_txn) {
+		/* An idle connection has nothing to read unless the server said
+		 * goodbye (restart, admin shutdown). Notice that now, before a
+		 * statement is sent, so the statement can go to a new connection
+		 * instead of failing. */
+		struct pollfd pfd = { PQsocket(c), POLLIN, 0 };
+		int dead = 0;
+		if (poll(&pfd, 1, 0) > 0) {
+			/* Something arrived on an idle connection: usually the
+			 * server's "terminating connection". An empty query is a
+			 * harmless probe that reads it and tells. */
+			PGresult *probe = PQexec(c, "");
+			dead = PQresultStatus(probe) != PGRES_EMPTY_QUERY || PQstatus(c) != CONNECTION_OK;
+			PQclear(probe);
+		}
+		if (dead) {
+			PQfinish(c);
+			c = NULL;
+			pthread_setspecific(conn_key, NULL);
+			log_info("PostgreSQL closed an idle connection; reconnecting");
+		}
+	}
 	if (c != NULL && PQstatus(c) == CONNECTION_OK)
 		return c;
 	if (in_txn) {
@@ -96,8 +119,10 @@ static PGconn *thread_conn(char **error_r)
 		log_info("PostgreSQL connection was lost; reconnecting");
 	}
 	c = db_connect_new(error_r);
-	if (c != NULL)
+	if (c != NULL) {
 		pthread_setspecific(conn_key, c);
+		log_debug("PostgreSQL connection made");
+	}
 	return c;
 }
 

@@ -170,6 +170,8 @@ static LDAP *conn_get(struct dir_conn *dc, const struct conf *c, int bind_servic
 		return dc->ld;
 	conn_close(dc);
 	dc->ld = conn_open(c, bind_service, error_r);
+	if (dc->ld != NULL)
+		log_debug("LDAP %s connection to %s made", bind_service ? "service" : "sign-in", c->ldap_uri);
 	dc->conf_seen = c;
 	dc->conf_gen = gen;
 	return dc->ld;
@@ -215,6 +217,23 @@ int dir_ping(const struct conf *c, char **error_r)
 	int rc = svc_search(c, "", LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res, error_r);
 	ldap_msgfree(res);
 	return rc == 0 ? 0 : -1;
+}
+
+int dir_child_exists(const struct conf *c, const char *base, const char *attr,
+		     const char *value, char **error_r)
+{
+	char *esc = dir_filter_value(value);
+	char *filter = xasprintf("(%s=%s)", attr, esc ? esc : "");
+	char *attrs[] = { "1.1", NULL };
+	LDAPMessage *res = NULL;
+	int rc = svc_search(c, base, LDAP_SCOPE_ONELEVEL, filter, attrs, 2, &res, error_r);
+	free(esc);
+	free(filter);
+	if (rc < 0)
+		return -1;
+	int n = ldap_count_entries(svc_conn.ld, res);
+	ldap_msgfree(res);
+	return n > 0;
 }
 
 char *dir_filter_value(const char *value)

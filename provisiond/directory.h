@@ -39,6 +39,11 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 				      char **error_r);
 void dir_user_free(struct dir_user *u);
 
+/* Is there an entry attr=value directly below base? 1 yes, 0 no, -1 the
+ * directory could not be asked (*error_r says why). */
+int dir_child_exists(const struct conf *c, const char *base, const char *attr,
+		     const char *value, char **error_r);
+
 /* Reads the root DSE over the service connection. 0 or -1 + error. */
 int dir_ping(const struct conf *c, char **error_r);
 

@@ -135,6 +135,30 @@ const char *http_header(const struct http_ctx *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx->conn, MHD_HEADER_KIND, name);
 }
 
+struct unknown_scan {
+	const char *const *allowed;
+	const char *bad;
+};
+
+static enum MHD_Result scan_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct unknown_scan *u = cls;
+	(void)kind;
+	(void)value;
+	for (const char *const *a = u->allowed; *a; a++)
+		if (strcmp(*a, key) == 0)
+			return MHD_YES;
+	u->bad = key;
+	return MHD_NO;
+}
+
+const char *http_query_unknown(const struct http_ctx *ctx, const char *const *allowed)
+{
+	struct unknown_scan u = { allowed, NULL };
+	MHD_get_connection_values(ctx->conn, MHD_GET_ARGUMENT_KIND, scan_arg, &u);
+	return u.bad;
+}
+
 static int is_json_type(const char *ct)
 {
 	if (ct == NULL)
@@ -164,12 +188,15 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 		return;
 	}
 	rq->route_index = m.index;
+	log_debug("%s %s: route %s %s", ctx->method, ctx->path, m.route->method, m.route->pattern);
 	if (rq->too_large) {
 		http_reply_error(ctx, 413, "payload_too_large", NULL,
 				 "request body is larger than the limit of %d bytes", ctx->conf->http_max_body);
 		return;
 	}
-	if ((m.route->flags & ROUTE_JSON_BODY) && !is_json_type(http_header(ctx, "Content-Type"))) {
+	int wants_json = (m.route->flags & ROUTE_JSON_BODY) ||
+			 ((m.route->flags & ROUTE_JSON_OPTIONAL) && rq->body.len > 0);
+	if (wants_json && !is_json_type(http_header(ctx, "Content-Type"))) {
 		const char *ct = http_header(ctx, "Content-Type");
 		http_reply_error(ctx, 415, "unsupported_media_type", NULL,
 				 "Content-Type must be application/json, got %s", ct ? ct : "none");
@@ -193,7 +220,11 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 			return;
 		}
 	}
-	if (m.route->flags & ROUTE_JSON_BODY) {
+	ctx->raw_body = buf_str(&rq->body);
+	ctx->raw_len = rq->body.len;
+	if ((m.route->flags & ROUTE_JSON_OPTIONAL) && !wants_json)
+		ctx->body = json_object();
+	if (wants_json) {
 		struct json_err je;
 		ctx->body = json_parse_body(buf_str(&rq->body), rq->body.len, &je);
 		if (ctx->body == NULL) {

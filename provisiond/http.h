@@ -29,6 +29,8 @@ struct http_ctx {
 	const struct route_match *match;
 	struct principal who;
 	json_t *body;			/* parsed body for ROUTE_JSON_BODY routes */
+	const char *raw_body;		/* as received (for idempotency fingerprints) */
+	size_t raw_len;
 
 	/* the answer, set by http_reply_* */
 	int status;
@@ -48,6 +50,9 @@ void http_reply_text(struct http_ctx *ctx, int status, const char *content_type,
 const char *http_param(const struct http_ctx *ctx, int i);	/* {name} captures */
 const char *http_query(const struct http_ctx *ctx, const char *name);
 const char *http_header(const struct http_ctx *ctx, const char *name);
+/* Finds a query parameter not in the NULL-terminated allowed list; returns
+ * its name (valid during the request) or NULL when all are known. */
+const char *http_query_unknown(const struct http_ctx *ctx, const char *const *allowed);
 
 /* The error envelope as a JSON string (exposed for unit tests). */
 char *http_error_body(const char *code, const char *field, const char *message);

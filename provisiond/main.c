@@ -200,10 +200,12 @@ static int run_daemon(const char *path, int foreground)
 		}
 		dir_thread_close();
 	}
-	const char **names = xcalloc(api_route_count, sizeof(*names));
-	for (size_t i = 0; i < api_route_count; i++)
+	const char **names = xcalloc(api_route_count * 2, sizeof(*names));
+	for (size_t i = 0; i < api_route_count; i++) {
 		names[i] = api_routes[i].pattern;
-	metrics_setup(names, (int)api_route_count);
+		names[api_route_count + i] = api_routes[i].method;
+	}
+	metrics_setup(names, names + api_route_count, (int)api_route_count);
 	{
 		char *err = NULL;
 		if (http_start(c, api_routes, api_route_count, &err) < 0) {

@@ -20,14 +20,16 @@ struct hist { unsigned long buckets[NBOUNDS]; unsigned long count; double sum; }
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *const *names;
+static const char *const *route_methods;
 static int nnames;
 static struct series series[MAX_SERIES];
 static int nseries;
 static struct hist *hists;	/* nnames + 1 (unmatched last) */
 
-void metrics_setup(const char *const *route_names, int nroutes)
+void metrics_setup(const char *const *route_names, const char *const *methods_of_routes, int nroutes)
 {
 	names = route_names;
+	route_methods = methods_of_routes;
 	nnames = nroutes;
 	hists = calloc((size_t)nroutes + 1, sizeof(*hists));
 }
@@ -89,15 +91,16 @@ void metrics_render(struct buf *out)
 		struct hist *h = &hists[r];
 		if (h->count == 0)
 			continue;
+		const char *m = r < nnames ? route_methods[r] : "ANY";
 		for (size_t b = 0; b < NBOUNDS; b++)
-			buf_printf(out, "provisiond_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
-				   route_label(r), bounds[b], h->buckets[b]);
-		buf_printf(out, "provisiond_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
-			   route_label(r), h->count);
-		buf_printf(out, "provisiond_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
-			   route_label(r), h->sum);
-		buf_printf(out, "provisiond_http_request_duration_seconds_count{route=\"%s\"} %lu\n",
-			   route_label(r), h->count);
+			buf_printf(out, "provisiond_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %lu\n",
+				   route_label(r), m, bounds[b], h->buckets[b]);
+		buf_printf(out, "provisiond_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %lu\n",
+			   route_label(r), m, h->count);
+		buf_printf(out, "provisiond_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n",
+			   route_label(r), m, h->sum);
+		buf_printf(out, "provisiond_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %lu\n",
+			   route_label(r), m, h->count);
 	}
 	pthread_mutex_unlock(&lock);
 }

@@ -11,7 +11,7 @@
 
 #include "buf.h"
 
-void metrics_setup(const char *const *route_names, int nroutes);
+void metrics_setup(const char *const *route_names, const char *const *methods, int nroutes);
 void metrics_record(int route_index, const char *method, int status, double seconds);
 void metrics_render(struct buf *out);
 void metrics_shutdown(void);

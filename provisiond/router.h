@@ -18,6 +18,7 @@ typedef void route_handler(struct http_ctx *ctx);
 
 #define ROUTE_PUBLIC		0u	/* roles == 0: no authentication */
 #define ROUTE_JSON_BODY		1u	/* body must be a JSON object */
+#define ROUTE_JSON_OPTIONAL	2u	/* a JSON object, or no body at all ({}) */
 
 struct route {
 	const char *method;

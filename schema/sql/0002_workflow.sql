@@ -40,6 +40,8 @@ CREATE TABLE requests (
     effective_at    timestamptz,
     submitted_by    text NOT NULL,
     submitted_role  text NOT NULL,
+    provisioning_mode text NOT NULL DEFAULT 'manual'
+                    CHECK (provisioning_mode IN ('manual', 'queued')),
     conclusion      text,
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),

@@ -1,0 +1,168 @@
+/*
+ * NAME
+ *	api_requests - REST handlers for hires, exits, transfers, requests,
+ *	reports and people
+ * DESCRIPTION
+ *	Thin: check the URL's parts and headers, call requests.c, answer.
+ */
+#include "config.h"
+#include "api.h"
+#include "buf.h"
+#include "crypto.h"
+#include "http.h"
+#include "requests.h"
+#include "workflow.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void answer(struct http_ctx *ctx, struct outcome *o)
+{
+	if (o->body != NULL)
+		http_reply_json(ctx, o->status, o->body);
+	else
+		http_reply_error(ctx, o->status, o->code ? o->code : "internal", o->field[0] ? o->field : NULL,
+				 "%s", o->message);
+	o->body = NULL;
+}
+
+/* Idempotency-Key: printable ASCII, at most 100 characters. The
+ * fingerprint ties the key to this exact method, path and body. */
+static int read_idem(struct http_ctx *ctx, struct idem *idem)
+{
+	const char *k = http_header(ctx, "Idempotency-Key");
+	idem->key = NULL;
+	if (k == NULL)
+		return 0;
+	size_t n = strlen(k);
+	int ok = n > 0 && n <= 100;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = k[i] > 0x20 && k[i] < 0x7f;
+	if (!ok) {
+		http_reply_error(ctx, 400, "invalid_field", "Idempotency-Key",
+				 "Idempotency-Key must be 1-100 printable ASCII characters without spaces");
+		return -1;
+	}
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s\n%s\n", ctx->method, ctx->path);
+	buf_append(&b, ctx->raw_body ? ctx->raw_body : "", ctx->raw_len);
+	crypto_sha256_hex(b.data, b.len, idem->fingerprint);
+	buf_free(&b);
+	idem->key = k;
+	return 0;
+}
+
+static int parse_id(struct http_ctx *ctx, long long *id_r)
+{
+	const char *s = http_param(ctx, 0);
+	char *end;
+	if (s == NULL || !isdigit((unsigned char)s[0]) || strlen(s) > 18) {
+		http_reply_error(ctx, 404, "not_found", "id", "no request '%s'", s ? s : "");
+		return -1;
+	}
+	*id_r = strtoll(s, &end, 10);
+	if (*end != '\0' || *id_r <= 0) {
+		http_reply_error(ctx, 404, "not_found", "id", "no request '%s'", s);
+		return -1;
+	}
+	return 0;
+}
+
+static void create(struct http_ctx *ctx, enum wf_type type)
+{
+	struct idem idem;
+	struct outcome o;
+	if (read_idem(ctx, &idem) < 0)
+		return;
+	requests_create(ctx->conf, &ctx->who, type, ctx->body, &idem, &o);
+	answer(ctx, &o);
+}
+
+void api_hires_create(struct http_ctx *ctx) { create(ctx, WF_HIRE); }
+void api_exits_create(struct http_ctx *ctx) { create(ctx, WF_EXIT); }
+void api_transfers_create(struct http_ctx *ctx) { create(ctx, WF_TRANSFER); }
+
+void api_requests_list(struct http_ctx *ctx)
+{
+	static const char *const names[LF_COUNT + 1] = { "type", "state", "employee_number", "submitted_by",
+		"created_after", "created_before", "limit", "cursor", NULL };
+	const char *f[LF_COUNT];
+	const char *bad = http_query_unknown(ctx, names);
+	struct outcome o;
+	if (bad != NULL) {
+		http_reply_error(ctx, 400, "invalid_field", bad, "unknown query parameter '%s'; known: type, state, "
+				 "employee_number, submitted_by, created_after, created_before, limit, cursor", bad);
+		return;
+	}
+	for (int i = 0; i < LF_COUNT; i++)
+		f[i] = http_query(ctx, names[i]);
+	requests_list(&ctx->who, f, &o);
+	answer(ctx, &o);
+}
+
+void api_requests_get(struct http_ctx *ctx)
+{
+	long long id;
+	struct outcome o;
+	if (parse_id(ctx, &id) < 0)
+		return;
+	requests_get(&ctx->who, id, &o);
+	answer(ctx, &o);
+}
+
+void api_requests_act(struct http_ctx *ctx)
+{
+	long long id;
+	struct idem idem;
+	struct outcome o;
+	if (parse_id(ctx, &id) < 0 || read_idem(ctx, &idem) < 0)
+		return;
+	requests_act(ctx->conf, &ctx->who, id, http_param(ctx, 1), ctx->body, &idem, &o);
+	answer(ctx, &o);
+}
+
+void api_requests_report(struct http_ctx *ctx)
+{
+	static const char *const names[] = { "format", NULL };
+	long long id;
+	struct outcome o;
+	char *text = NULL;
+	const char *bad = http_query_unknown(ctx, names);
+	if (bad != NULL) {
+		http_reply_error(ctx, 400, "invalid_field", bad, "unknown query parameter '%s'; known: format", bad);
+		return;
+	}
+	if (parse_id(ctx, &id) < 0)
+		return;
+	const char *fmt = http_query(ctx, "format");
+	const char *accept = http_header(ctx, "Accept");
+	int as_text = 0;
+	if (fmt != NULL) {
+		if (strcmp(fmt, "markdown") == 0 || strcmp(fmt, "text") == 0)
+			as_text = 1;
+		else if (strcmp(fmt, "json") != 0) {
+			http_reply_error(ctx, 400, "invalid_field", "format", "format must be json or markdown, not '%s'", fmt);
+			return;
+		}
+	} else if (accept != NULL && (strstr(accept, "text/markdown") || strstr(accept, "text/plain")))
+		as_text = 1;
+	requests_report(&ctx->who, id, as_text, &o, &text);
+	if (text != NULL)
+		http_reply_text(ctx, 200, "text/markdown; charset=utf-8", text, strlen(text));
+	else
+		answer(ctx, &o);
+}
+
+void api_people_get(struct http_ctx *ctx)
+{
+	struct outcome o;
+	people_get(&ctx->who, http_param(ctx, 0), &o);
+	answer(ctx, &o);
+}
+
+void api_workflows(struct http_ctx *ctx)
+{
+	http_reply_json(ctx, 200, wf_describe());
+}

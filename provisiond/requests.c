@@ -1,0 +1,1511 @@
+/*
+ * NAME
+ *	requests - hires, exits and transfers (see requests.h)
+ * DESCRIPTION
+ *	The shape of every write:
+ *	  validate the input (400 naming the field; directory lookups: 503)
+ *	  BEGIN
+ *	    claim the Idempotency-Key (a replay answers the stored response)
+ *	    lock the person / request rows, check the rules (403, 404, 409)
+ *	    change the rows, write the step and the change-log entries
+ *	    take the steps the policy makes automatic
+ *	    read the request back as the answer; store it for the key
+ *	  COMMIT
+ *	Any failure rolls everything back: nothing is half-written.
+ */
+#include "config.h"
+#include "requests.h"
+#include "buf.h"
+#include "changelog.h"
+#include "db.h"
+#include "directory.h"
+#include "json.h"
+#include "log.h"
+#include "naming.h"
+#include "provision.h"
+#include "timeparse.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+static void fail(struct outcome *o, int status, const char *code, const char *field,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void fail(struct outcome *o, int status, const char *code, const char *field,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	json_decref(o->body);
+	o->body = NULL;
+	o->status = status;
+	o->code = code;
+	snprintf(o->field, sizeof(o->field), "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(o->message, sizeof(o->message), fmt, ap);
+	va_end(ap);
+}
+
+static void fail_db(struct outcome *o, enum db_status st, char *err)
+{
+	if (st == DB_UNAVAILABLE)
+		fail(o, 503, "unavailable", NULL, "the database is unavailable: %s", err ? err : "no connection");
+	else {
+		log_error("%s", err ? err : "database error");
+		fail(o, 500, "internal", NULL, "%s", err ? err : "database error");
+	}
+	free(err);
+}
+
+void actor_id(const struct principal *who, char out[160])
+{
+	if (who->kind == PRINCIPAL_TOKEN)
+		snprintf(out, 160, "token:%s", who->subject);
+	else
+		snprintf(out, 160, "%s", who->subject);
+}
+
+/* The first of the caller's roles that the mask allows, for the record. */
+static const char *acting_role(const struct principal *who, role_mask allowed)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if ((who->roles & allowed & ROLE_BIT(r)))
+			return role_name((enum role)r);
+	return NULL;
+}
+
+/* ---- input checks ---------------------------------------------------- */
+
+static int fail_json(struct outcome *o, const struct json_err *je)
+{
+	fail(o, je->status, je->code, je->field, "%s", je->message);
+	return -1;
+}
+
+static int check_code(struct outcome *o, const char *field, const char *v, const char *what)
+{
+	for (const char *p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') {
+			fail(o, 400, "invalid_field", field,
+			     "field '%s' (%s) may hold only letters, digits, '-', '_' and '.'", field, what);
+			return -1;
+		}
+	return 0;
+}
+
+/* Names are full Unicode. Of ASCII only letters, space, apostrophe,
+ * hyphen and period belong in a name; digits and symbols are mistakes. */
+static int check_name(struct outcome *o, const char *field, const char *v)
+{
+	size_t n = strlen(v);
+	if (v[0] == ' ' || v[n - 1] == ' ' || strstr(v, "  ") != NULL) {
+		fail(o, 400, "invalid_field", field, "field '%s' has leading, trailing or double spaces", field);
+		return -1;
+	}
+	for (const char *p = v; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch < 0x80 && !isalpha(ch) && ch != ' ' && ch != '\'' && ch != '-' && ch != '.') {
+			fail(o, 400, "invalid_field", field, "field '%s' contains '%c', which does not belong in a name",
+			     field, ch);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_date(struct outcome *o, const char *field, const char *v, long *days_r)
+{
+	if (parse_date(v, days_r) < 0) {
+		fail(o, 400, "invalid_field", field, "field '%s' is not a date of the form YYYY-MM-DD: '%s'",
+		     field, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Unit and position must exist in the directory's catalogue. */
+static int check_catalogue(const struct conf *c, struct outcome *o, const char *field,
+			   const char *base, const char *attr, const char *v)
+{
+	char *err = NULL;
+	int rc = dir_child_exists(c, base, attr, v, &err);
+	if (rc < 0) {
+		fail(o, 503, "unavailable", field, "cannot check %s '%s' against the directory: %s", field, v,
+		     err ? err : "?");
+		free(err);
+		return -1;
+	}
+	if (rc == 0) {
+		fail(o, 400, "invalid_field", field, "unknown %s '%s': there is no %s=%s under %s", field, v,
+		     attr, v, base);
+		return -1;
+	}
+	return 0;
+}
+
+struct person_in {
+	const char *employee_number, *national_id, *given_names, *family_names;
+	const char *unit, *position, *contract_type, *start_date, *end_date;
+	/* exit */
+	const char *effective_at, *reason;
+	time_t effective_t;
+};
+
+static int parse_hire(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
+{
+	static const char *const keys[] = { "employee_number", "national_id", "given_names", "family_names",
+		"unit", "position", "contract_type", "start_date", "end_date", NULL };
+	struct json_err je;
+	long sd, ed;
+
+	memset(in, 0, sizeof(*in));
+	if (json_check_keys(p, keys, &je) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
+	    !(in->national_id = json_get_string(p, "national_id", 1, 32, &je)) ||
+	    !(in->given_names = json_get_string(p, "given_names", 1, 100, &je)) ||
+	    !(in->family_names = json_get_string(p, "family_names", 1, 100, &je)) ||
+	    !(in->unit = json_get_string(p, "unit", 1, 64, &je)) ||
+	    !(in->position = json_get_string(p, "position", 1, 64, &je)) ||
+	    !(in->contract_type = json_get_string(p, "contract_type", 1, 16, &je)) ||
+	    !(in->start_date = json_get_string(p, "start_date", 1, 10, &je)))
+		return fail_json(o, &je);
+	je.code = NULL;
+	in->end_date = json_get_string(p, "end_date", 0, 10, &je);
+	if (je.code != NULL)
+		return fail_json(o, &je);
+	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0 ||
+	    check_code(o, "national_id", in->national_id, "the national id") < 0 ||
+	    check_name(o, "given_names", in->given_names) < 0 ||
+	    check_name(o, "family_names", in->family_names) < 0 ||
+	    check_date(o, "start_date", in->start_date, &sd) < 0)
+		return -1;
+	if (strcmp(in->contract_type, "staff") != 0 && strcmp(in->contract_type, "consultant") != 0) {
+		fail(o, 400, "invalid_field", "contract_type", "contract_type must be staff or consultant, not '%s'",
+		     in->contract_type);
+		return -1;
+	}
+	if (in->end_date != NULL && *in->end_date == '\0')
+		in->end_date = NULL;
+	if (in->end_date == NULL && strcmp(in->contract_type, "consultant") == 0) {
+		fail(o, 400, "missing_field", "end_date", "a consultant's contract needs an end_date");
+		return -1;
+	}
+	if (in->end_date != NULL) {
+		if (check_date(o, "end_date", in->end_date, &ed) < 0)
+			return -1;
+		if (ed < sd) {
+			fail(o, 400, "invalid_field", "end_date", "end_date %s is before start_date %s",
+			     in->end_date, in->start_date);
+			return -1;
+		}
+	}
+	/* the login must be derivable from the names */
+	struct naming_input ni = { in->given_names, in->family_names, in->unit, in->position };
+	char *login = NULL, *err = NULL;
+	if (naming_expand(c->login_template, &ni, (size_t)c->login_max_length, &login, &err) < 0) {
+		fail(o, 400, "invalid_field", "family_names", "no login can be made from these names: %s", err);
+		free(err);
+		return -1;
+	}
+	free(login);
+	if (check_catalogue(c, o, "unit", c->ldap_units_dn, "ou", in->unit) < 0 ||
+	    check_catalogue(c, o, "position", c->ldap_positions_dn, "cn", in->position) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_exit(json_t *p, struct person_in *in, struct outcome *o)
+{
+	static const char *const keys[] = { "employee_number", "effective_at", "reason", NULL };
+	struct json_err je;
+	memset(in, 0, sizeof(*in));
+	if (json_check_keys(p, keys, &je) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
+	    !(in->effective_at = json_get_string(p, "effective_at", 1, 40, &je)) ||
+	    !(in->reason = json_get_string(p, "reason", 1, 500, &je)))
+		return fail_json(o, &je);
+	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
+		return -1;
+	if (parse_timestamp(in->effective_at, &in->effective_t) < 0) {
+		fail(o, 400, "invalid_field", "effective_at",
+		     "effective_at must be an RFC 3339 time with an offset, like 2026-12-01T18:00:00-04:00, not '%s'",
+		     in->effective_at);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_transfer(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
+{
+	static const char *const keys[] = { "employee_number", "unit", "position", "reason", NULL };
+	struct json_err je;
+	memset(in, 0, sizeof(*in));
+	if (json_check_keys(p, keys, &je) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
+	    !(in->unit = json_get_string(p, "unit", 1, 64, &je)) ||
+	    !(in->position = json_get_string(p, "position", 1, 64, &je)))
+		return fail_json(o, &je);
+	je.code = NULL;
+	in->reason = json_get_string(p, "reason", 0, 500, &je);
+	if (je.code != NULL)
+		return fail_json(o, &je);
+	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0 ||
+	    check_catalogue(c, o, "unit", c->ldap_units_dn, "ou", in->unit) < 0 ||
+	    check_catalogue(c, o, "position", c->ldap_positions_dn, "cn", in->position) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_payload(const struct conf *c, enum wf_type t, json_t *p, struct person_in *in,
+			 struct outcome *o)
+{
+	switch (t) {
+	case WF_HIRE: return parse_hire(c, p, in, o);
+	case WF_EXIT: return parse_exit(p, in, o);
+	default: return parse_transfer(c, p, in, o);
+	}
+}
+
+/* ---- reading rows back as JSON --------------------------------------- */
+
+static const char PERSON_COLS[] =
+	"p.employee_number, p.national_id, p.given_names, p.family_names, p.unit, p.position, "
+	"p.contract_type, to_char(p.start_date, 'YYYY-MM-DD') AS start_date, "
+	"to_char(p.end_date, 'YYYY-MM-DD') AS end_date, p.status, p.uid, p.uid_number::text AS uid_number, "
+	"p.mail, p.extension";
+
+static json_t *row_object(PGresult *r, int row, int first, int last)
+{
+	json_t *o = json_object();
+	for (int f = first; f <= last; f++) {
+		const char *name = PQfname(r, f);
+		if (PQgetisnull(r, row, f))
+			json_object_set_new(o, name, json_null());
+		else if (strcmp(name, "uid_number") == 0)
+			json_object_set_new(o, name, json_integer(atoll(PQgetvalue(r, row, f))));
+		else
+			json_object_set_new(o, name, json_string(PQgetvalue(r, row, f)));
+	}
+	return o;
+}
+
+static json_t *person_json_by_id(long long person_id, char **error_r, enum db_status *st)
+{
+	char id[32];
+	snprintf(id, sizeof(id), "%lld", person_id);
+	const char *params[1] = { id };
+	char *sql = xasprintf("SELECT %s FROM people p WHERE p.id = $1::bigint", PERSON_COLS);
+	PGresult *r = db_query("person.get", sql, 1, params, st, error_r);
+	free(sql);
+	if (r == NULL)
+		return NULL;
+	json_t *j = PQntuples(r) == 1 ? row_object(r, 0, 0, PQnfields(r) - 1) : NULL;
+	PQclear(r);
+	return j;
+}
+
+struct allowed_ctx {
+	json_t *all;
+	json_t *mine;
+	const struct principal *who;
+	const char *person_uid;
+	const char *submitted_by;
+};
+
+static int may_act(const struct principal *who, const struct wf_transition *tr, const char *person_uid,
+		   const char *submitted_by, const char **role_r, char why[256]);
+
+static void collect_allowed(const struct wf_transition *tr, void *arg)
+{
+	struct allowed_ctx *a = arg;
+	json_t *roles = json_array();
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (tr->roles & ROLE_BIT(r))
+			json_array_append_new(roles, json_string(role_name((enum role)r)));
+	if (tr->rules & WF_THE_PERSON)
+		json_array_append_new(roles, json_string("the person"));
+	json_array_append_new(a->all, json_pack("{s:s, s:o, s:b}", "action", tr->action, "roles", roles,
+						"note_required", (tr->rules & WF_NOTE_REQUIRED) != 0));
+	const char *role;
+	char why[256];
+	if (a->who != NULL && may_act(a->who, tr, a->person_uid, a->submitted_by, &role, why))
+		json_array_append_new(a->mine, json_string(tr->action));
+}
+
+/* The request as the API shows it. Runs inside or outside a transaction. */
+static json_t *request_json(long long id, const struct principal *who, enum db_status *st, char **error_r)
+{
+	char ids[32];
+	snprintf(ids, sizeof(ids), "%lld", id);
+	const char *params[1] = { ids };
+	char *sql = xasprintf(
+		"SELECT r.id::text, r.type, r.state, r.payload::text, " TS("r.effective_at") ", r.submitted_by, "
+		"r.submitted_role, r.provisioning_mode, r.conclusion, " TS("r.created_at") ", " TS("r.updated_at") ", "
+		TS("r.closed_at") ", %s FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint",
+		PERSON_COLS);
+	PGresult *r = db_query("request.get", sql, 1, params, st, error_r);
+	free(sql);
+	if (r == NULL)
+		return NULL;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		*st = DB_OK;
+		return NULL;
+	}
+	enum wf_type type;
+	wf_type_parse(PQgetvalue(r, 0, 1), &type);
+	const char *state = PQgetvalue(r, 0, 2);
+	const struct wf_state *ws = wf_state_find(type, state);
+	json_t *person = row_object(r, 0, 12, PQnfields(r) - 1);
+	json_t *payload = json_loads(PQgetvalue(r, 0, 3), 0, NULL);
+#define STR_OR_NULL(i) (PQgetisnull(r, 0, i) ? json_null() : json_string(PQgetvalue(r, 0, i)))
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:o}",
+		"id", (json_int_t)id, "type", PQgetvalue(r, 0, 1), "state", state,
+		"step", ws ? ws->step : "?", "open", ws ? ws->open : 0,
+		"person", person, "payload", payload ? payload : json_null(),
+		"effective_at", STR_OR_NULL(4), "submitted_by", PQgetvalue(r, 0, 5),
+		"submitted_role", PQgetvalue(r, 0, 6), "provisioning_mode", PQgetvalue(r, 0, 7),
+		"conclusion", STR_OR_NULL(8), "created_at", PQgetvalue(r, 0, 9),
+		"updated_at", PQgetvalue(r, 0, 10), "closed_at", STR_OR_NULL(11));
+#undef STR_OR_NULL
+	struct allowed_ctx a = { json_array(), json_array(), who,
+				 json_string_value(json_object_get(person, "uid")), PQgetvalue(r, 0, 5) };
+	wf_transitions_from(type, state, collect_allowed, &a);
+	json_object_set_new(j, "actions", a.all);
+	json_object_set_new(j, "your_actions", a.mine);
+	PQclear(r);
+
+	r = db_query("request.steps",
+		     "SELECT action, from_state, to_state, actor, actor_role, note, " TS("at") " AS at "
+		     "FROM request_steps WHERE request_id = $1::bigint ORDER BY id", 1, params, st, error_r);
+	if (r == NULL) {
+		json_decref(j);
+		return NULL;
+	}
+	json_t *steps = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(steps, row_object(r, i, 0, PQnfields(r) - 1));
+	json_object_set_new(j, "steps", steps);
+	PQclear(r);
+	*st = DB_OK;
+	return j;
+}
+
+/* Who may see a request: the offices that run the procedures see all;
+ * anyone else only requests about themselves or filed by themselves. */
+static int sees_everything(const struct principal *who)
+{
+	role_mask all = ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_TIM_LEAD) |
+			ROLE_BIT(ROLE_TIM_TECH) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN);
+	return (who->roles & all) != 0;
+}
+
+static int may_see(const struct principal *who, json_t *req)
+{
+	char me[160];
+	if (sees_everything(who))
+		return 1;
+	actor_id(who, me);
+	const char *uid = json_string_value(json_object_get(json_object_get(req, "person"), "uid"));
+	const char *by = json_string_value(json_object_get(req, "submitted_by"));
+	return (who->kind == PRINCIPAL_USER && uid && strcmp(uid, who->subject) == 0) ||
+	       (by && strcmp(by, me) == 0);
+}
+
+/* ---- rules ------------------------------------------------------------ */
+
+static int may_act(const struct principal *who, const struct wf_transition *tr, const char *person_uid,
+		   const char *submitted_by, const char **role_r, char why[256])
+{
+	char me[160];
+	actor_id(who, me);
+	*role_r = acting_role(who, tr->roles);
+	if (*role_r == NULL && (tr->rules & WF_THE_PERSON) && who->kind == PRINCIPAL_USER &&
+	    person_uid != NULL && strcmp(person_uid, who->subject) == 0)
+		*role_r = "employee";
+	if (*role_r == NULL) {
+		char need[200];
+		role_mask_format(tr->roles, need, sizeof(need));
+		snprintf(why, 256, "'%.20s' here needs the role %.120s%s", tr->action, need,
+			 (tr->rules & WF_THE_PERSON) ? " or to be the person the request is about" : "");
+		return 0;
+	}
+	if ((tr->rules & WF_NOT_SUBMITTER) && submitted_by != NULL && strcmp(submitted_by, me) == 0) {
+		snprintf(why, 256, "separation of duties: %s submitted this request and cannot %s it", me,
+			 tr->action);
+		*role_r = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+struct allowed_text {
+	struct buf b;
+};
+
+static void describe_allowed(const struct wf_transition *tr, void *arg)
+{
+	struct buf *b = arg;
+	char roles[200];
+	role_mask_format(tr->roles, roles, sizeof(roles));
+	buf_printf(b, "%s%s (%s%s)", b->len ? ", " : "", tr->action, roles,
+		   (tr->rules & WF_THE_PERSON) ? ", the person" : "");
+}
+
+/* ---- idempotency ------------------------------------------------------ */
+
+/* 1: a stored answer was replayed into o (transaction rolled back);
+ * 0: the key is claimed for this call; -1: error in o. */
+static int idem_claim(const struct idem *idem, const char *actor, struct outcome *o)
+{
+	char *err = NULL;
+	enum db_status st;
+	if (idem == NULL || idem->key == NULL)
+		return 0;
+	const char *params[3] = { actor, idem->key, idem->fingerprint };
+	PGresult *r = db_query("idempotency.claim",
+			       "INSERT INTO idempotency_keys (actor, key, fingerprint, status, response) "
+			       "VALUES ($1, $2, $3, 0, '') ON CONFLICT DO NOTHING RETURNING 1",
+			       3, params, &st, &err);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return -1;
+	}
+	int claimed = PQntuples(r) == 1;
+	PQclear(r);
+	if (claimed)
+		return 0;
+	r = db_query("idempotency.get",
+		     "SELECT fingerprint, status, response FROM idempotency_keys WHERE actor = $1 AND key = $2",
+		     2, params, &st, &err);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return -1;
+	}
+	if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), idem->fingerprint) != 0) {
+		PQclear(r);
+		fail(o, 422, "idempotency_key_reused", NULL,
+		     "Idempotency-Key '%s' was already used for a different request", idem->key);
+		return -1;
+	}
+	o->status = atoi(PQgetvalue(r, 0, 1));
+	o->body = json_loads(PQgetvalue(r, 0, 2), 0, NULL);
+	PQclear(r);
+	return 1;
+}
+
+static int idem_store(const struct idem *idem, const char *actor, struct outcome *o)
+{
+	char *err = NULL, status[8];
+	if (idem == NULL || idem->key == NULL)
+		return 0;
+	char *resp = json_dumps(o->body, JSON_COMPACT);
+	snprintf(status, sizeof(status), "%d", o->status);
+	const char *params[4] = { actor, idem->key, status, resp };
+	enum db_status st = db_exec("idempotency.store",
+				    "UPDATE idempotency_keys SET status = $3::int, response = $4 "
+				    "WHERE actor = $1 AND key = $2", 4, params, &err);
+	free(resp);
+	if (st != DB_OK) {
+		fail_db(o, st, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- transitions ------------------------------------------------------ */
+
+struct txn {
+	const struct conf *conf;
+	const struct principal *who;	/* NULL for the system */
+	char actor[160];
+	const char *role;
+	long long request_id;
+	long long person_id;
+	enum wf_type type;
+	char state[32];
+	char employee_number[40];
+	char submitted_by[160];
+	char person_uid[80];
+	char provisioning_mode[16];
+	time_t effective_t;
+	int has_effective;
+};
+
+static enum db_status log_step(struct txn *t, const char *action, const char *from, const char *to,
+			       const char *note, char **err)
+{
+	char rid[32];
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	const char *params[7] = { rid, action, from, to, t->actor, t->role, note };
+	enum db_status st = db_exec("request.step",
+				    "INSERT INTO request_steps (request_id, action, from_state, to_state, actor, "
+				    "actor_role, note) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7)",
+				    7, params, err);
+	if (st != DB_OK)
+		return st;
+	json_t *before = from ? json_pack("{s:s}", "state", from) : NULL;
+	json_t *after = json_pack("{s:s}", "state", to);
+	if (note != NULL)
+		json_object_set_new(after, "note", json_string(note));
+	char obj[64];
+	snprintf(obj, sizeof(obj), "request/%lld", t->request_id);
+	char act[64];
+	snprintf(act, sizeof(act), "%s.%s", wf_type_name(t->type), action);
+	struct cl_entry e = { t->actor, t->role, t->request_id, t->employee_number, "workflow", act, obj,
+			      before, after, "ok", NULL };
+	st = changelog_append(&e, err);
+	json_decref(before);
+	json_decref(after);
+	return st;
+}
+
+static enum db_status set_state(struct txn *t, const char *to, char **err)
+{
+	char rid[32];
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	int final = !wf_state_find(t->type, to)->open;
+	const char *params[3] = { rid, to, final ? "t" : "f" };
+	enum db_status st = db_exec("request.state",
+				    "UPDATE requests SET state = $2, updated_at = now(), "
+				    "closed_at = CASE WHEN $3::boolean THEN now() ELSE NULL END WHERE id = $1::bigint",
+				    3, params, err);
+	if (st == DB_OK)
+		snprintf(t->state, sizeof(t->state), "%s", to);
+	return st;
+}
+
+/* Person fields changed by a step, with the change logged before/after. */
+static enum db_status person_update(struct txn *t, const char *what, const char *sql,
+				    int nparams, const char *const *params, char **err)
+{
+	enum db_status st;
+	json_t *before = person_json_by_id(t->person_id, err, &st);
+	if (before == NULL)
+		return st == DB_OK ? DB_ERROR : st;
+	st = db_exec(what, sql, nparams, params, err);
+	if (st != DB_OK) {
+		json_decref(before);
+		return st;
+	}
+	json_t *after = person_json_by_id(t->person_id, err, &st);
+	if (after == NULL) {
+		json_decref(before);
+		return st == DB_OK ? DB_ERROR : st;
+	}
+	/* the national id is personal data, not access: keep it out of the log */
+	json_object_del(before, "national_id");
+	json_object_del(after, "national_id");
+	char obj[80];
+	snprintf(obj, sizeof(obj), "person/%s", t->employee_number);
+	struct cl_entry e = { t->actor, t->role, t->request_id, t->employee_number, "workflow", what, obj,
+			      before, after, "ok", NULL };
+	st = changelog_append(&e, err);
+	json_decref(before);
+	json_decref(after);
+	return st;
+}
+
+static enum db_status person_set_status(struct txn *t, const char *status, char **err)
+{
+	char pid[32];
+	snprintf(pid, sizeof(pid), "%lld", t->person_id);
+	const char *params[2] = { pid, status };
+	return person_update(t, strcmp(status, "active") == 0 ? "person.activate" : "person.disable",
+			     "UPDATE people SET status = $2, updated_at = now() WHERE id = $1::bigint",
+			     2, params, err);
+}
+
+/* Entering a provisioning step: ask provision.h how the work is done. */
+static enum db_status begin_provisioning(struct txn *t, const char *intent, char **err)
+{
+	enum db_status st;
+	json_t *person = person_json_by_id(t->person_id, err, &st);
+	if (person == NULL)
+		return st == DB_OK ? DB_ERROR : st;
+	struct provision_request pr = { t->request_id, t->type, intent, person };
+	enum provision_mode mode;
+	int rc = provision_begin(&pr, &mode, err);
+	json_decref(person);
+	if (rc < 0)
+		return DB_ERROR;
+	char rid[32];
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	const char *params[2] = { rid, mode == PROVISION_QUEUED ? "queued" : "manual" };
+	snprintf(t->provisioning_mode, sizeof(t->provisioning_mode), "%s", params[1]);
+	return db_exec("request.mode", "UPDATE requests SET provisioning_mode = $2 WHERE id = $1::bigint",
+		       2, params, err);
+}
+
+/* What happens when a request enters a state (besides the state itself). */
+static enum db_status on_enter(struct txn *t, const char *from, const char *action, const char *to,
+			       const char *note, char **err)
+{
+	char rid[32];
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	if (strcmp(to, "provisioning") == 0)
+		return begin_provisioning(t, t->type == WF_HIRE ? "create" : "update", err);
+	if (strcmp(to, "disabling") == 0)
+		return begin_provisioning(t, "disable", err);
+	/* the technician's confirmation ends the provisioning step */
+	if (strcmp(action, "confirm") == 0 && strcmp(from, "provisioning") == 0) {
+		if (t->type == WF_HIRE)
+			return person_set_status(t, "active", err);
+		if (t->type == WF_TRANSFER) {
+			char pid[32];
+			snprintf(pid, sizeof(pid), "%lld", t->person_id);
+			const char *params[2] = { pid, rid };
+			return person_update(t, "person.transfer",
+				"UPDATE people SET unit = r.payload->>'unit', position = r.payload->>'position', "
+				"updated_at = now() FROM requests r WHERE people.id = $1::bigint AND r.id = $2::bigint",
+				2, params, err);
+		}
+	}
+	if (strcmp(action, "confirm") == 0 && strcmp(from, "disabling") == 0)
+		return person_set_status(t, "disabled", err);
+	if (strcmp(to, "concluded") == 0) {
+		const char *params[2] = { rid, note };
+		return db_exec("request.conclusion", "UPDATE requests SET conclusion = $2 WHERE id = $1::bigint",
+			       2, params, err);
+	}
+	return DB_OK;
+}
+
+/* Performs one transition (already checked) with its effects. */
+static enum db_status transition(struct txn *t, const struct wf_transition *tr, const char *note, char **err)
+{
+	const char *to = tr->to;
+	char from[32];
+	snprintf(from, sizeof(from), "%s", t->state);
+	/* an exit goes straight to disabling when its time has come */
+	if (t->type == WF_EXIT && strcmp(to, "scheduled") == 0 && t->has_effective && t->effective_t <= time(NULL))
+		to = "disabling";
+	enum db_status st = set_state(t, to, err);
+	if (st == DB_OK)
+		st = on_enter(t, from, tr->action, to, note, err);
+	if (st == DB_OK)
+		st = log_step(t, tr->action, from, to, note, err);
+	return st;
+}
+
+/* Takes the steps the policy makes automatic, as "system". */
+static enum db_status run_auto_steps(struct txn *t, char **err)
+{
+	for (int guard = 0; guard < 16; guard++) {
+		const struct wf_state *ws = wf_state_find(t->type, t->state);
+		if (ws == NULL || ws->auto_bit == 0 || !(t->conf->auto_steps[t->type] & ws->auto_bit))
+			return DB_OK;
+		const struct wf_transition *tr = wf_transition_find(t->type, t->state, ws->auto_action);
+		if (tr == NULL)
+			return DB_OK;
+		char saved_actor[160];
+		const char *saved_role = t->role;
+		snprintf(saved_actor, sizeof(saved_actor), "%s", t->actor);
+		snprintf(t->actor, sizeof(t->actor), "system");
+		t->role = "system";
+		enum db_status st = transition(t, tr, "automatic step (workflow policy)", err);
+		snprintf(t->actor, sizeof(t->actor), "%s", saved_actor);
+		t->role = saved_role;
+		if (st != DB_OK)
+			return st;
+	}
+	return DB_OK;
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+/* Allocates login and mail for a person that has none yet: the first free
+ * candidate of the naming rule, tried under a savepoint so a concurrent
+ * allocation of the same name just moves on to the next candidate. */
+static enum db_status allocate_identifiers(const struct conf *c, long long person_id,
+					   const struct person_in *in, struct outcome *o)
+{
+	struct naming_input ni = { in->given_names, in->family_names, in->unit, in->position };
+	char *base = NULL, *err = NULL, pid[32];
+	enum db_status st = DB_OK;
+	snprintf(pid, sizeof(pid), "%lld", person_id);
+
+	if (naming_expand(c->login_template, &ni, (size_t)c->login_max_length, &base, &err) < 0) {
+		fail(o, 400, "invalid_field", "family_names", "no login can be made from these names: %s", err);
+		free(err);
+		return DB_ERROR;
+	}
+	char *login = NULL;
+	for (int n = 1; n <= 999 && login == NULL; n++) {
+		char *cand = naming_candidate(base, n, (size_t)c->login_max_length);
+		const char *params[2] = { pid, cand };
+		db_exec("savepoint", "SAVEPOINT alloc", 0, NULL, NULL);
+		st = db_exec("person.login",
+			     "UPDATE people SET uid = $2, uid_number = nextval('uid_number_seq') WHERE id = $1::bigint",
+			     2, params, &err);
+		if (st == DB_OK)
+			login = cand;
+		else {
+			free(cand);
+			db_exec("rollback to savepoint", "ROLLBACK TO SAVEPOINT alloc", 0, NULL, NULL);
+			if (st != DB_CONFLICT) {
+				free(base);
+				fail_db(o, st, err);
+				return st;
+			}
+			free(err);
+			err = NULL;
+		}
+	}
+	free(base);
+	if (login == NULL) {
+		fail(o, 409, "conflict", "family_names", "every login candidate for these names is taken");
+		return DB_CONFLICT;
+	}
+	char *tmpl = str_replace_all(c->mail_template, "{login}", login);
+	char *local = NULL;
+	int rc = naming_expand(tmpl, &ni, 64, &local, &err);
+	free(tmpl);
+	if (rc < 0) {
+		fail(o, 400, "invalid_field", "family_names", "no mail address can be made: %s", err);
+		free(err);
+		free(login);
+		return DB_ERROR;
+	}
+	char *mail = NULL;
+	for (int n = 1; n <= 999 && mail == NULL; n++) {
+		char *cand = naming_candidate(local, n, 64);
+		char *addr = xasprintf("%s@%s", cand, c->mail_domain);
+		free(cand);
+		const char *params[2] = { pid, addr };
+		db_exec("savepoint", "SAVEPOINT alloc", 0, NULL, NULL);
+		st = db_exec("person.mail", "UPDATE people SET mail = $2 WHERE id = $1::bigint", 2, params, &err);
+		if (st == DB_OK)
+			mail = addr;
+		else {
+			free(addr);
+			db_exec("rollback to savepoint", "ROLLBACK TO SAVEPOINT alloc", 0, NULL, NULL);
+			if (st != DB_CONFLICT) {
+				free(local);
+				free(login);
+				fail_db(o, st, err);
+				return st;
+			}
+			free(err);
+			err = NULL;
+		}
+	}
+	free(local);
+	free(login);
+	if (mail == NULL) {
+		fail(o, 409, "conflict", "family_names", "every mail address candidate for these names is taken");
+		return DB_CONFLICT;
+	}
+	free(mail);
+	return DB_OK;
+}
+
+/* Why a person cannot get a new request of this type now, or NULL. */
+static int open_request_conflict(long long person_id, enum wf_type type, struct outcome *o,
+				 const char *employee_number)
+{
+	char pid[32], *err = NULL;
+	enum db_status st;
+	snprintf(pid, sizeof(pid), "%lld", person_id);
+	const char *params[1] = { pid };
+	PGresult *r = db_query("request.open",
+			       "SELECT id::text, type, state FROM requests WHERE person_id = $1::bigint "
+			       "AND state NOT IN ('closed', 'cancelled', 'rejected') ORDER BY id",
+			       1, params, &st, &err);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *rt = PQgetvalue(r, i, 1);
+		if (strcmp(rt, wf_type_name(type)) == 0) {
+			fail(o, 409, "conflict", "employee_number",
+			     "%s already has an open %s request (%s, state %s)", employee_number, rt,
+			     PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
+			PQclear(r);
+			return -1;
+		}
+		/* Documented choice: an exit or transfer is refused while a hire
+		 * is open, instead of silently cancelling it. */
+		if (strcmp(rt, "hire") == 0 || (type == WF_TRANSFER && strcmp(rt, "exit") == 0)) {
+			fail(o, 409, "conflict", "employee_number",
+			     "%s has an open %s request (%s, state %s): finish or cancel it first",
+			     employee_number, rt, PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
+			PQclear(r);
+			return -1;
+		}
+	}
+	PQclear(r);
+	return 0;
+}
+
+static void txn_fail(struct outcome *o, enum db_status st, char *err)
+{
+	db_rollback();
+	if (o->code == NULL && o->body == NULL) {
+		if (st == DB_CONFLICT) {
+			fail(o, 409, "conflict", NULL, "a concurrent request changed the same record; retry: %s",
+			     err ? err : "");
+			free(err);
+		} else
+			fail_db(o, st, err);
+	} else
+		free(err);
+	if (o->body != NULL) {
+		json_decref(o->body);
+		o->body = NULL;
+	}
+}
+
+void requests_create(const struct conf *c, const struct principal *who, enum wf_type type,
+		     json_t *payload, const struct idem *idem, struct outcome *o)
+{
+	struct person_in in;
+	struct txn t;
+	char *err = NULL;
+	enum db_status st;
+	PGresult *r;
+
+	memset(o, 0, sizeof(*o));
+	if (parse_payload(c, type, payload, &in, o) < 0)
+		return;
+	memset(&t, 0, sizeof(t));
+	t.conf = c;
+	t.who = who;
+	t.type = type;
+	actor_id(who, t.actor);
+	t.role = acting_role(who, ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN));
+	if (t.role == NULL)
+		t.role = "hr";
+	snprintf(t.employee_number, sizeof(t.employee_number), "%s", in.employee_number);
+
+	if ((st = db_begin(&err)) != DB_OK) {
+		fail_db(o, st, err);
+		return;
+	}
+	int claimed = idem_claim(idem, t.actor, o);
+	if (claimed != 0) {
+		db_rollback();
+		return;
+	}
+
+	const char *p1[1] = { in.employee_number };
+	r = db_query("person.lock", "SELECT id::text, status, uid FROM people WHERE employee_number = $1 FOR UPDATE",
+		     1, p1, &st, &err);
+	if (r == NULL)
+		goto dbfail;
+	int exists = PQntuples(r) == 1;
+	char status[16] = "";
+	if (exists) {
+		t.person_id = atoll(PQgetvalue(r, 0, 0));
+		snprintf(status, sizeof(status), "%s", PQgetvalue(r, 0, 1));
+	}
+	PQclear(r);
+
+	if (type != WF_HIRE) {
+		if (!exists) {
+			fail(o, 404, "not_found", "employee_number", "no person with employee_number %s",
+			     in.employee_number);
+			goto fail;
+		}
+		if (strcmp(status, "active") != 0) {
+			fail(o, 409, "conflict", "employee_number", "%s is %s, not active: %s",
+			     in.employee_number, status,
+			     strcmp(status, "disabled") == 0 ? "there is nothing to disable or move"
+							     : "the hire has not been provisioned yet");
+			goto fail;
+		}
+	} else if (exists && strcmp(status, "active") == 0) {
+		fail(o, 409, "conflict", "employee_number", "%s is already active: a hire needs an exit first",
+		     in.employee_number);
+		goto fail;
+	}
+	if (exists && open_request_conflict(t.person_id, type, o, in.employee_number) < 0)
+		goto fail;
+
+	if (type == WF_HIRE) {
+		const char *params[10] = { in.employee_number, in.national_id, in.given_names, in.family_names,
+					   in.unit, in.position, in.contract_type, in.start_date, in.end_date, NULL };
+		if (!exists) {
+			r = db_query("person.create",
+				     "INSERT INTO people (employee_number, national_id, given_names, family_names, unit, "
+				     "position, contract_type, start_date, end_date) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+				     "$8::date, $9::date) RETURNING id::text", 9, params, &st, &err);
+			if (r == NULL)
+				goto dbfail;
+			t.person_id = atoll(PQgetvalue(r, 0, 0));
+			PQclear(r);
+			if ((st = allocate_identifiers(c, t.person_id, &in, o)) != DB_OK)
+				goto fail;
+			json_t *after;
+			if ((after = person_json_by_id(t.person_id, &err, &st)) == NULL)
+				goto dbfail;
+			json_object_del(after, "national_id");
+			char obj[80];
+			snprintf(obj, sizeof(obj), "person/%s", in.employee_number);
+			struct cl_entry e = { t.actor, t.role, 0, in.employee_number, "workflow", "person.create", obj,
+					      NULL, after, "ok", NULL };
+			st = changelog_append(&e, &err);
+			json_decref(after);
+			if (st != DB_OK)
+				goto dbfail;
+		} else {
+			/* rehire (or a new try after a cancelled hire): same row,
+			 * so the same login, uidNumber and mail come back */
+			char pid[32];
+			snprintf(pid, sizeof(pid), "%lld", t.person_id);
+			params[9] = pid;
+			if ((st = person_update(&t, "person.rehire",
+				"UPDATE people SET national_id = $2, given_names = $3, family_names = $4, unit = $5, "
+				"position = $6, contract_type = $7, start_date = $8::date, end_date = $9::date, "
+				"updated_at = now() WHERE id = $10::bigint AND employee_number = $1", 10, params, &err)) != DB_OK)
+				goto dbfail;
+		}
+	}
+
+	/* the request itself */
+	{
+		char pid[32], eff[32];
+		snprintf(pid, sizeof(pid), "%lld", t.person_id);
+		char *pl = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+		if (type == WF_EXIT) {
+			format_timestamp(in.effective_t, eff);
+			t.effective_t = in.effective_t;
+			t.has_effective = 1;
+		}
+		const char *params[6] = { wf_type_name(type), pid, pl, type == WF_EXIT ? eff : NULL,
+					  t.actor, t.role };
+		r = db_query("request.create",
+			     "INSERT INTO requests (type, state, person_id, payload, effective_at, submitted_by, "
+			     "submitted_role) VALUES ($1, 'submitted', $2::bigint, $3::jsonb, $4::timestamptz, $5, $6) "
+			     "RETURNING id::text", 6, params, &st, &err);
+		free(pl);
+		if (r == NULL)
+			goto dbfail;
+		t.request_id = atoll(PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
+	snprintf(t.submitted_by, sizeof(t.submitted_by), "%s", t.actor);
+	snprintf(t.state, sizeof(t.state), "submitted");
+	if ((st = log_step(&t, "submit", NULL, "submitted", NULL, &err)) != DB_OK)
+		goto dbfail;
+	if ((st = run_auto_steps(&t, &err)) != DB_OK)
+		goto dbfail;
+	o->body = request_json(t.request_id, who, &st, &err);
+	if (o->body == NULL)
+		goto dbfail;
+	o->status = 201;
+	if (idem_store(idem, t.actor, o) < 0)
+		goto fail;
+	if ((st = db_commit(&err)) != DB_OK)
+		goto dbfail;
+	log_info("%s request %lld submitted for %s by %s", wf_type_name(type), t.request_id,
+		 in.employee_number, t.actor);
+	return;
+dbfail:
+	txn_fail(o, st, err);
+	return;
+fail:
+	txn_fail(o, DB_ERROR, NULL);
+}
+
+/* ---- act ---------------------------------------------------------------- */
+
+/* Applies what an action carries besides the state: corrected data for
+ * resubmit, a new time for reschedule. */
+static int apply_action_data(const struct conf *c, struct txn *t, const char *action, json_t *body,
+			     struct outcome *o, char **err, enum db_status *st)
+{
+	char rid[32], pid[32];
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	snprintf(pid, sizeof(pid), "%lld", t->person_id);
+	*st = DB_OK;
+	if (strcmp(action, "resubmit") == 0) {
+		json_t *data = json_object_get(body, "data");
+		struct person_in in;
+		if (!json_is_object(data)) {
+			fail(o, 400, "missing_field", "data", "resubmit needs 'data': the corrected request, as an object");
+			return -1;
+		}
+		if (parse_payload(c, t->type, data, &in, o) < 0) {
+			char f[64];
+			snprintf(f, sizeof(f), "data.%.58s", o->field);
+			memcpy(o->field, f, sizeof(f));
+			return -1;
+		}
+		if (strcmp(in.employee_number, t->employee_number) != 0) {
+			fail(o, 400, "invalid_field", "data.employee_number",
+			     "a resubmission is about the same person (%s); file a new request for %s",
+			     t->employee_number, in.employee_number);
+			return -1;
+		}
+		char *pl = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		char eff[32];
+		if (t->type == WF_EXIT) {
+			format_timestamp(in.effective_t, eff);
+			t->effective_t = in.effective_t;
+			t->has_effective = 1;
+		}
+		const char *params[3] = { rid, pl, t->type == WF_EXIT ? eff : NULL };
+		*st = db_exec("request.resubmit",
+			      "UPDATE requests SET payload = $2::jsonb, effective_at = COALESCE($3::timestamptz, effective_at) "
+			      "WHERE id = $1::bigint", 3, params, err);
+		free(pl);
+		if (*st != DB_OK)
+			return -1;
+		if (t->type == WF_HIRE) {
+			const char *pp[9] = { pid, in.national_id, in.given_names, in.family_names, in.unit,
+					      in.position, in.contract_type, in.start_date, in.end_date };
+			*st = person_update(t, "person.correct",
+				"UPDATE people SET national_id = $2, given_names = $3, family_names = $4, unit = $5, "
+				"position = $6, contract_type = $7, start_date = $8::date, end_date = $9::date, "
+				"updated_at = now() WHERE id = $1::bigint", 9, pp, err);
+			if (*st != DB_OK)
+				return -1;
+		}
+	} else if (strcmp(action, "reschedule") == 0) {
+		struct json_err je;
+		const char *v = json_get_string(body, "effective_at", 1, 40, &je);
+		time_t when;
+		char eff[32];
+		if (v == NULL) {
+			fail_json(o, &je);
+			return -1;
+		}
+		if (parse_timestamp(v, &when) < 0) {
+			fail(o, 400, "invalid_field", "effective_at",
+			     "effective_at must be an RFC 3339 time with an offset, not '%s'", v);
+			return -1;
+		}
+		format_timestamp(when, eff);
+		t->effective_t = when;
+		t->has_effective = 1;
+		const char *params[2] = { rid, eff };
+		*st = db_exec("request.reschedule",
+			      "UPDATE requests SET effective_at = $2::timestamptz, "
+			      "payload = jsonb_set(payload, '{effective_at}', to_jsonb($2::text)) WHERE id = $1::bigint",
+			      2, params, err);
+		if (*st != DB_OK)
+			return -1;
+	}
+	return 0;
+}
+
+void requests_act(const struct conf *c, const struct principal *who, long long id,
+		  const char *action, json_t *body, const struct idem *idem, struct outcome *o)
+{
+	struct txn t;
+	char *err = NULL, rid[32];
+	enum db_status st;
+	struct json_err je;
+	static const char *const keys[] = { "note", "data", "effective_at", NULL };
+
+	memset(o, 0, sizeof(*o));
+	if (!wf_action_known(action)) {
+		fail(o, 404, "not_found", "action", "unknown action '%s'", action);
+		return;
+	}
+	if (json_check_keys(body, keys, &je) < 0) {
+		fail_json(o, &je);
+		return;
+	}
+	je.code = NULL;
+	const char *note = json_get_string(body, "note", 0, 2000, &je);
+	if (je.code != NULL) {
+		fail_json(o, &je);
+		return;
+	}
+	if (note != NULL && *note == '\0')
+		note = NULL;
+
+	memset(&t, 0, sizeof(t));
+	t.conf = c;
+	t.who = who;
+	t.request_id = id;
+	actor_id(who, t.actor);
+	snprintf(rid, sizeof(rid), "%lld", id);
+
+	if ((st = db_begin(&err)) != DB_OK) {
+		fail_db(o, st, err);
+		return;
+	}
+	if (idem_claim(idem, t.actor, o) != 0) {
+		db_rollback();
+		return;
+	}
+	const char *params[1] = { rid };
+	PGresult *r = db_query("request.lock",
+		"SELECT r.type, r.state, r.submitted_by, r.person_id::text, p.employee_number, p.uid, "
+		"r.provisioning_mode, extract(epoch FROM r.effective_at)::bigint::text "
+		"FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint FOR UPDATE OF r, p",
+		1, params, &st, &err);
+	if (r == NULL)
+		goto dbfail;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		fail(o, 404, "not_found", NULL, "no request %lld", id);
+		goto fail;
+	}
+	wf_type_parse(PQgetvalue(r, 0, 0), &t.type);
+	snprintf(t.state, sizeof(t.state), "%s", PQgetvalue(r, 0, 1));
+	snprintf(t.submitted_by, sizeof(t.submitted_by), "%s", PQgetvalue(r, 0, 2));
+	t.person_id = atoll(PQgetvalue(r, 0, 3));
+	snprintf(t.employee_number, sizeof(t.employee_number), "%s", PQgetvalue(r, 0, 4));
+	snprintf(t.person_uid, sizeof(t.person_uid), "%s", PQgetvalue(r, 0, 5));
+	snprintf(t.provisioning_mode, sizeof(t.provisioning_mode), "%s", PQgetvalue(r, 0, 6));
+	if (!PQgetisnull(r, 0, 7)) {
+		t.effective_t = (time_t)atoll(PQgetvalue(r, 0, 7));
+		t.has_effective = 1;
+	}
+	PQclear(r);
+
+	const struct wf_transition *tr = wf_transition_find(t.type, t.state, action);
+	if (tr == NULL) {
+		struct buf allowed = BUF_INIT;
+		wf_transitions_from(t.type, t.state, describe_allowed, &allowed);
+		fail(o, 409, "conflict", "action", "%s request %lld is %s: '%s' is not possible now; possible: %s",
+		     wf_type_name(t.type), id, t.state, action, allowed.len ? buf_str(&allowed) : "nothing (final state)");
+		buf_free(&allowed);
+		goto fail;
+	}
+	char why[256];
+	if (!may_act(who, tr, t.person_uid[0] ? t.person_uid : NULL, t.submitted_by, &t.role, why)) {
+		fail(o, 403, "forbidden", "action", "%s", why);
+		goto fail;
+	}
+	if ((tr->rules & WF_NOTE_REQUIRED) && note == NULL) {
+		fail(o, 400, "missing_field", "note", "'%s' needs a note saying why%s", action,
+		     strcmp(t.state, "concluding") == 0 ? " (the conclusion note HR will read)" : "");
+		goto fail;
+	}
+	if ((tr->rules & WF_MANUAL_ONLY) && strcmp(t.provisioning_mode, "manual") != 0) {
+		fail(o, 409, "conflict", "action",
+		     "provisioning of request %lld is run by plugins and moves on by itself", id);
+		goto fail;
+	}
+	if (apply_action_data(c, &t, action, body, o, &err, &st) < 0) {
+		if (o->code != NULL)
+			goto fail;
+		goto dbfail;
+	}
+	if ((st = transition(&t, tr, note, &err)) != DB_OK)
+		goto dbfail;
+	if ((st = run_auto_steps(&t, &err)) != DB_OK)
+		goto dbfail;
+	o->body = request_json(id, who, &st, &err);
+	if (o->body == NULL)
+		goto dbfail;
+	o->status = 200;
+	if (idem_store(idem, t.actor, o) < 0)
+		goto fail;
+	if ((st = db_commit(&err)) != DB_OK)
+		goto dbfail;
+	log_info("request %lld: %s by %s (%s), now %s", id, action, t.actor, t.role, t.state);
+	return;
+dbfail:
+	txn_fail(o, st, err);
+	return;
+fail:
+	txn_fail(o, DB_ERROR, NULL);
+}
+
+/* ---- read ----------------------------------------------------------------- */
+
+void requests_get(const struct principal *who, long long id, struct outcome *o)
+{
+	char *err = NULL;
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	json_t *j = request_json(id, who, &st, &err);
+	if (j == NULL) {
+		if (st != DB_OK)
+			fail_db(o, st, err);
+		else
+			fail(o, 404, "not_found", NULL, "no request %lld", id);
+		return;
+	}
+	if (!may_see(who, j)) {
+		json_decref(j);
+		fail(o, 404, "not_found", NULL, "no request %lld", id);	/* do not confirm it exists */
+		return;
+	}
+	o->status = 200;
+	o->body = j;
+}
+
+void requests_list(const struct principal *who, const char *const *f, struct outcome *o)
+{
+	char *err = NULL, limit_s[16], me[160];
+	enum db_status st;
+	long limit = 50;
+	time_t tt;
+	char after[32], before[32];
+
+	memset(o, 0, sizeof(*o));
+	if (f[LF_TYPE]) {
+		enum wf_type t;
+		if (wf_type_parse(f[LF_TYPE], &t) < 0) {
+			fail(o, 400, "invalid_field", "type", "type must be hire, exit or transfer, not '%s'", f[LF_TYPE]);
+			return;
+		}
+	}
+	if (f[LF_LIMIT]) {
+		char *end;
+		limit = strtol(f[LF_LIMIT], &end, 10);
+		if (*f[LF_LIMIT] == '\0' || *end != '\0' || limit < 1 || limit > 200) {
+			fail(o, 400, "invalid_field", "limit", "limit must be a number from 1 to 200, not '%s'", f[LF_LIMIT]);
+			return;
+		}
+	}
+	const char *cursor = f[LF_CURSOR];
+	if (cursor) {
+		for (const char *p = cursor; *p; p++)
+			if (!isdigit((unsigned char)*p) || p - cursor > 18) {
+				fail(o, 400, "invalid_field", "cursor", "cursor '%s' is not one this API gave", cursor);
+				return;
+			}
+		if (*cursor == '\0') {
+			fail(o, 400, "invalid_field", "cursor", "cursor is empty");
+			return;
+		}
+	}
+	const char *ca = NULL, *cb = NULL;
+	if (f[LF_AFTER]) {
+		if (parse_timestamp(f[LF_AFTER], &tt) < 0) {
+			fail(o, 400, "invalid_field", "created_after", "created_after must be an RFC 3339 time, not '%s'",
+			     f[LF_AFTER]);
+			return;
+		}
+		format_timestamp(tt, after);
+		ca = after;
+	}
+	if (f[LF_BEFORE]) {
+		time_t tb;
+		if (parse_timestamp(f[LF_BEFORE], &tb) < 0) {
+			fail(o, 400, "invalid_field", "created_before", "created_before must be an RFC 3339 time, not '%s'",
+			     f[LF_BEFORE]);
+			return;
+		}
+		if (ca && tb < tt) {
+			fail(o, 400, "invalid_field", "created_before", "created_before is earlier than created_after");
+			return;
+		}
+		format_timestamp(tb, before);
+		cb = before;
+	}
+	snprintf(limit_s, sizeof(limit_s), "%ld", limit + 1);
+	actor_id(who, me);
+	const char *restrict_uid = sees_everything(who) ? NULL : (who->kind == PRINCIPAL_USER ? who->subject : "");
+	const char *params[10] = { f[LF_TYPE], f[LF_STATE], f[LF_EMPLOYEE], f[LF_SUBMITTED_BY], ca, cb,
+				   cursor, limit_s, restrict_uid, me };
+	PGresult *r = db_query("request.list",
+		"SELECT r.id::text FROM requests r JOIN people p ON p.id = r.person_id "
+		"WHERE ($1::text IS NULL OR r.type = $1) AND ($2::text IS NULL OR r.state = $2) "
+		"AND ($3::text IS NULL OR p.employee_number = $3) AND ($4::text IS NULL OR r.submitted_by = $4) "
+		"AND ($5::timestamptz IS NULL OR r.created_at >= $5) AND ($6::timestamptz IS NULL OR r.created_at < $6) "
+		"AND ($7::bigint IS NULL OR r.id < $7::bigint) "
+		"AND ($9::text IS NULL OR p.uid = $9 OR r.submitted_by = $10) "
+		"ORDER BY r.id DESC LIMIT $8::int", 10, params, &st, &err);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return;
+	}
+	json_t *items = json_array();
+	int n = PQntuples(r);
+	for (int i = 0; i < n && i < limit; i++) {
+		json_t *j = request_json(atoll(PQgetvalue(r, i, 0)), who, &st, &err);
+		if (j == NULL) {
+			PQclear(r);
+			json_decref(items);
+			fail_db(o, st, err);
+			return;
+		}
+		json_object_del(j, "steps");	/* the list stays light; GET one for its steps */
+		json_array_append_new(items, j);
+	}
+	json_t *next = json_null();
+	if (n > limit)
+		next = json_string(PQgetvalue(r, (int)limit - 1, 0));
+	PQclear(r);
+	o->status = 200;
+	o->body = json_pack("{s:o, s:o}", "items", items, "next_cursor", next);
+}
+
+void people_get(const struct principal *who, const char *employee_number, struct outcome *o)
+{
+	char *err = NULL;
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	const char *params[1] = { employee_number };
+	char *sql = xasprintf("SELECT p.id::text, %s, " TS("p.created_at") " AS created_at, "
+			      TS("p.updated_at") " AS updated_at FROM people p WHERE p.employee_number = $1",
+			      PERSON_COLS);
+	PGresult *r = db_query("person.by_number", sql, 1, params, &st, &err);
+	free(sql);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		fail(o, 404, "not_found", "employee_number", "no person with employee_number %s", employee_number);
+		return;
+	}
+	json_t *p = row_object(r, 0, 1, PQnfields(r) - 1);
+	char pid[32];
+	snprintf(pid, sizeof(pid), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	const char *uid = json_string_value(json_object_get(p, "uid"));
+	if (!sees_everything(who) && !(who->kind == PRINCIPAL_USER && uid && strcmp(uid, who->subject) == 0)) {
+		json_decref(p);
+		fail(o, 404, "not_found", "employee_number", "no person with employee_number %s", employee_number);
+		return;
+	}
+	const char *pp[1] = { pid };
+	r = db_query("person.requests",
+		     "SELECT id, type, state, " TS("created_at") " AS created_at FROM requests "
+		     "WHERE person_id = $1::bigint ORDER BY id DESC", 1, pp, &st, &err);
+	if (r == NULL) {
+		json_decref(p);
+		fail_db(o, st, err);
+		return;
+	}
+	json_t *reqs = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(reqs, json_pack("{s:I, s:s, s:s, s:s}", "id",
+			(json_int_t)atoll(PQgetvalue(r, i, 0)), "type", PQgetvalue(r, i, 1),
+			"state", PQgetvalue(r, i, 2), "created_at", PQgetvalue(r, i, 3)));
+	PQclear(r);
+	json_object_set_new(p, "requests", reqs);
+	o->status = 200;
+	o->body = p;
+}
+
+/* ---- report ----------------------------------------------------------------- */
+
+static const char *const report_states[] = { "report_review", "concluding", "concluded", "closed", NULL };
+
+/* The technical report (informe técnico), built from what was done: the
+ * change-log entries of the request's operations on target systems, the
+ * technicians' notes for manual work, and every step. */
+void requests_report(const struct principal *who, long long id, int as_text, struct outcome *o, char **text_r)
+{
+	char *err = NULL, rid[32];
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	*text_r = NULL;
+	json_t *req = request_json(id, who, &st, &err);
+	if (req == NULL) {
+		if (st != DB_OK)
+			fail_db(o, st, err);
+		else
+			fail(o, 404, "not_found", NULL, "no request %lld", id);
+		return;
+	}
+	if (!may_see(who, req)) {
+		json_decref(req);
+		fail(o, 404, "not_found", NULL, "no request %lld", id);
+		return;
+	}
+	const char *state = json_string_value(json_object_get(req, "state"));
+	int ready = 0;
+	for (int i = 0; report_states[i]; i++)
+		ready |= strcmp(state, report_states[i]) == 0;
+	if (!ready) {
+		fail(o, 409, "conflict", NULL, "request %lld is %s: its report exists once provisioning is done",
+		     id, state);
+		json_decref(req);
+		return;
+	}
+	snprintf(rid, sizeof(rid), "%lld", id);
+	const char *params[1] = { rid };
+	PGresult *r = db_query("report.operations",
+		"SELECT seq, " TS("at") " AS at, actor, actor_role, system, action, object, before::text, "
+		"after::text, outcome, error FROM changelog WHERE request_id = $1::bigint AND system <> 'workflow' "
+		"ORDER BY seq", 1, params, &st, &err);
+	if (r == NULL) {
+		json_decref(req);
+		fail_db(o, st, err);
+		return;
+	}
+	json_t *ops = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *op = row_object(r, i, 1, 6);
+		json_object_set_new(op, "seq", json_integer(atoll(PQgetvalue(r, i, 0))));
+		json_object_set_new(op, "before", PQgetisnull(r, i, 7) ? json_null() : json_loads(PQgetvalue(r, i, 7), 0, NULL));
+		json_object_set_new(op, "after", PQgetisnull(r, i, 8) ? json_null() : json_loads(PQgetvalue(r, i, 8), 0, NULL));
+		json_object_set_new(op, "outcome", json_string(PQgetvalue(r, i, 9)));
+		json_object_set_new(op, "error", PQgetisnull(r, i, 10) ? json_null() : json_string(PQgetvalue(r, i, 10)));
+		json_array_append_new(ops, op);
+	}
+	PQclear(r);
+
+	json_t *steps = json_object_get(req, "steps"), *s, *manual = json_array(), *approved = json_null();
+	size_t i;
+	json_array_foreach(steps, i, s) {
+		const char *from = json_string_value(json_object_get(s, "from_state"));
+		const char *act = json_string_value(json_object_get(s, "action"));
+		if (from && act && strcmp(act, "confirm") == 0 &&
+		    (strcmp(from, "provisioning") == 0 || strcmp(from, "disabling") == 0))
+			json_array_append(manual, s);
+		if (from && act && strcmp(from, "report_review") == 0 && strcmp(act, "approve") == 0)
+			approved = json_pack("{s:O, s:O, s:O}", "by", json_object_get(s, "actor"),
+					     "role", json_object_get(s, "actor_role"), "at", json_object_get(s, "at"));
+	}
+	json_t *rep = json_pack("{s:I, s:O, s:O, s:O, s:o, s:o, s:O, s:o, s:O}",
+		"request_id", (json_int_t)id, "type", json_object_get(req, "type"),
+		"state", json_object_get(req, "state"), "person", json_object_get(req, "person"),
+		"operations", ops, "manual_work", manual, "steps", steps, "approved", approved,
+		"conclusion", json_object_get(req, "conclusion"));
+	json_object_del(json_object_get(rep, "person"), "national_id");
+	json_decref(req);
+
+	if (!as_text) {
+		o->status = 200;
+		o->body = rep;
+		return;
+	}
+	struct buf b = BUF_INIT;
+	json_t *p = json_object_get(rep, "person");
+#define JS(o_, k) (json_string_value(json_object_get(o_, k)) ? json_string_value(json_object_get(o_, k)) : "-")
+	buf_printf(&b, "# Technical report (informe técnico), request %lld\n\n", id);
+	buf_printf(&b, "- Type: %s\n- State: %s\n", JS(rep, "type"), JS(rep, "state"));
+	buf_printf(&b, "- Person: %s %s (HR number %s), unit %s, position %s\n", JS(p, "given_names"),
+		   JS(p, "family_names"), JS(p, "employee_number"), JS(p, "unit"), JS(p, "position"));
+	buf_printf(&b, "- Login: %s, mail: %s, status: %s\n\n", JS(p, "uid"), JS(p, "mail"), JS(p, "status"));
+	buf_puts(&b, "## Operations on target systems\n\n");
+	if (json_array_size(json_object_get(rep, "operations")) == 0)
+		buf_puts(&b, "None recorded by plugins (manual provisioning).\n\n");
+	else {
+		buf_puts(&b, "| time | system | action | object | outcome | actor |\n|---|---|---|---|---|---|\n");
+		json_array_foreach(json_object_get(rep, "operations"), i, s)
+			buf_printf(&b, "| %s | %s | %s | %s | %s | %s |\n", JS(s, "at"), JS(s, "system"), JS(s, "action"),
+				   JS(s, "object"), JS(s, "outcome"), JS(s, "actor"));
+		buf_puts(&b, "\n");
+	}
+	buf_puts(&b, "## Manual work\n\n");
+	if (json_array_size(manual) == 0)
+		buf_puts(&b, "None.\n\n");
+	json_array_foreach(manual, i, s)
+		buf_printf(&b, "- %s, %s (%s): %s\n", JS(s, "at"), JS(s, "actor"), JS(s, "actor_role"), JS(s, "note"));
+	buf_puts(&b, "\n## Steps\n\n| time | action | from | to | actor | role | note |\n|---|---|---|---|---|---|---|\n");
+	json_array_foreach(steps, i, s)
+		buf_printf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", JS(s, "at"), JS(s, "action"),
+			   JS(s, "from_state"), JS(s, "to_state"), JS(s, "actor"), JS(s, "actor_role"), JS(s, "note"));
+	json_t *ap = json_object_get(rep, "approved");
+	if (json_is_object(ap))
+		buf_printf(&b, "\nApproved by %s (%s) at %s.\n", JS(ap, "by"), JS(ap, "role"), JS(ap, "at"));
+	else
+		buf_puts(&b, "\nNot approved yet.\n");
+	if (json_string_value(json_object_get(rep, "conclusion")))
+		buf_printf(&b, "\n## Conclusion\n\n%s\n", JS(rep, "conclusion"));
+#undef JS
+	json_decref(rep);
+	o->status = 200;
+	*text_r = buf_steal(&b);
+}

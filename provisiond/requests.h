@@ -1,0 +1,49 @@
+/*
+ * NAME
+ *	requests - hires, exits and transfers: create, act, read, report
+ * DESCRIPTION
+ *	Every change runs in one PostgreSQL transaction that also writes the
+ *	step, the change-log entries and (with an Idempotency-Key) the answer
+ *	to replay. The request row is locked (SELECT ... FOR UPDATE) before
+ *	its state is checked, so of two concurrent actions exactly one wins
+ *	and the other is told what the state has become (409).
+ */
+#ifndef PVD_REQUESTS_H
+#define PVD_REQUESTS_H
+
+#include <jansson.h>
+#include "auth.h"
+#include "conf.h"
+#include "workflow.h"
+
+/* What a call produced: an HTTP status and either a body or an error. */
+struct outcome {
+	int status;
+	json_t *body;		/* success body (owned) */
+	const char *code;	/* error code when body is NULL */
+	char field[64];
+	char message[768];
+};
+
+struct idem {
+	const char *key;	/* NULL: no Idempotency-Key header */
+	char fingerprint[65];
+};
+
+void requests_create(const struct conf *c, const struct principal *who, enum wf_type type,
+		     json_t *payload, const struct idem *idem, struct outcome *o);
+void requests_act(const struct conf *c, const struct principal *who, long long id,
+		  const char *action, json_t *body, const struct idem *idem, struct outcome *o);
+void requests_get(const struct principal *who, long long id, struct outcome *o);
+void requests_list(const struct principal *who, const char *const *filters, struct outcome *o);
+void requests_report(const struct principal *who, long long id, int as_text, struct outcome *o,
+		     char **text_r);
+void people_get(const struct principal *who, const char *employee_number, struct outcome *o);
+
+/* The actor string recorded for who: the login, or "token:<name>". */
+void actor_id(const struct principal *who, char out[160]);
+
+/* Indexes of filters[] for requests_list */
+enum { LF_TYPE, LF_STATE, LF_EMPLOYEE, LF_SUBMITTED_BY, LF_AFTER, LF_BEFORE, LF_LIMIT, LF_CURSOR, LF_COUNT };
+
+#endif

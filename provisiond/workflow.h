@@ -1,0 +1,90 @@
+/*
+ * NAME
+ *	workflow - the procedures as state machines: hires (PR05), exits
+ *	(PR06), transfers
+ * DESCRIPTION
+ *	Each request type is a table of states (each one a step of the
+ *	written procedure, with who acts there) and transitions {from,
+ *	action, roles, rules, to}. Every rule of the procedure is a row or a
+ *	flag here, not an if in a handler:
+ *
+ *	  hire / transfer (PR05)
+ *	    submitted    --approve (tim_head)------> provisioning
+ *	    submitted    --return (tim_head, note)-> returned --resubmit (hr)--> submitted
+ *	    provisioning --confirm (tim_tech)------> verification    [manual provisioning]
+ *	    verification --confirm (tim_tech, the person)--> report_review
+ *	    verification --reject (tim_tech, the person, note)--> provisioning
+ *	    report_review --approve (tim_lead)-----> concluding
+ *	    report_review --return (tim_lead, note)-> provisioning
+ *	    concluding   --approve (tim_head, note = conclusion)--> concluded
+ *	    concluded    --confirm (hr)------------> closed
+ *	    submitted, returned --cancel (hr, tim_head)--> cancelled
+ *
+ *	  exit (PR06)
+ *	    submitted --approve (tim_head)--> scheduled (effective later) or disabling
+ *	    scheduled --reschedule (hr, tim_head) / cancel (hr, tim_head)
+ *	    disabling --confirm (tim_tech)--> report_review --> concluding --> concluded --> closed
+ *
+ *	Nobody approves, confirms or rejects what they submitted. Steps listed
+ *	in workflow_auto_<type> are taken at once by the actor "system".
+ *	Provisioning goes through provision.h: in manual mode a technician
+ *	confirms the work; when plugins run it, the queue moves the request on.
+ */
+#ifndef PVD_WORKFLOW_H
+#define PVD_WORKFLOW_H
+
+#include <jansson.h>
+#include "roles.h"
+
+enum wf_type { WF_HIRE, WF_EXIT, WF_TRANSFER, WF_TYPE_COUNT };
+
+/* Steps a policy may make automatic. */
+enum wf_auto {
+	WF_AUTO_REVIEW = 1u << 0,	/* submitted -> approve */
+	WF_AUTO_VERIFICATION = 1u << 1,	/* verification -> confirm */
+	WF_AUTO_REPORT = 1u << 2,	/* report_review -> approve */
+	WF_AUTO_CONCLUSION = 1u << 3,	/* concluding -> approve */
+	WF_AUTO_CLOSE = 1u << 4,	/* concluded -> confirm */
+};
+
+/* Transition rules */
+#define WF_NOTE_REQUIRED	(1u << 0)	/* a reason/note must be given */
+#define WF_NOT_SUBMITTER	(1u << 1)	/* separation of duties */
+#define WF_THE_PERSON		(1u << 2)	/* the person the request is about may act */
+#define WF_MANUAL_ONLY		(1u << 3)	/* only while provisioning is manual */
+
+struct wf_state {
+	enum wf_type type;
+	const char *name;
+	const char *step;	/* the procedure's words for this step */
+	int open;		/* 0: final state */
+	unsigned auto_bit;	/* policy bit that makes this step automatic */
+	const char *auto_action;
+};
+
+struct wf_transition {
+	enum wf_type type;
+	const char *from;
+	const char *action;
+	role_mask roles;
+	unsigned rules;
+	const char *to;
+};
+
+const char *wf_type_name(enum wf_type t);
+int wf_type_parse(const char *s, enum wf_type *t_r);
+const struct wf_state *wf_state_find(enum wf_type t, const char *name);
+/* The transition for action in state, or NULL. */
+const struct wf_transition *wf_transition_find(enum wf_type t, const char *from, const char *action);
+/* Calls fn for each transition leaving state. */
+void wf_transitions_from(enum wf_type t, const char *from,
+			 void (*fn)(const struct wf_transition *tr, void *arg), void *arg);
+int wf_action_known(const char *action);
+
+/* "review, report" -> bits. 0 or -1 + *error_r naming the bad word. */
+int wf_auto_parse(const char *list, unsigned *bits_r, char **error_r);
+
+/* Every state and transition, for the API contract and documentation. */
+json_t *wf_describe(void);
+
+#endif

@@ -1,0 +1,71 @@
+/* The workflow tables: every transition leads to a known state, every
+ * open state can be left, rules are where the procedures put them, and
+ * the policy parser names what it does not know. */
+#include "config.h"
+#include "workflow.h"
+#include "unit.h"
+
+#include <stdlib.h>
+
+struct walk { enum wf_type t; int count; int bad; };
+
+static void check_target(const struct wf_transition *tr, void *arg)
+{
+	struct walk *w = arg;
+	w->count++;
+	if (wf_state_find(w->t, tr->to) == NULL) {
+		w->bad++;
+		fprintf(stderr, "transition %s --%s--> %s: unknown target\n", tr->from, tr->action, tr->to);
+	}
+}
+
+int main(void)
+{
+	static const char *const hire_states[] = { "submitted", "returned", "provisioning", "verification",
+		"report_review", "concluding", "concluded", NULL };
+	for (int t = 0; t < WF_TYPE_COUNT; t++)
+		for (int i = 0; hire_states[i]; i++) {
+			struct walk w = { (enum wf_type)t, 0, 0 };
+			const char *s = hire_states[i];
+			if (t == WF_EXIT && (strcmp(s, "provisioning") == 0 || strcmp(s, "verification") == 0))
+				s = strcmp(s, "provisioning") == 0 ? "disabling" : "scheduled";
+			wf_transitions_from((enum wf_type)t, s, check_target, &w);
+			CHECK(w.count > 0, "%s state %s has no way out", wf_type_name((enum wf_type)t), s);
+			CHECK_INT(w.bad, 0);
+		}
+	/* final states have no way out */
+	struct walk w = { WF_HIRE, 0, 0 };
+	wf_transitions_from(WF_HIRE, "closed", check_target, &w);
+	CHECK_INT(w.count, 0);
+
+	const struct wf_transition *tr = wf_transition_find(WF_HIRE, "submitted", "approve");
+	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && (tr->rules & WF_NOT_SUBMITTER), "PR05 step 2: tim_head approves");
+	tr = wf_transition_find(WF_HIRE, "submitted", "return");
+	CHECK(tr && (tr->rules & WF_NOTE_REQUIRED) && strcmp(tr->to, "returned") == 0, "return needs a reason");
+	tr = wf_transition_find(WF_HIRE, "verification", "reject");
+	CHECK(tr && strcmp(tr->to, "provisioning") == 0 && (tr->rules & WF_THE_PERSON), "rejected access goes back to the technician");
+	tr = wf_transition_find(WF_HIRE, "report_review", "approve");
+	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_LEAD), "the TIM lead approves the report");
+	tr = wf_transition_find(WF_EXIT, "scheduled", "reschedule");
+	CHECK(tr != NULL, "a scheduled exit can be moved");
+	CHECK(wf_transition_find(WF_EXIT, "disabling", "cancel") == NULL, "a running exit cannot be cancelled");
+	CHECK(wf_transition_find(WF_HIRE, "provisioning", "cancel") == NULL, "provisioning cannot be cancelled half-way");
+
+	unsigned bits = 0;
+	char *err = NULL;
+	CHECK_INT(wf_auto_parse("review, report  close", &bits, &err), 0);
+	CHECK_INT(bits, WF_AUTO_REVIEW | WF_AUTO_REPORT | WF_AUTO_CLOSE);
+	CHECK_INT(wf_auto_parse("", &bits, &err), 0);
+	CHECK_INT(bits, 0);
+	CHECK_INT(wf_auto_parse("review,lunch", &bits, &err), -1);
+	CHECK(err && strstr(err, "'lunch'"), "names the bad step: %s", err ? err : "");
+	free(err);
+
+	enum wf_type t;
+	CHECK(wf_type_parse("exit", &t) == 0 && t == WF_EXIT, "exit parses");
+	CHECK(wf_type_parse("party", &t) < 0, "unknown type refused");
+	json_t *d = wf_describe();
+	CHECK(json_array_size(json_object_get(d, "hire")) == 9, "9 hire states described");
+	json_decref(d);
+	return unit_done("test-workflow");
+}
