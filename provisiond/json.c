@@ -32,7 +32,7 @@ json_t *json_parse_body(const char *data, size_t len, struct json_err *err)
 		json_fail(err, 400, "bad_json", NULL, "request body is empty; a JSON object is expected");
 		return NULL;
 	}
-	j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	j = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (j == NULL) {
 		json_fail(err, 400, "bad_json", NULL, "malformed JSON at line %d, column %d: %s",
 			  je.line, je.column, je.text);

@@ -386,6 +386,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	apply_logging(c);
+	/* Commands print their own result; routine info lines would only
+	 * clutter them. Warnings and errors still show. */
+	if (optind < argc && c->log_level < LOG_LVL_WARN && c->log_level != LOG_LVL_DEBUG)
+		log_set_level(LOG_LVL_WARN);
 	conf_set_current(c);
 
 	int ret;

@@ -614,7 +614,6 @@ class Daemon:
         if self.proc is not None and self.proc.poll() is None:
             raise TestFailure("%s is already running" % self.name)
         self._logf = open(self.log_path, "ab")
-        self._log_mark = self._logf.tell()
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
                                      stdout=self._logf, stderr=subprocess.STDOUT,
                                      preexec_fn=_pdeathsig)

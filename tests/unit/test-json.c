@@ -13,6 +13,8 @@ static void test_parse(void)
 		{ "broken", "{\"a\": }", "malformed JSON at line 1, column 7: unexpected token near '}'" },
 		{ "second line", "{\n  \"a\": 1,\n}", "malformed JSON at line 3, column 1: string or '}' expected near '}'" },
 		{ "array", "[1,2]", "request body must be a JSON object" },
+		{ "string", "\"hr\"", "request body must be a JSON object" },
+		{ "number", "42", "request body must be a JSON object" },
 		{ "duplicate", "{\"a\":1,\"a\":2}", "malformed JSON at line 1, column 10: duplicate object key near '\"a\"'" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
