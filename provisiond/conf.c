@@ -216,6 +216,15 @@ static char *read_secret_file(const char *path, const char *file, char **error_r
 	return s;
 }
 
+/* An empty DN setting means "<rdn>,<base>". */
+static void default_dn(char **field, const char *rdn, const char *base)
+{
+	if ((*field)[0] != '\0')
+		return;
+	free(*field);
+	*field = xasprintf("%s,%s", rdn, base);
+}
+
 /* Checks that need the whole file: required keys, combinations. */
 static int conf_check(struct conf *c, const char *file, char **error_r)
 {
@@ -257,22 +266,10 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 				    "sasl_external needs an ldapi:// ldap_uri (or use simple)");
 		return -1;
 	}
-	if (c->ldap_people_dn[0] == '\0') {
-		free(c->ldap_people_dn);
-		c->ldap_people_dn = xasprintf("ou=people,%s", c->ldap_base_dn);
-	}
-	if (c->ldap_groups_dn[0] == '\0') {
-		free(c->ldap_groups_dn);
-		c->ldap_groups_dn = xasprintf("ou=groups,%s", c->ldap_base_dn);
-	}
-	if (c->ldap_units_dn[0] == '\0') {
-		free(c->ldap_units_dn);
-		c->ldap_units_dn = xasprintf("ou=units,%s", c->ldap_base_dn);
-	}
-	if (c->ldap_positions_dn[0] == '\0') {
-		free(c->ldap_positions_dn);
-		c->ldap_positions_dn = xasprintf("ou=positions,%s", c->ldap_base_dn);
-	}
+	default_dn(&c->ldap_people_dn, "ou=people", c->ldap_base_dn);
+	default_dn(&c->ldap_groups_dn, "ou=groups", c->ldap_base_dn);
+	default_dn(&c->ldap_units_dn, "ou=units", c->ldap_base_dn);
+	default_dn(&c->ldap_positions_dn, "ou=positions", c->ldap_base_dn);
 	char *err = NULL;
 	if (naming_template_check(c->login_template, &err) < 0) {
 		*error_r = conf_err(file, 0, "login_template", "%s", err);

@@ -719,15 +719,48 @@ static enum db_status run_auto_steps(struct txn *t, char **err)
 
 /* ---- create ------------------------------------------------------------ */
 
-/* Allocates login and mail for a person that has none yet: the first free
- * candidate of the naming rule, tried under a savepoint so a concurrent
- * allocation of the same name just moves on to the next candidate. */
+/* Sets the first free candidate of base (base, base2, base3, ...) with
+ * sql ($1 person id, $2 the value), each try under a savepoint so that a
+ * name taken, even by a concurrent allocation, just moves on to the next.
+ * suffix (e.g. "@example.org") is appended to every candidate. */
+static enum db_status claim_first_free(const char *what, const char *sql, const char *pid,
+				       const char *base, size_t max_len, const char *suffix,
+				       char **value_r, struct outcome *o)
+{
+	char *err = NULL;
+	enum db_status st;
+	*value_r = NULL;
+	for (int n = 1; n <= 999; n++) {
+		char *cand = naming_candidate(base, n, max_len);
+		char *value = xasprintf("%s%s", cand, suffix);
+		free(cand);
+		const char *params[2] = { pid, value };
+		db_exec("savepoint", "SAVEPOINT alloc", 0, NULL, NULL);
+		st = db_exec(what, sql, 2, params, &err);
+		if (st == DB_OK) {
+			*value_r = value;
+			return DB_OK;
+		}
+		free(value);
+		db_exec("rollback to savepoint", "ROLLBACK TO SAVEPOINT alloc", 0, NULL, NULL);
+		if (st != DB_CONFLICT) {
+			fail_db(o, st, err);
+			return st;
+		}
+		free(err);
+		err = NULL;
+	}
+	fail(o, 409, "conflict", "family_names", "every %s candidate for these names is taken", what);
+	return DB_CONFLICT;
+}
+
+/* Allocates login, uidNumber and mail for a person that has none yet. */
 static enum db_status allocate_identifiers(const struct conf *c, long long person_id,
 					   const struct person_in *in, struct outcome *o)
 {
 	struct naming_input ni = { in->given_names, in->family_names, in->unit, in->position };
-	char *base = NULL, *err = NULL, pid[32];
-	enum db_status st = DB_OK;
+	char *base = NULL, *err = NULL, pid[32], *login = NULL, *mail = NULL;
+	enum db_status st;
 	snprintf(pid, sizeof(pid), "%lld", person_id);
 
 	if (naming_expand(c->login_template, &ni, (size_t)c->login_max_length, &base, &err) < 0) {
@@ -735,74 +768,28 @@ static enum db_status allocate_identifiers(const struct conf *c, long long perso
 		free(err);
 		return DB_ERROR;
 	}
-	char *login = NULL;
-	for (int n = 1; n <= 999 && login == NULL; n++) {
-		char *cand = naming_candidate(base, n, (size_t)c->login_max_length);
-		const char *params[2] = { pid, cand };
-		db_exec("savepoint", "SAVEPOINT alloc", 0, NULL, NULL);
-		st = db_exec("person.login",
-			     "UPDATE people SET uid = $2, uid_number = nextval('uid_number_seq') WHERE id = $1::bigint",
-			     2, params, &err);
-		if (st == DB_OK)
-			login = cand;
-		else {
-			free(cand);
-			db_exec("rollback to savepoint", "ROLLBACK TO SAVEPOINT alloc", 0, NULL, NULL);
-			if (st != DB_CONFLICT) {
-				free(base);
-				fail_db(o, st, err);
-				return st;
-			}
-			free(err);
-			err = NULL;
-		}
-	}
+	st = claim_first_free("login",
+			      "UPDATE people SET uid = $2, uid_number = nextval('uid_number_seq') WHERE id = $1::bigint",
+			      pid, base, (size_t)c->login_max_length, "", &login, o);
 	free(base);
-	if (login == NULL) {
-		fail(o, 409, "conflict", "family_names", "every login candidate for these names is taken");
-		return DB_CONFLICT;
-	}
+	if (st != DB_OK)
+		return st;
 	char *tmpl = str_replace_all(c->mail_template, "{login}", login);
-	char *local = NULL;
-	int rc = naming_expand(tmpl, &ni, 64, &local, &err);
+	int rc = naming_expand(tmpl, &ni, 64, &base, &err);
 	free(tmpl);
+	free(login);
 	if (rc < 0) {
 		fail(o, 400, "invalid_field", "family_names", "no mail address can be made: %s", err);
 		free(err);
-		free(login);
 		return DB_ERROR;
 	}
-	char *mail = NULL;
-	for (int n = 1; n <= 999 && mail == NULL; n++) {
-		char *cand = naming_candidate(local, n, 64);
-		char *addr = xasprintf("%s@%s", cand, c->mail_domain);
-		free(cand);
-		const char *params[2] = { pid, addr };
-		db_exec("savepoint", "SAVEPOINT alloc", 0, NULL, NULL);
-		st = db_exec("person.mail", "UPDATE people SET mail = $2 WHERE id = $1::bigint", 2, params, &err);
-		if (st == DB_OK)
-			mail = addr;
-		else {
-			free(addr);
-			db_exec("rollback to savepoint", "ROLLBACK TO SAVEPOINT alloc", 0, NULL, NULL);
-			if (st != DB_CONFLICT) {
-				free(local);
-				free(login);
-				fail_db(o, st, err);
-				return st;
-			}
-			free(err);
-			err = NULL;
-		}
-	}
-	free(local);
-	free(login);
-	if (mail == NULL) {
-		fail(o, 409, "conflict", "family_names", "every mail address candidate for these names is taken");
-		return DB_CONFLICT;
-	}
+	char *domain = xasprintf("@%s", c->mail_domain);
+	st = claim_first_free("mail address", "UPDATE people SET mail = $2 WHERE id = $1::bigint",
+			      pid, base, 64, domain, &mail, o);
+	free(domain);
+	free(base);
 	free(mail);
-	return DB_OK;
+	return st;
 }
 
 /* Why a person cannot get a new request of this type now, or NULL. */
