@@ -33,6 +33,12 @@ void api_requests_act(struct http_ctx *ctx);
 void api_requests_report(struct http_ctx *ctx);
 void api_people_get(struct http_ctx *ctx);
 void api_workflows(struct http_ctx *ctx);
+void api_requests_plan(struct http_ctx *ctx);
+void api_queue(struct http_ctx *ctx);
+void api_operation_retry(struct http_ctx *ctx);
+void api_operation_resolve(struct http_ctx *ctx);
+void api_people_password_token(struct http_ctx *ctx);
+void api_password_set(struct http_ctx *ctx);
 
 /* Answers a store failure: 503 when PostgreSQL is unreachable, else 500. */
 void api_db_failure(struct http_ctx *ctx, int db_status, char *error);

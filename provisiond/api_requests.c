@@ -10,6 +10,8 @@
 #include "buf.h"
 #include "crypto.h"
 #include "http.h"
+#include "json.h"
+#include "queue.h"
 #include "requests.h"
 #include "workflow.h"
 
@@ -165,4 +167,78 @@ void api_people_get(struct http_ctx *ctx)
 void api_workflows(struct http_ctx *ctx)
 {
 	http_reply_json(ctx, 200, wf_describe());
+}
+
+void api_requests_plan(struct http_ctx *ctx)
+{
+	long long id;
+	struct outcome o;
+	if (parse_id(ctx, &id) < 0)
+		return;
+	requests_plan(&ctx->who, id, &o);
+	answer(ctx, &o);
+}
+
+void api_queue(struct http_ctx *ctx)
+{
+	json_t *out = NULL;
+	char *err = NULL;
+	enum db_status st = queue_status(&out, &err);
+	if (st != DB_OK) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	http_reply_json(ctx, 200, out);
+}
+
+static void operation_action(struct http_ctx *ctx, int resolve)
+{
+	static const char *const keys[] = { "note", NULL };
+	struct json_err je;
+	long long id;
+	char me[160], *err = NULL;
+	int found = 0;
+	if (parse_id(ctx, &id) < 0)
+		return;
+	if (json_check_keys(ctx->body, keys, &je) < 0) {
+		http_reply_error(ctx, je.status, je.code, je.field, "%s", je.message);
+		return;
+	}
+	je.code = NULL;
+	const char *note = json_get_string(ctx->body, "note", resolve, 2000, &je);
+	if (je.code != NULL) {
+		http_reply_error(ctx, je.status, je.code, je.field, "%s%s", je.message,
+				 resolve ? " (say what was done by hand)" : "");
+		return;
+	}
+	actor_id(&ctx->who, me);
+	enum db_status st = resolve ? queue_resolve(ctx->conf, id, me, "tim_tech", note, &found, &err)
+				    : queue_retry(id, me, "tim_tech", &found, &err);
+	if (st != DB_OK) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	if (!found) {
+		http_reply_error(ctx, 409, "conflict", "id", "operation %lld is not a failed operation "
+				 "(only dead operations can be retried or resolved)", id);
+		return;
+	}
+	http_reply_json(ctx, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", resolve ? "done" : "pending"));
+}
+
+void api_operation_retry(struct http_ctx *ctx) { operation_action(ctx, 0); }
+void api_operation_resolve(struct http_ctx *ctx) { operation_action(ctx, 1); }
+
+void api_people_password_token(struct http_ctx *ctx)
+{
+	struct outcome o;
+	people_password_token(ctx->conf, &ctx->who, http_param(ctx, 0), &o);
+	answer(ctx, &o);
+}
+
+void api_password_set(struct http_ctx *ctx)
+{
+	struct outcome o;
+	people_set_password(ctx->conf, ctx->body, &o);
+	answer(ctx, &o);
 }

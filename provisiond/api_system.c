@@ -12,6 +12,7 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "plugin_host.h"
 #include "tokens.h"
 
 #include <stdlib.h>
@@ -36,6 +37,14 @@ const struct route api_routes[] = {
 	{ "GET", "/v1/requests/{id}/report", ROLES_ANY, 0, api_requests_report },
 	{ "GET", "/v1/people/{employee_number}", ROLES_ANY, 0, api_people_get },
 	{ "GET", "/v1/workflows", ROLES_ANY, 0, api_workflows },
+	{ "GET", "/v1/requests/{id}/plan", ROLES_ANY, 0, api_requests_plan },
+	{ "GET", "/v1/queue", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(ADMIN), 0, api_queue },
+	{ "POST", "/v1/operations/{id}/retry", R(TIM_TECH), ROUTE_JSON_OPTIONAL, api_operation_retry },
+	{ "POST", "/v1/operations/{id}/resolve", R(TIM_TECH), ROUTE_JSON_BODY, api_operation_resolve },
+	{ "POST", "/v1/people/{employee_number}/password-token", R(TIM_TECH) | R(TIM_HEAD), ROUTE_JSON_OPTIONAL,
+	  api_people_password_token },
+	/* public: the person has no password yet; the one-time token is the credential */
+	{ "POST", "/v1/password", ROUTE_PUBLIC, ROUTE_JSON_BODY, api_password_set },
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
@@ -64,9 +73,28 @@ void api_health(struct http_ctx *ctx)
 		log_warn("health: directory down: %s", direrr ? direrr : "?");
 	free(dberr);
 	free(direrr);
-	http_reply_json(ctx, db_ok && dir_ok ? 200 : 503,
-			json_pack("{s:s, s:o, s:o}", "status", db_ok && dir_ok ? "ok" : "unavailable",
-				  "database", db, "directory", dir));
+	/* plugins: loaded or broken, and whether their target answers */
+	json_t *plugins = json_object();
+	int plugins_ok = 1;
+	for (int i = 0; i < plugins_count(); i++) {
+		const struct plugin_instance *pi = plugins_get(i);
+		char msg[512] = "";
+		if (pi->plugin == NULL) {
+			plugins_ok = 0;
+			json_object_set_new(plugins, pi->name, json_pack("{s:s, s:s}", "status", "broken",
+									 "error", pi->error ? pi->error : "?"));
+			continue;
+		}
+		enum pvd_status st = plugins_check(i, msg, sizeof(msg));
+		if (st != PVD_OK)
+			plugins_ok = 0;
+		json_object_set_new(plugins, pi->name, st == PVD_OK ? json_pack("{s:s}", "status", "up")
+					: json_pack("{s:s, s:s}", "status", "down", "error", msg));
+	}
+	int all = db_ok && dir_ok && plugins_ok;
+	http_reply_json(ctx, all ? 200 : 503,
+			json_pack("{s:s, s:o, s:o, s:o}", "status", all ? "ok" : "unavailable",
+				  "database", db, "directory", dir, "plugins", plugins));
 }
 
 void api_metrics(struct http_ctx *ctx)

@@ -84,6 +84,15 @@ struct conf {
 	char *workflow_auto_transfer;
 	unsigned auto_steps[3];		/* parsed: bit per enum wf_auto, per type */
 
+	char *plugin_dir;		/* where plugin libraries are */
+	int queue_workers;
+	int queue_lease_seconds;
+	int queue_max_attempts;
+	int queue_backoff_base;
+	int queue_backoff_max;
+	int password_token_hours;
+	int password_min_length;
+
 	/* plugin.<instance>.<key> lines, in file order */
 	struct conf_kv *plugin_kv;
 	int plugin_kv_count;

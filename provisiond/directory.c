@@ -236,6 +236,29 @@ int dir_child_exists(const struct conf *c, const char *base, const char *attr,
 	return n > 0;
 }
 
+int dir_set_password(const struct conf *c, const char *dn, const char *password, char **error_r)
+{
+	struct berval user, pw;
+	int rc = LDAP_SERVER_DOWN;
+	user.bv_val = (char *)dn;
+	user.bv_len = strlen(dn);
+	pw.bv_val = (char *)password;
+	pw.bv_len = strlen(password);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		LDAP *ld = conn_get(&svc_conn, c, 1, error_r);
+		if (ld == NULL)
+			return -2;
+		rc = ldap_passwd_s(ld, &user, NULL, &pw, NULL, NULL, NULL);
+		if (!is_down(rc))
+			break;
+		conn_close(&svc_conn);
+	}
+	if (rc == LDAP_SUCCESS)
+		return 0;
+	*error_r = xasprintf("ldap_passwd(dn=%s) failed: %s", dn, ldap_err2string(rc));
+	return is_down(rc) ? -2 : -1;
+}
+
 char *dir_filter_value(const char *value)
 {
 	struct berval in, out;

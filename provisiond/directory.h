@@ -44,6 +44,11 @@ void dir_user_free(struct dir_user *u);
 int dir_child_exists(const struct conf *c, const char *base, const char *attr,
 		     const char *value, char **error_r);
 
+/* Sets dn's password with the Password Modify extended operation (RFC
+ * 3062) over the service connection; slapd hashes it. 0 ok, -1 refused
+ * (*error_r), -2 directory unavailable. */
+int dir_set_password(const struct conf *c, const char *dn, const char *password, char **error_r);
+
 /* Reads the root DSE over the service connection. 0 or -1 + error. */
 int dir_ping(const struct conf *c, char **error_r);
 

@@ -28,6 +28,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "migrate.h"
+#include "plugin_host.h"
+#include "queue.h"
 #include "tokens.h"
 
 #include <errno.h>
@@ -188,6 +190,14 @@ static int run_daemon(const char *path, int foreground)
 	if (write_pid_file(c->pid_file) < 0)
 		goto out;
 	log_info("provisiond %s starting (config %s)", PACKAGE_VERSION, path);
+	{
+		char *err = NULL;
+		if (plugins_load(c, &err) < 0) {
+			log_error("%s", err);
+			free(err);
+			goto out_pid;
+		}
+	}
 	db_setup(c->db_conninfo);
 	if (migrate_wait(c, &sigs) < 0)
 		goto out_pid;
@@ -216,6 +226,17 @@ static int run_daemon(const char *path, int foreground)
 			goto out_pid;
 		}
 	}
+	{
+		char *err = NULL;
+		if (queue_start(c, &err) < 0) {
+			log_error("%s", err);
+			free(err);
+			http_stop(0);
+			metrics_shutdown();
+			free(names);
+			goto out_pid;
+		}
+	}
 	log_info("listening on http://%s:%d/ with %d threads; ready in %.0f ms",
 		 c->listen_address, c->listen_port, c->http_threads, (now_s() - t0) * 1000.0);
 	conf_put(&c);
@@ -233,6 +254,7 @@ static int run_daemon(const char *path, int foreground)
 	}
 	c = conf_get();
 	http_stop(c->shutdown_timeout);
+	queue_stop();
 	metrics_shutdown();
 	free(names);
 	ret = 0;
@@ -241,6 +263,7 @@ out_pid:
 	if (c->pid_file[0] != '\0')
 		unlink(c->pid_file);
 out:
+	plugins_unload();
 	db_shutdown();
 	dir_thread_close();
 	conf_put(&c);
@@ -381,9 +404,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
-		printf("%s: ok\n", path);
+		/* plugins must load and accept their configuration */
+		int bad = 0;
+		log_setup("provisiond", LOG_LVL_ERROR, 0);
+		if (plugins_load(c, &err) < 0) {
+			fprintf(stderr, "provisiond: %s\n", err);
+			free(err);
+			bad = 1;
+		}
+		for (int i = 0; !bad && i < plugins_count(); i++)
+			if (plugins_get(i)->plugin == NULL) {
+				fprintf(stderr, "provisiond: plugin %s: %s\n", plugins_get(i)->name, plugins_get(i)->error);
+				bad = 1;
+			}
+		plugins_unload();
+		if (!bad)
+			printf("%s: ok\n", path);
 		conf_put(&c);
-		return 0;
+		return bad;
 	}
 	apply_logging(c);
 	/* Commands print their own result; routine info lines would only

@@ -2,16 +2,25 @@
  * NAME
  *	provision - provisioning entry point (see provision.h)
  * DESCRIPTION
- *	No plugin host yet: every provisioning step is manual, done by a
- *	technician who confirms it with a note that goes into the report.
+ *	With plugins configured, every provisioning step becomes one queued
+ *	operation per plugin instance; the queue moves the request on when
+ *	they are all done. Without plugins the step is manual: a technician
+ *	does the work and confirms it with a note that goes into the report.
  */
 #include "config.h"
 #include "provision.h"
+#include "plugin_host.h"
+#include "queue.h"
 
 int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, char **error_r)
 {
-	(void)r;
-	(void)error_r;
-	*mode_r = PROVISION_MANUAL;
+	int round;
+	if (plugins_count() == 0) {
+		*mode_r = PROVISION_MANUAL;
+		return 0;
+	}
+	if (queue_enqueue(r->request_id, r->intent, r->person, NULL, &round, error_r) != DB_OK)
+		return -1;
+	*mode_r = PROVISION_QUEUED;
 	return 0;
 }

@@ -22,7 +22,10 @@
 #include "json.h"
 #include "log.h"
 #include "naming.h"
+#include "plugin_host.h"
 #include "provision.h"
+#include "queue.h"
+#include "crypto.h"
 #include "timeparse.h"
 
 #include <ctype.h>
@@ -392,7 +395,12 @@ static json_t *request_json(long long id, const struct principal *who, enum db_s
 		json_array_append_new(steps, row_object(r, i, 0, PQnfields(r) - 1));
 	json_object_set_new(j, "steps", steps);
 	PQclear(r);
-	*st = DB_OK;
+	json_t *ops = NULL;
+	if ((*st = queue_operations_of(id, &ops, error_r)) != DB_OK) {
+		json_decref(j);
+		return NULL;
+	}
+	json_object_set_new(j, "operations", ops);
 	return j;
 }
 
@@ -535,6 +543,7 @@ struct txn {
 	char provisioning_mode[16];
 	time_t effective_t;
 	int has_effective;
+	int round;			/* provisioning round */
 };
 
 static enum db_status log_step(struct txn *t, const char *action, const char *from, const char *to,
@@ -621,6 +630,27 @@ static enum db_status person_set_status(struct txn *t, const char *status, char 
 			     2, params, err);
 }
 
+/* A transfer's operations work on the person as they will be: the new
+ * unit and position from the request. */
+static enum db_status with_transfer_target(struct txn *t, json_t *person, char **err)
+{
+	char rid[32];
+	enum db_status st;
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	const char *params[1] = { rid };
+	PGresult *r = db_query("request.transfer_target",
+			       "SELECT payload->>'unit', payload->>'position' FROM requests WHERE id = $1::bigint",
+			       1, params, &st, err);
+	if (r == NULL)
+		return st;
+	if (PQntuples(r) == 1) {
+		json_object_set_new(person, "unit", json_string(PQgetvalue(r, 0, 0)));
+		json_object_set_new(person, "position", json_string(PQgetvalue(r, 0, 1)));
+	}
+	PQclear(r);
+	return DB_OK;
+}
+
 /* Entering a provisioning step: ask provision.h how the work is done. */
 static enum db_status begin_provisioning(struct txn *t, const char *intent, char **err)
 {
@@ -628,6 +658,10 @@ static enum db_status begin_provisioning(struct txn *t, const char *intent, char
 	json_t *person = person_json_by_id(t->person_id, err, &st);
 	if (person == NULL)
 		return st == DB_OK ? DB_ERROR : st;
+	if (t->type == WF_TRANSFER && (st = with_transfer_target(t, person, err)) != DB_OK) {
+		json_decref(person);
+		return st;
+	}
 	struct provision_request pr = { t->request_id, t->type, intent, person };
 	enum provision_mode mode;
 	int rc = provision_begin(&pr, &mode, err);
@@ -1003,6 +1037,80 @@ fail:
 
 /* ---- act ---------------------------------------------------------------- */
 
+/* Locks the request (and its person) and reads what the rules need.
+ * 1 found, 0 no such request, -1 database error. */
+static int load_txn(struct txn *t, enum db_status *st, char **err)
+{
+	char rid[32];
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	const char *params[1] = { rid };
+	PGresult *r = db_query("request.lock",
+		"SELECT r.type, r.state, r.submitted_by, r.person_id::text, p.employee_number, p.uid, "
+		"r.provisioning_mode, extract(epoch FROM r.effective_at)::bigint::text, r.provisioning_round "
+		"FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint FOR UPDATE OF r, p",
+		1, params, st, err);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	wf_type_parse(PQgetvalue(r, 0, 0), &t->type);
+	snprintf(t->state, sizeof(t->state), "%s", PQgetvalue(r, 0, 1));
+	snprintf(t->submitted_by, sizeof(t->submitted_by), "%s", PQgetvalue(r, 0, 2));
+	t->person_id = atoll(PQgetvalue(r, 0, 3));
+	snprintf(t->employee_number, sizeof(t->employee_number), "%s", PQgetvalue(r, 0, 4));
+	snprintf(t->person_uid, sizeof(t->person_uid), "%s", PQgetvalue(r, 0, 5));
+	snprintf(t->provisioning_mode, sizeof(t->provisioning_mode), "%s", PQgetvalue(r, 0, 6));
+	if (!PQgetisnull(r, 0, 7)) {
+		t->effective_t = (time_t)atoll(PQgetvalue(r, 0, 7));
+		t->has_effective = 1;
+	}
+	t->round = atoi(PQgetvalue(r, 0, 8));
+	PQclear(r);
+	return 1;
+}
+
+enum db_status requests_round_done(const struct conf *c, long long request_id, int round, char **error_r)
+{
+	char rid[32], rnd[16];
+	enum db_status st;
+	struct txn t;
+	snprintf(rid, sizeof(rid), "%lld", request_id);
+	snprintf(rnd, sizeof(rnd), "%d", round);
+	const char *params[2] = { rid, rnd };
+	PGresult *r = db_query("request.round_left",
+			       "SELECT count(*) FILTER (WHERE state <> 'done'), count(*) FROM operations "
+			       "WHERE request_id = $1::bigint AND round = $2::int", 2, params, &st, error_r);
+	if (r == NULL)
+		return st;
+	int left = atoi(PQgetvalue(r, 0, 0)), total = atoi(PQgetvalue(r, 0, 1));
+	PQclear(r);
+	if (left > 0)
+		return DB_OK;
+	memset(&t, 0, sizeof(t));
+	t.conf = c;
+	t.request_id = request_id;
+	snprintf(t.actor, sizeof(t.actor), "system");
+	t.role = "system";
+	int found = load_txn(&t, &st, error_r);
+	if (found <= 0)
+		return found < 0 ? st : DB_OK;
+	/* a round that is not the request's current one, or a request that
+	 * moved on (cancelled, confirmed by hand) needs nothing more */
+	if (t.round != round || strcmp(t.provisioning_mode, "queued") != 0 ||
+	    (strcmp(t.state, "provisioning") != 0 && strcmp(t.state, "disabling") != 0))
+		return DB_OK;
+	const struct wf_transition *tr = wf_transition_find(t.type, t.state, "confirm");
+	if (tr == NULL)
+		return DB_OK;
+	char note[128];
+	snprintf(note, sizeof(note), "provisioned by plugins: %d operation(s) done", total);
+	if ((st = transition(&t, tr, note, error_r)) != DB_OK)
+		return st;
+	return run_auto_steps(&t, error_r);
+}
+
 /* Applies what an action carries besides the state: corrected data for
  * resubmit, a new time for reschedule. */
 static int apply_action_data(const struct conf *c, struct txn *t, const char *action, json_t *body,
@@ -1125,31 +1233,13 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 		db_rollback();
 		return;
 	}
-	const char *params[1] = { rid };
-	PGresult *r = db_query("request.lock",
-		"SELECT r.type, r.state, r.submitted_by, r.person_id::text, p.employee_number, p.uid, "
-		"r.provisioning_mode, extract(epoch FROM r.effective_at)::bigint::text "
-		"FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint FOR UPDATE OF r, p",
-		1, params, &st, &err);
-	if (r == NULL)
+	int found = load_txn(&t, &st, &err);
+	if (found < 0)
 		goto dbfail;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
+	if (found == 0) {
 		fail(o, 404, "not_found", NULL, "no request %lld", id);
 		goto fail;
 	}
-	wf_type_parse(PQgetvalue(r, 0, 0), &t.type);
-	snprintf(t.state, sizeof(t.state), "%s", PQgetvalue(r, 0, 1));
-	snprintf(t.submitted_by, sizeof(t.submitted_by), "%s", PQgetvalue(r, 0, 2));
-	t.person_id = atoll(PQgetvalue(r, 0, 3));
-	snprintf(t.employee_number, sizeof(t.employee_number), "%s", PQgetvalue(r, 0, 4));
-	snprintf(t.person_uid, sizeof(t.person_uid), "%s", PQgetvalue(r, 0, 5));
-	snprintf(t.provisioning_mode, sizeof(t.provisioning_mode), "%s", PQgetvalue(r, 0, 6));
-	if (!PQgetisnull(r, 0, 7)) {
-		t.effective_t = (time_t)atoll(PQgetvalue(r, 0, 7));
-		t.has_effective = 1;
-	}
-	PQclear(r);
 
 	const struct wf_transition *tr = wf_transition_find(t.type, t.state, action);
 	if (tr == NULL) {
@@ -1495,4 +1585,198 @@ void requests_report(const struct principal *who, long long id, int as_text, str
 	json_decref(rep);
 	o->status = 200;
 	*text_r = buf_steal(&b);
+}
+
+/* ---- dry run ----------------------------------------------------------------- */
+
+void requests_plan(const struct principal *who, long long id, struct outcome *o)
+{
+	char *err = NULL;
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	json_t *req = request_json(id, who, &st, &err);
+	if (req == NULL) {
+		if (st != DB_OK)
+			fail_db(o, st, err);
+		else
+			fail(o, 404, "not_found", NULL, "no request %lld", id);
+		return;
+	}
+	if (!may_see(who, req)) {
+		json_decref(req);
+		fail(o, 404, "not_found", NULL, "no request %lld", id);
+		return;
+	}
+	const char *type = json_string_value(json_object_get(req, "type"));
+	const char *intent = strcmp(type, "exit") == 0 ? "disable" : strcmp(type, "transfer") == 0 ? "update" : "create";
+	json_t *person = json_deep_copy(json_object_get(req, "person"));
+	if (strcmp(type, "transfer") == 0) {
+		json_t *pl = json_object_get(req, "payload");
+		json_object_set(person, "unit", json_object_get(pl, "unit"));
+		json_object_set(person, "position", json_object_get(pl, "position"));
+	}
+	json_t *steps = json_array();
+	for (int i = 0; i < plugins_count(); i++) {
+		struct pvd_op op = { 0, id, intent, person, NULL, 1, 1 };
+		struct pvd_result res;
+		plugins_run(i, &op, &res);
+		json_array_append_new(steps, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
+			"instance", plugins_get(i)->name, "intent", intent, "status", pvd_status_name(res.status),
+			"message", res.message, "object", res.object,
+			"before", res.before ? res.before : json_null(), "after", res.after ? res.after : json_null()));
+	}
+	o->status = 200;
+	o->body = json_pack("{s:I, s:s, s:s, s:O, s:o, s:b}", "request_id", (json_int_t)id, "type", type,
+			    "intent", intent, "state", json_object_get(req, "state"), "plan", steps,
+			    "manual", plugins_count() == 0);
+	json_decref(person);
+	json_decref(req);
+}
+
+/* ---- set-password flow -------------------------------------------------------- */
+
+/* TIM hands the person a one-time token (in person, or on paper); the
+ * person sets their own password with it. No password is ever chosen,
+ * seen, stored or logged by anyone but its owner. */
+void people_password_token(const struct conf *c, const struct principal *who, const char *employee_number,
+			   struct outcome *o)
+{
+	char *err = NULL, me[160], hours[16], hash[65], token[64];
+	unsigned char raw[32];
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	actor_id(who, me);
+	const char *p1[1] = { employee_number };
+	PGresult *r = db_query("person.for_token", "SELECT id::text, uid, status FROM people WHERE employee_number = $1",
+			       1, p1, &st, &err);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		fail(o, 404, "not_found", "employee_number", "no person with employee_number %s", employee_number);
+		return;
+	}
+	char pid[32], uid[80];
+	snprintf(pid, sizeof(pid), "%s", PQgetvalue(r, 0, 0));
+	snprintf(uid, sizeof(uid), "%s", PQgetvalue(r, 0, 1));
+	int active = strcmp(PQgetvalue(r, 0, 2), "active") == 0;
+	PQclear(r);
+	if (!active) {
+		fail(o, 409, "conflict", "employee_number", "%s is not active: no password can be set", employee_number);
+		return;
+	}
+	if (crypto_random(raw, sizeof(raw)) < 0) {
+		fail(o, 500, "internal", NULL, "getrandom() failed");
+		return;
+	}
+	memcpy(token, "pwt_", 4);
+	crypto_base64url(raw, sizeof(raw), token + 4);
+	explicit_bzero(raw, sizeof(raw));
+	crypto_sha256_hex(token, strlen(token), hash);
+	snprintf(hours, sizeof(hours), "%d", c->password_token_hours);
+	if ((st = db_begin(&err)) != DB_OK) {
+		fail_db(o, st, err);
+		return;
+	}
+	const char *p2[4] = { pid, hash, me, hours };
+	r = db_query("password.token",
+		     "INSERT INTO password_tokens (person_id, token_hash, created_by, expires_at) "
+		     "VALUES ($1::bigint, $2, $3, now() + make_interval(hours => $4::int)) RETURNING " TS("expires_at"),
+		     4, p2, &st, &err);
+	if (r == NULL)
+		goto dbfail;
+	char expires[32];
+	snprintf(expires, sizeof(expires), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	json_t *after = json_pack("{s:s}", "expires_at", expires);
+	const char *role = acting_role(who, ROLE_BIT(ROLE_TIM_TECH) | ROLE_BIT(ROLE_TIM_HEAD));
+	struct cl_entry e = { me, role ? role : "tim_tech", 0,
+			      employee_number, "workflow", "password.token", uid, NULL, after, "ok", NULL };
+	st = changelog_append(&e, &err);
+	json_decref(after);
+	if (st != DB_OK || (st = db_commit(&err)) != DB_OK)
+		goto dbfail;
+	o->status = 201;
+	o->body = json_pack("{s:s, s:s, s:s, s:s}", "employee_number", employee_number, "uid", uid,
+			    "token", token, "expires_at", expires);
+	explicit_bzero(token, sizeof(token));
+	log_info("set-password token for %s issued by %s", uid, me);
+	return;
+dbfail:
+	explicit_bzero(token, sizeof(token));
+	txn_fail(o, st, err);
+}
+
+void people_set_password(const struct conf *c, json_t *body, struct outcome *o)
+{
+	static const char *const keys[] = { "token", "new_password", NULL };
+	struct json_err je;
+	const char *token, *pw;
+	char *err = NULL, hash[65];
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	if (json_check_keys(body, keys, &je) < 0 || !(token = json_get_string(body, "token", 1, 100, &je)) ||
+	    !(pw = json_get_string(body, "new_password", 1, 256, &je))) {
+		fail_json(o, &je);
+		return;
+	}
+	if (utf8_length(pw) < c->password_min_length) {
+		fail(o, 400, "invalid_field", "new_password", "the password must have at least %d characters",
+		     c->password_min_length);
+		return;
+	}
+	crypto_sha256_hex(token, strlen(token), hash);
+	if ((st = db_begin(&err)) != DB_OK) {
+		fail_db(o, st, err);
+		return;
+	}
+	const char *p1[1] = { hash };
+	PGresult *r = db_query("password.token_use",
+			       "SELECT t.id::text, p.uid, p.employee_number FROM password_tokens t JOIN people p ON p.id = t.person_id "
+			       "WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now() "
+			       "AND p.status = 'active' FOR UPDATE OF t", 1, p1, &st, &err);
+	if (r == NULL)
+		goto dbfail;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		db_rollback();
+		fail(o, 403, "forbidden", "token", "the token is unknown, used or expired");
+		return;
+	}
+	char tid[32], uid[80], emp[64];
+	snprintf(tid, sizeof(tid), "%s", PQgetvalue(r, 0, 0));
+	snprintf(uid, sizeof(uid), "%s", PQgetvalue(r, 0, 1));
+	snprintf(emp, sizeof(emp), "%s", PQgetvalue(r, 0, 2));
+	PQclear(r);
+	char *dn = dir_child_dn(c->ldap_login_attr, uid, c->ldap_people_dn);
+	int rc = dn ? dir_set_password(c, dn, pw, &err) : -1;
+	if (rc < 0) {
+		db_rollback();
+		if (rc == -2)
+			fail(o, 503, "unavailable", NULL, "the directory is unavailable: %s", err ? err : "");
+		else
+			fail(o, 409, "conflict", NULL, "cannot set the password of %s: %s (has provisioning created the "
+			     "account?)", uid, err ? err : "bad DN");
+		free(err);
+		free(dn);
+		return;
+	}
+	const char *p2[1] = { tid };
+	if ((st = db_exec("password.token_used", "UPDATE password_tokens SET used_at = now() WHERE id = $1::bigint",
+			  1, p2, &err)) != DB_OK)
+		goto dbfail_dn;
+	struct cl_entry e = { uid, "employee", 0, emp, "directory", "password.set", dn, NULL, NULL, "ok", NULL };
+	if ((st = changelog_append(&e, &err)) != DB_OK || (st = db_commit(&err)) != DB_OK)
+		goto dbfail_dn;
+	free(dn);
+	log_info("password set for %s with a one-time token", uid);
+	o->status = 200;
+	o->body = json_pack("{s:s, s:s}", "uid", uid, "status", "password set");
+	return;
+dbfail_dn:
+	free(dn);
+dbfail:
+	txn_fail(o, st, err);
 }

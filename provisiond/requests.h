@@ -40,6 +40,19 @@ void requests_report(const struct principal *who, long long id, int as_text, str
 		     char **text_r);
 void people_get(const struct principal *who, const char *employee_number, struct outcome *o);
 
+/* Inside the caller's transaction (request row locked): when every
+ * operation of the request's round is done, take the provisioning step's
+ * confirm as "system" and move on. No-op otherwise. */
+enum db_status requests_round_done(const struct conf *c, long long request_id, int round, char **error_r);
+
+/* Dry run: what each plugin would change for this request now. */
+void requests_plan(const struct principal *who, long long id, struct outcome *o);
+
+/* Set-password flow: a one-time token for a person (shown once), and its use. */
+void people_password_token(const struct conf *c, const struct principal *who, const char *employee_number,
+			   struct outcome *o);
+void people_set_password(const struct conf *c, json_t *body, struct outcome *o);
+
 /* The actor string recorded for who: the login, or "token:<name>". */
 void actor_id(const struct principal *who, char out[160]);
 

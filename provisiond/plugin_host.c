@@ -1,0 +1,334 @@
+/*
+ * NAME
+ *	plugin_host - plugin loading and per-thread instances (see plugin_host.h)
+ */
+#include "config.h"
+#include "plugin_host.h"
+#include "buf.h"
+#include "directory.h"
+#include "log.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct plugin_instance *insts;
+static int ninsts;
+static pthread_key_t thread_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+struct thread_insts {
+	int n;
+	void **inst;		/* per plugin_instance, NULL until made */
+};
+
+const char *pvd_status_name(enum pvd_status s)
+{
+	static const char *const n[] = { "ok", "noop", "notfound", "conflict", "retry", "fail", "config" };
+	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
+}
+
+static void host_log(enum pvd_log_level level, const char *instance, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	static const enum log_level map[] = { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERROR };
+	switch (map[(unsigned)level < 4 ? level : 3]) {
+	case LOG_LVL_DEBUG: log_debug("plugin %s: %s", instance, msg); break;
+	case LOG_LVL_INFO: log_info("plugin %s: %s", instance, msg); break;
+	case LOG_LVL_WARN: log_warn("plugin %s: %s", instance, msg); break;
+	default: log_error("plugin %s: %s", instance, msg); break;
+	}
+}
+
+static char *host_read_secret(const char *path, char **error_r)
+{
+	FILE *fp = fopen(path, "r");
+	char line[1024];
+	if (fp == NULL) {
+		*error_r = xasprintf("open(%s) failed: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	line[strcspn(line, "\r\n")] = '\0';
+	char *s = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return s;
+}
+
+static const struct pvd_host host = {
+	.abi_major = PVD_PLUGIN_ABI_MAJOR,
+	.size = sizeof(struct pvd_host),
+	.log = host_log,
+	.ldap_filter_value = dir_filter_value,
+	.ldap_child_dn = dir_child_dn,
+	.read_secret_file = host_read_secret,
+};
+
+static void thread_destroy(void *p)
+{
+	struct thread_insts *t = p;
+	for (int i = 0; i < t->n; i++)
+		if (t->inst[i] != NULL && i < ninsts && insts[i].plugin != NULL)
+			insts[i].plugin->detach(t->inst[i]);
+	free(t->inst);
+	free(t);
+}
+
+static void make_key(void) { pthread_key_create(&thread_key, thread_destroy); }
+
+void plugins_thread_close(void)
+{
+	pthread_once(&key_once, make_key);
+	struct thread_insts *t = pthread_getspecific(thread_key);
+	if (t != NULL) {
+		pthread_setspecific(thread_key, NULL);
+		thread_destroy(t);
+	}
+}
+
+static struct plugin_instance *find_or_add(const char *name)
+{
+	for (int i = 0; i < ninsts; i++)
+		if (strcmp(insts[i].name, name) == 0)
+			return &insts[i];
+	insts = xrealloc(insts, sizeof(*insts) * (size_t)(ninsts + 1));
+	memset(&insts[ninsts], 0, sizeof(*insts));
+	insts[ninsts].name = xstrdup(name);
+	return &insts[ninsts++];
+}
+
+static void *open_library(const char *dir, const char *lib, char **error_r)
+{
+	char *paths[3];
+	int n = 0;
+	if (strchr(lib, '/') != NULL)
+		paths[n++] = xstrdup(lib);
+	else {
+		paths[n++] = xasprintf("%s/%s.so", dir, lib);
+		paths[n++] = xasprintf("%s/%s/.libs/%s.so", dir, lib, lib);	/* build tree */
+		paths[n++] = xasprintf("%s/%s/%s.so", dir, lib, lib);
+	}
+	void *dl = NULL;
+	struct buf tried = BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		if (dl == NULL && access(paths[i], R_OK) == 0) {
+			dl = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
+			if (dl == NULL)
+				buf_printf(&tried, "%sdlopen(%s) failed: %s", tried.len ? "; " : "", paths[i], dlerror());
+		} else if (dl == NULL)
+			buf_printf(&tried, "%s%s: not found", tried.len ? "; " : "", paths[i]);
+		free(paths[i]);
+	}
+	if (dl == NULL)
+		*error_r = buf_steal(&tried);
+	buf_free(&tried);
+	return dl;
+}
+
+int plugins_load(const struct conf *c, char **error_r)
+{
+	/* group the lines by instance */
+	for (int i = 0; i < c->plugin_kv_count; i++) {
+		const char *k = c->plugin_kv[i].key + strlen("plugin.");
+		const char *dot = strchr(k, '.');
+		char *name = xstrndup(k, (size_t)(dot - k));
+		struct plugin_instance *pi = find_or_add(name);
+		free(name);
+		const char *sub = dot + 1;
+		if (strcmp(sub, "library") == 0) {
+			free(pi->library);
+			pi->library = xstrdup(c->plugin_kv[i].value);
+		} else if (strcmp(sub, "after") == 0) {
+			char *list = xstrdup(c->plugin_kv[i].value), *save = NULL;
+			for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+				pi->after = xrealloc(pi->after, sizeof(char *) * (size_t)(pi->nafter + 1));
+				pi->after[pi->nafter++] = xstrdup(w);
+			}
+			free(list);
+		} else {
+			pi->kv = xrealloc(pi->kv, sizeof(*pi->kv) * (size_t)(pi->nkv + 1));
+			pi->kv[pi->nkv].key = sub;	/* points into the conf, which outlives us */
+			pi->kv[pi->nkv].value = c->plugin_kv[i].value;
+			pi->kv[pi->nkv].line = c->plugin_kv[i].line;
+			pi->nkv++;
+		}
+	}
+	for (int i = 0; i < ninsts; i++) {
+		struct plugin_instance *pi = &insts[i];
+		if (pi->library == NULL) {
+			*error_r = xasprintf("%s: plugin.%s.library is missing (which plugin is instance %s?)",
+					     c->path, pi->name, pi->name);
+			return -1;
+		}
+		for (int a = 0; a < pi->nafter; a++) {
+			int found = 0;
+			for (int k = 0; k < ninsts; k++)
+				found |= strcmp(insts[k].name, pi->after[a]) == 0 && k != i;
+			if (!found) {
+				*error_r = xasprintf("%s: plugin.%s.after: no plugin instance named '%s'",
+						     c->path, pi->name, pi->after[a]);
+				return -1;
+			}
+		}
+	}
+	/* a cycle in "after" would leave operations waiting forever */
+	for (int i = 0; i < ninsts; i++) {
+		int cur = i;
+		for (int steps = 0; steps <= ninsts; steps++) {
+			if (insts[cur].nafter == 0)
+				break;
+			cur = plugins_find(insts[cur].after[0]);
+			if (cur == i) {
+				*error_r = xasprintf("%s: plugin.%s.after makes a cycle", c->path, insts[i].name);
+				return -1;
+			}
+		}
+	}
+	for (int i = 0; i < ninsts; i++) {
+		struct plugin_instance *pi = &insts[i];
+		char *err = NULL;
+		pi->dl = open_library(c->plugin_dir, pi->library, &err);
+		if (pi->dl == NULL) {
+			pi->error = xasprintf("library %s: %s", pi->library, err);
+			free(err);
+			log_error("plugin %s: %s", pi->name, pi->error);
+			continue;
+		}
+		const struct pvd_plugin *(*entry)(void);
+		*(void **)&entry = dlsym(pi->dl, PVD_PLUGIN_ENTRY);
+		const struct pvd_plugin *p = entry ? entry() : NULL;
+		if (p == NULL) {
+			pi->error = xasprintf("library %s exports no %s()", pi->library, PVD_PLUGIN_ENTRY);
+		} else if (p->abi_major != PVD_PLUGIN_ABI_MAJOR) {
+			pi->error = xasprintf("library %s was built for plugin ABI %u; this provisiond has ABI %u",
+					      pi->library, p->abi_major, PVD_PLUGIN_ABI_MAJOR);
+		} else if (p->size < offsetof(struct pvd_plugin, remove)) {
+			pi->error = xasprintf("library %s has a plugin struct too small (%zu bytes)", pi->library, p->size);
+		} else {
+			void *inst = NULL;
+			if (p->instantiate(&host, pi->name, pi->kv, pi->nkv, &inst, &err) < 0) {
+				pi->error = xasprintf("%s: %s", c->path, err ? err : "instantiate failed");
+				free(err);
+			} else {
+				p->detach(inst);
+				pi->plugin = p;
+				log_info("plugin %s: %s %s loaded", pi->name, p->name, p->version ? p->version : "");
+				continue;
+			}
+		}
+		log_error("plugin %s: %s", pi->name, pi->error);
+	}
+	return 0;
+}
+
+void plugins_unload(void)
+{
+	plugins_thread_close();
+	for (int i = 0; i < ninsts; i++) {
+		struct plugin_instance *pi = &insts[i];
+		free(pi->name);
+		free(pi->library);
+		for (int a = 0; a < pi->nafter; a++)
+			free(pi->after[a]);
+		free(pi->after);
+		free(pi->kv);
+		free(pi->error);
+		if (pi->dl != NULL)
+			dlclose(pi->dl);
+	}
+	free(insts);
+	insts = NULL;
+	ninsts = 0;
+}
+
+int plugins_count(void) { return ninsts; }
+const struct plugin_instance *plugins_get(int i) { return i >= 0 && i < ninsts ? &insts[i] : NULL; }
+
+int plugins_find(const char *name)
+{
+	for (int i = 0; i < ninsts; i++)
+		if (strcmp(insts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static void *thread_instance(int i, char *message, size_t size)
+{
+	pthread_once(&key_once, make_key);
+	struct thread_insts *t = pthread_getspecific(thread_key);
+	if (t == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		t->n = ninsts;
+		t->inst = xcalloc((size_t)ninsts, sizeof(void *));
+		pthread_setspecific(thread_key, t);
+	}
+	if (insts[i].plugin == NULL) {
+		snprintf(message, size, "plugin instance %s is not loaded: %s", insts[i].name,
+			 insts[i].error ? insts[i].error : "unknown reason");
+		return NULL;
+	}
+	if (t->inst[i] == NULL) {
+		char *err = NULL;
+		if (insts[i].plugin->instantiate(&host, insts[i].name, insts[i].kv, insts[i].nkv,
+						 &t->inst[i], &err) < 0) {
+			snprintf(message, size, "plugin instance %s: %s", insts[i].name, err ? err : "instantiate failed");
+			free(err);
+			t->inst[i] = NULL;
+			return NULL;
+		}
+	}
+	return t->inst[i];
+}
+
+enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (i < 0 || i >= ninsts) {
+		res->status = PVD_FAIL;
+		snprintf(res->message, sizeof(res->message), "no plugin instance %d", i);
+		return res->status;
+	}
+	void *inst = thread_instance(i, res->message, sizeof(res->message));
+	if (inst == NULL) {
+		res->status = PVD_RETRY;	/* wait for the operator to fix it; nothing is lost */
+		return res->status;
+	}
+	const struct pvd_plugin *p = insts[i].plugin;
+	pvd_op_fn *fn = NULL;
+	if (strcmp(op->intent, "create") == 0 || strcmp(op->intent, "update") == 0)
+		fn = p->apply;
+	else if (strcmp(op->intent, "disable") == 0)
+		fn = p->disable;
+	else if (strcmp(op->intent, "enable") == 0)
+		fn = p->enable;
+	else if (strcmp(op->intent, "read") == 0)
+		fn = p->read;
+	else if (strcmp(op->intent, "remove") == 0)
+		fn = p->remove;
+	if (fn == NULL) {
+		res->status = PVD_FAIL;
+		snprintf(res->message, sizeof(res->message), "plugin %s does not support '%s'", p->name, op->intent);
+		return res->status;
+	}
+	res->status = fn(inst, op, res);
+	return res->status;
+}
+
+enum pvd_status plugins_check(int i, char *message, size_t size)
+{
+	void *inst = thread_instance(i, message, size);
+	if (inst == NULL)
+		return PVD_CONFIG;
+	return insts[i].plugin->check(inst, message, size);
+}

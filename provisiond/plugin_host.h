@@ -1,0 +1,52 @@
+/*
+ * NAME
+ *	plugin_host - load plugins, hold their instances, run operations
+ * DESCRIPTION
+ *	plugins_load() reads the plugin.<instance>.* lines of the
+ *	configuration, dlopen()s each instance's library (plugin_dir/<name>.so,
+ *	or the build tree's plugin_dir/<name>/.libs/<name>.so), checks the ABI
+ *	and instantiates it once to check the configuration. A library that
+ *	will not load or an instance that will not instantiate is kept as
+ *	"broken" with the reason: logged at start, shown in /v1/health, and
+ *	its operations wait (RETRY) instead of being lost.
+ *
+ *	Each thread gets its own instances on first use (so each worker holds
+ *	its own connections), detached when the thread ends.
+ */
+#ifndef PVD_PLUGIN_HOST_H
+#define PVD_PLUGIN_HOST_H
+
+#include <jansson.h>
+#include "conf.h"
+#include "provisiond-plugin.h"
+
+struct plugin_instance {
+	char *name;			/* the <instance> of plugin.<instance>.* */
+	char *library;
+	char **after;			/* instances that must finish first */
+	int nafter;
+	struct pvd_kv *kv;
+	int nkv;
+	void *dl;
+	const struct pvd_plugin *plugin;	/* NULL when broken */
+	char *error;			/* why it is broken */
+};
+
+/* 0, or -1 when the plugin lines themselves are malformed (error_r). */
+int plugins_load(const struct conf *c, char **error_r);
+void plugins_unload(void);
+int plugins_count(void);
+const struct plugin_instance *plugins_get(int i);
+int plugins_find(const char *name);	/* index or -1 */
+
+/* Runs intent ("create", "update", "disable", "enable", "read") of instance
+ * i on this thread's instance. Always fills res (RETRY when broken or not
+ * instantiable). */
+enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *res);
+/* check() on this thread's instance; message filled. */
+enum pvd_status plugins_check(int i, char *message, size_t size);
+void plugins_thread_close(void);
+
+const char *pvd_status_name(enum pvd_status s);
+
+#endif

@@ -1,0 +1,555 @@
+/*
+ * NAME
+ *	queue - durable operations and their workers (see queue.h)
+ */
+#include "config.h"
+#include "queue.h"
+#include "buf.h"
+#include "changelog.h"
+#include "crypto.h"
+#include "directory.h"
+#include "log.h"
+#include "plugin_host.h"
+#include "requests.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+static pthread_t *threads;
+static int nthreads;
+static atomic_int stopping;
+static int wake_pipe[2] = { -1, -1 };
+
+/* ---- enqueue ------------------------------------------------------------ */
+
+enum db_status queue_enqueue(long long request_id, const char *intent, json_t *person,
+			     json_t *params, int *round_r, char **error_r)
+{
+	char rid[32], round[16];
+	enum db_status st;
+	snprintf(rid, sizeof(rid), "%lld", request_id);
+	const char *p1[1] = { rid };
+	PGresult *r = db_query("queue.round",
+			       "UPDATE requests SET provisioning_round = provisioning_round + 1 "
+			       "WHERE id = $1::bigint RETURNING provisioning_round", 1, p1, &st, error_r);
+	if (r == NULL)
+		return st;
+	*round_r = atoi(PQgetvalue(r, 0, 0));
+	snprintf(round, sizeof(round), "%d", *round_r);
+	PQclear(r);
+
+	char *person_s = json_dumps(person, JSON_COMPACT | JSON_SORT_KEYS);
+	char *params_s = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	st = DB_OK;
+	for (int i = 0; i < plugins_count() && st == DB_OK; i++) {
+		const struct plugin_instance *pi = plugins_get(i);
+		struct buf deps = BUF_INIT;
+		buf_putc(&deps, '{');
+		for (int a = 0; a < pi->nafter; a++) {
+			/* instance names are [A-Za-z0-9_-]: no quoting needed in the array literal */
+			buf_printf(&deps, "%s%s", a ? "," : "", pi->after[a]);
+		}
+		buf_putc(&deps, '}');
+		const char *params_v[7] = { rid, round, pi->name, intent, person_s, params_s, buf_str(&deps) };
+		st = db_exec("queue.insert",
+			     "INSERT INTO operations (request_id, round, instance, intent, person, params, depends_on) "
+			     "VALUES ($1::bigint, $2::int, $3, $4, $5::jsonb, $6::jsonb, $7::text[])",
+			     7, params_v, error_r);
+		buf_free(&deps);
+	}
+	free(person_s);
+	free(params_s);
+	if (st == DB_OK)
+		st = db_exec("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, error_r);
+	return st;
+}
+
+/* ---- workers -------------------------------------------------------------- */
+
+struct claimed {
+	long long id, request_id;
+	int round, attempts, instance;
+	char intent[16];
+	char instance_name[64];
+	json_t *person, *params;
+};
+
+static int claim(const struct conf *c, const char *me, struct claimed *op, char **error_r)
+{
+	char lease[16];
+	enum db_status st;
+	snprintf(lease, sizeof(lease), "%d", c->queue_lease_seconds);
+	const char *params[2] = { me, lease };
+	PGresult *r = db_query("queue.claim",
+		"WITH c AS ("
+		" SELECT o.id FROM operations o"
+		" WHERE o.state = 'pending' AND o.next_at <= now()"
+		"  AND NOT EXISTS (SELECT 1 FROM operations d WHERE d.request_id = o.request_id"
+		"   AND d.round = o.round AND d.instance = ANY (o.depends_on) AND d.state <> 'done')"
+		" ORDER BY o.next_at, o.id FOR UPDATE SKIP LOCKED LIMIT 1) "
+		"UPDATE operations o SET state = 'running', attempts = o.attempts + 1, leased_by = $1,"
+		" lease_until = now() + make_interval(secs => $2::int), updated_at = now() "
+		"FROM c WHERE o.id = c.id "
+		"RETURNING o.id, o.request_id, o.round, o.instance, o.intent, o.person::text, o.params::text, o.attempts",
+		2, params, &st, error_r);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return 0;
+	}
+	memset(op, 0, sizeof(*op));
+	op->id = atoll(PQgetvalue(r, 0, 0));
+	op->request_id = atoll(PQgetvalue(r, 0, 1));
+	op->round = atoi(PQgetvalue(r, 0, 2));
+	snprintf(op->instance_name, sizeof(op->instance_name), "%s", PQgetvalue(r, 0, 3));
+	op->instance = plugins_find(op->instance_name);
+	snprintf(op->intent, sizeof(op->intent), "%s", PQgetvalue(r, 0, 4));
+	op->person = json_loads(PQgetvalue(r, 0, 5), 0, NULL);
+	op->params = PQgetisnull(r, 0, 6) ? NULL : json_loads(PQgetvalue(r, 0, 6), 0, NULL);
+	op->attempts = atoi(PQgetvalue(r, 0, 7));
+	PQclear(r);
+	return 1;
+}
+
+/* Operations whose worker died (lease expired) go back to pending. */
+static void reap(void)
+{
+	char *err = NULL;
+	PGresult *r;
+	enum db_status st;
+	r = db_query("queue.reap",
+		     "UPDATE operations SET state = 'pending', leased_by = NULL, lease_until = NULL, "
+		     "next_at = now(), updated_at = now() WHERE state = 'running' AND lease_until < now() "
+		     "RETURNING id, instance, leased_by", 0, NULL, &st, &err);
+	if (r == NULL) {
+		log_debug("%s", err ? err : "reap failed");
+		free(err);
+		return;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		log_warn("operation %s (%s): its worker's lease expired; queued again", PQgetvalue(r, i, 0),
+			 PQgetvalue(r, i, 1));
+	PQclear(r);
+}
+
+static int backoff_seconds(const struct conf *c, int attempts)
+{
+	long d = c->queue_backoff_base;
+	for (int i = 1; i < attempts && d < c->queue_backoff_max; i++)
+		d *= 2;
+	if (d > c->queue_backoff_max)
+		d = c->queue_backoff_max;
+	unsigned char r = 0;
+	crypto_random(&r, 1);
+	return (int)(d + d * (r % 26) / 100);	/* up to 25% jitter so retries spread out */
+}
+
+/* Records the outcome; advances the request when it was the last one. */
+static void finish(const struct conf *c, const char *me, struct claimed *op, struct pvd_result *res)
+{
+	char *err = NULL, id[32], rid[32], delay[16];
+	enum db_status st;
+	const char *state, *outcome = pvd_status_name(res->status);
+	int terminal = 1;
+
+	snprintf(id, sizeof(id), "%lld", op->id);
+	snprintf(rid, sizeof(rid), "%lld", op->request_id);
+	switch (res->status) {
+	case PVD_OK:
+	case PVD_NOOP:
+		state = "done";
+		break;
+	case PVD_NOTFOUND:
+		/* nothing to disable is not a failure; anything else is */
+		state = strcmp(op->intent, "disable") == 0 ? "done" : "dead";
+		break;
+	case PVD_RETRY:
+		if (op->attempts >= c->queue_max_attempts) {
+			state = "dead";
+			char m[1024];
+			snprintf(m, sizeof(m), "gave up after %d attempts: %.990s", op->attempts, res->message);
+			memcpy(res->message, m, sizeof(res->message));
+		} else {
+			state = "pending";
+			terminal = 0;
+		}
+		break;
+	default:
+		state = "dead";
+		break;
+	}
+	snprintf(delay, sizeof(delay), "%d", terminal ? 0 : backoff_seconds(c, op->attempts));
+
+	if ((st = db_begin(&err)) != DB_OK)
+		goto fail;
+	const char *p1[1] = { rid };
+	PGresult *r = db_query("queue.lock_request", "SELECT type FROM requests WHERE id = $1::bigint FOR UPDATE",
+			       1, p1, &st, &err);
+	if (r == NULL)
+		goto fail;
+	PQclear(r);
+	const char *p2[2] = { id, me };
+	r = db_query("queue.lock_op", "SELECT 1 FROM operations WHERE id = $1::bigint AND state = 'running' "
+		     "AND leased_by = $2 FOR UPDATE", 2, p2, &st, &err);
+	if (r == NULL)
+		goto fail;
+	int still_ours = PQntuples(r) == 1;
+	PQclear(r);
+	if (!still_ours) {
+		/* our lease expired and the operation went to another worker;
+		 * it will find the work done (NOOP) and record it */
+		db_rollback();
+		log_warn("operation %lld (%s): finished after its lease expired; leaving it to the next worker",
+			 op->id, op->instance_name);
+		return;
+	}
+	const char *p3[6] = { id, state, outcome, res->message[0] ? res->message : NULL,
+			      res->object[0] ? res->object : NULL, delay };
+	if ((st = db_exec("queue.finish",
+			  "UPDATE operations SET state = $2, outcome = $3, message = $4, object = COALESCE($5, object), "
+			  "leased_by = NULL, lease_until = NULL, next_at = now() + make_interval(secs => $6::int), "
+			  "updated_at = now() WHERE id = $1::bigint", 6, p3, &err)) != DB_OK)
+		goto fail;
+	if (terminal) {
+		const char *emp = json_string_value(json_object_get(op->person, "employee_number"));
+		struct cl_entry e = { "system", "system", op->request_id, emp, op->instance_name, op->intent,
+				      res->object[0] ? res->object : NULL, res->before, res->after,
+				      strcmp(state, "done") == 0 ? outcome : "failed",
+				      strcmp(state, "done") == 0 ? NULL : res->message };
+		if ((st = changelog_append(&e, &err)) != DB_OK)
+			goto fail;
+	}
+	if (strcmp(state, "done") == 0 && (st = requests_round_done(c, op->request_id, op->round, &err)) != DB_OK)
+		goto fail;
+	if ((st = db_exec("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, &err)) != DB_OK)
+		goto fail;
+	if ((st = db_commit(&err)) != DB_OK)
+		goto fail;
+	if (strcmp(state, "pending") == 0)
+		log_warn("operation %lld (%s %s of request %lld): %s; retry %d in %s s", op->id, op->instance_name,
+			 op->intent, op->request_id, res->message, op->attempts + 1, delay);
+	else if (strcmp(state, "dead") == 0)
+		log_error("operation %lld (%s %s of request %lld) failed: %s: %s", op->id, op->instance_name,
+			  op->intent, op->request_id, outcome, res->message);
+	else
+		log_info("operation %lld (%s %s of request %lld): %s %s", op->id, op->instance_name, op->intent,
+			 op->request_id, outcome, res->object);
+	return;
+fail:
+	db_rollback();
+	/* the lease will expire and the operation run again: nothing is lost */
+	log_error("recording operation %lld failed: %s", op->id, err ? err : "database error");
+	free(err);
+}
+
+struct worker_arg {
+	int index;
+};
+
+static PGconn *listen_conn(void)
+{
+	char *err = NULL;
+	PGconn *lc = db_connect_new(&err);
+	if (lc == NULL) {
+		free(err);
+		return NULL;
+	}
+	PGresult *r = PQexec(lc, "LISTEN pvd_queue");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok) {
+		PQfinish(lc);
+		return NULL;
+	}
+	return lc;
+}
+
+/* Sleeps until a NOTIFY, the stop pipe, or timeout_ms. */
+static void wait_for_work(PGconn **lc, int timeout_ms)
+{
+	struct pollfd pfd[2];
+	int n = 0;
+	pfd[n++] = (struct pollfd){ wake_pipe[0], POLLIN, 0 };
+	if (*lc != NULL)
+		pfd[n++] = (struct pollfd){ PQsocket(*lc), POLLIN, 0 };
+	if (poll(pfd, (nfds_t)n, timeout_ms) > 0 && n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (PQconsumeInput(*lc) == 0 || PQstatus(*lc) != CONNECTION_OK) {
+			PQfinish(*lc);
+			*lc = NULL;	/* remade on the next turn */
+			return;
+		}
+		PGnotify *nt;
+		while ((nt = PQnotifies(*lc)) != NULL)
+			PQfreemem(nt);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker_arg *wa = arg;
+	char me[160], host[64] = "";
+	gethostname(host, sizeof(host) - 1);
+	snprintf(me, sizeof(me), "%s:%ld:w%d", host, (long)getpid(), wa->index);
+	free(wa);
+	PGconn *lc = NULL;
+	time_t last_reap = 0;
+
+	while (!atomic_load(&stopping)) {
+		struct conf *c = conf_get();
+		char *err = NULL;
+		struct claimed op;
+		if (lc == NULL)
+			lc = listen_conn();
+		if (time(NULL) != last_reap) {
+			reap();
+			last_reap = time(NULL);
+		}
+		int got = claim(c, me, &op, &err);
+		if (got < 0) {
+			log_warn("queue: cannot claim work: %s", err ? err : "?");
+			free(err);
+			conf_put(&c);
+			wait_for_work(&lc, 1000);
+			continue;
+		}
+		if (got == 0) {
+			conf_put(&c);
+			wait_for_work(&lc, 1000);
+			continue;
+		}
+		struct pvd_op pop = { op.id, op.request_id, op.intent, op.person, op.params, op.attempts, 0 };
+		struct pvd_result res;
+		if (op.instance < 0) {
+			memset(&res, 0, sizeof(res));
+			res.status = PVD_RETRY;
+			snprintf(res.message, sizeof(res.message), "plugin instance %s is not configured in this daemon",
+				 op.instance_name);
+		} else
+			plugins_run(op.instance, &pop, &res);
+		finish(c, me, &op, &res);
+		json_decref(res.before);
+		json_decref(res.after);
+		json_decref(op.person);
+		json_decref(op.params);
+		conf_put(&c);
+	}
+	if (lc != NULL)
+		PQfinish(lc);
+	plugins_thread_close();
+	db_thread_close();
+	dir_thread_close();
+	return NULL;
+}
+
+int queue_start(const struct conf *c, char **error_r)
+{
+	if (c->queue_workers == 0 || plugins_count() == 0)
+		return 0;
+	if (pipe(wake_pipe) < 0) {
+		*error_r = xasprintf("pipe() failed: %s", strerror(errno));
+		return -1;
+	}
+	atomic_store(&stopping, 0);
+	threads = xcalloc((size_t)c->queue_workers, sizeof(*threads));
+	for (int i = 0; i < c->queue_workers; i++) {
+		struct worker_arg *wa = xmalloc(sizeof(*wa));
+		wa->index = i;
+		if (pthread_create(&threads[i], NULL, worker_main, wa) != 0) {
+			free(wa);
+			*error_r = xasprintf("pthread_create failed for queue worker %d", i);
+			return -1;
+		}
+		nthreads++;
+	}
+	log_info("queue: %d worker(s) started", nthreads);
+	return 0;
+}
+
+void queue_stop(void)
+{
+	if (nthreads == 0)
+		return;
+	atomic_store(&stopping, 1);
+	if (write(wake_pipe[1], "x", 1) < 0)
+		log_warn("queue: waking the workers failed: %s", strerror(errno));
+	/* workers finish the operation in hand (it is recorded) and stop */
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	threads = NULL;
+	nthreads = 0;
+	close(wake_pipe[0]);
+	close(wake_pipe[1]);
+	wake_pipe[0] = wake_pipe[1] = -1;
+	log_info("queue: workers stopped");
+}
+
+/* ---- TIM's view and actions ------------------------------------------------ */
+
+static json_t *ops_json(PGresult *r)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *o = json_object();
+		for (int f = 0; f < PQnfields(r); f++) {
+			const char *n = PQfname(r, f);
+			if (PQgetisnull(r, i, f))
+				json_object_set_new(o, n, json_null());
+			else if (!strcmp(n, "id") || !strcmp(n, "request_id") || !strcmp(n, "round") || !strcmp(n, "attempts"))
+				json_object_set_new(o, n, json_integer(atoll(PQgetvalue(r, i, f))));
+			else
+				json_object_set_new(o, n, json_string(PQgetvalue(r, i, f)));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+#define OP_COLS "id, request_id, round, instance, intent, state, attempts, outcome, message, object, " \
+	TS("next_at") " AS next_at, " TS("updated_at") " AS updated_at"
+
+enum db_status queue_operations_of(long long request_id, json_t **out_r, char **error_r)
+{
+	char rid[32];
+	enum db_status st;
+	snprintf(rid, sizeof(rid), "%lld", request_id);
+	const char *p[1] = { rid };
+	PGresult *r = db_query("queue.of_request", "SELECT " OP_COLS " FROM operations WHERE request_id = $1::bigint "
+			       "ORDER BY round, id", 1, p, &st, error_r);
+	if (r == NULL)
+		return st;
+	*out_r = ops_json(r);
+	PQclear(r);
+	return DB_OK;
+}
+
+enum db_status queue_status(json_t **out_r, char **error_r)
+{
+	enum db_status st;
+	PGresult *r = db_query("queue.depth",
+		"SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'running'), "
+		"count(*) FILTER (WHERE state = 'dead'), "
+		TS("min(next_at) FILTER (WHERE state = 'pending' AND attempts > 0)") " FROM operations",
+		0, NULL, &st, error_r);
+	if (r == NULL)
+		return st;
+	json_t *out = json_pack("{s:I, s:I, s:I, s:o}", "pending", (json_int_t)atoll(PQgetvalue(r, 0, 0)),
+				"running", (json_int_t)atoll(PQgetvalue(r, 0, 1)),
+				"dead", (json_int_t)atoll(PQgetvalue(r, 0, 2)),
+				"next_retry_at", PQgetisnull(r, 0, 3) ? json_null() : json_string(PQgetvalue(r, 0, 3)));
+	PQclear(r);
+	r = db_query("queue.failed", "SELECT " OP_COLS " FROM operations WHERE state = 'dead' ORDER BY id LIMIT 200",
+		     0, NULL, &st, error_r);
+	if (r == NULL) {
+		json_decref(out);
+		return st;
+	}
+	json_object_set_new(out, "failed", ops_json(r));
+	PQclear(r);
+	r = db_query("queue.retrying", "SELECT " OP_COLS " FROM operations WHERE state = 'pending' AND attempts > 0 "
+		     "ORDER BY next_at LIMIT 200", 0, NULL, &st, error_r);
+	if (r == NULL) {
+		json_decref(out);
+		return st;
+	}
+	json_object_set_new(out, "retrying", ops_json(r));
+	PQclear(r);
+	*out_r = out;
+	return DB_OK;
+}
+
+enum db_status queue_retry(long long op_id, const char *actor, const char *role, int *found_r, char **error_r)
+{
+	char id[32];
+	enum db_status st;
+	snprintf(id, sizeof(id), "%lld", op_id);
+	*found_r = 0;
+	if ((st = db_begin(error_r)) != DB_OK)
+		return st;
+	const char *p[1] = { id };
+	PGresult *r = db_query("queue.retry",
+			       "UPDATE operations SET state = 'pending', attempts = 0, next_at = now(), updated_at = now() "
+			       "WHERE id = $1::bigint AND state = 'dead' "
+			       "RETURNING request_id, instance, intent, object, person->>'employee_number'",
+			       1, p, &st, error_r);
+	if (r == NULL)
+		goto fail;
+	if (PQntuples(r) == 1) {
+		*found_r = 1;
+		json_t *after = json_pack("{s:s}", "state", "pending");
+		struct cl_entry e = { actor, role, atoll(PQgetvalue(r, 0, 0)), PQgetvalue(r, 0, 4),
+				      PQgetvalue(r, 0, 1), "operation.retry",
+				      PQgetisnull(r, 0, 3) ? NULL : PQgetvalue(r, 0, 3), NULL, after, "ok", NULL };
+		st = changelog_append(&e, error_r);
+		json_decref(after);
+		log_info("operation %lld (%s %s of request %s) queued again by %s (%s)", op_id,
+			 PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 0), actor, role);
+	}
+	PQclear(r);
+	if (st != DB_OK)
+		goto fail;
+	if ((st = db_exec("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, error_r)) != DB_OK)
+		goto fail;
+	return db_commit(error_r);
+fail:
+	db_rollback();
+	return st;
+}
+
+enum db_status queue_resolve(const struct conf *c, long long op_id, const char *actor, const char *role,
+			     const char *note, int *found_r, char **error_r)
+{
+	char id[32];
+	enum db_status st;
+	snprintf(id, sizeof(id), "%lld", op_id);
+	*found_r = 0;
+	if ((st = db_begin(error_r)) != DB_OK)
+		return st;
+	const char *p[2] = { id, note };
+	PGresult *r = db_query("queue.resolve_lock",
+			       "SELECT o.request_id, o.round, o.instance, o.intent, o.object, o.person->>'employee_number' "
+			       "FROM operations o JOIN requests q ON q.id = o.request_id "
+			       "WHERE o.id = $1::bigint AND o.state = 'dead' FOR UPDATE OF q, o", 1, p, &st, error_r);
+	if (r == NULL)
+		goto fail;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		db_rollback();
+		return DB_OK;
+	}
+	*found_r = 1;
+	long long request_id = atoll(PQgetvalue(r, 0, 0));
+	int round = atoi(PQgetvalue(r, 0, 1));
+	char instance[64], intent[16], object[512], emp[64];
+	snprintf(instance, sizeof(instance), "%s", PQgetvalue(r, 0, 2));
+	snprintf(intent, sizeof(intent), "%s", PQgetvalue(r, 0, 3));
+	snprintf(object, sizeof(object), "%s", PQgetvalue(r, 0, 4));
+	snprintf(emp, sizeof(emp), "%s", PQgetvalue(r, 0, 5));
+	PQclear(r);
+	if ((st = db_exec("queue.resolve", "UPDATE operations SET state = 'done', outcome = 'resolved', message = $2, "
+			  "updated_at = now() WHERE id = $1::bigint", 2, p, error_r)) != DB_OK)
+		goto fail;
+	json_t *after = json_pack("{s:s}", "resolved_by_hand", note);
+	struct cl_entry e = { actor, role, request_id, emp, instance, intent, object[0] ? object : NULL, NULL, after,
+			      "resolved", NULL };
+	st = changelog_append(&e, error_r);
+	json_decref(after);
+	if (st != DB_OK)
+		goto fail;
+	if ((st = requests_round_done(c, request_id, round, error_r)) != DB_OK)
+		goto fail;
+	return db_commit(error_r);
+fail:
+	db_rollback();
+	return st;
+}

@@ -1,0 +1,40 @@
+/*
+ * NAME
+ *	queue - the durable job queue of plugin operations, and its workers
+ * DESCRIPTION
+ *	Operations live in PostgreSQL (schema/sql/0003_queue.sql). A worker
+ *	claims the oldest ready operation whose dependencies (plugin.X.after)
+ *	are done, with FOR UPDATE SKIP LOCKED and a lease, runs it on its own
+ *	plugin instance, and records the outcome, the change-log entry and,
+ *	when it was the request's last operation, the workflow's next step, in
+ *	one transaction. RETRY backs off exponentially (with jitter) up to
+ *	queue_max_attempts, then the operation is dead and shown to TIM; a
+ *	worker that dies leaves its lease to expire and the operation runs
+ *	again, where the plugin answers NOOP. Several daemons can share one
+ *	queue: SKIP LOCKED hands each operation to one worker at a time.
+ *	Idle workers sleep on LISTEN pvd_queue, so new work starts at once.
+ */
+#ifndef PVD_QUEUE_H
+#define PVD_QUEUE_H
+
+#include <jansson.h>
+#include "conf.h"
+#include "db.h"
+
+/* Inside the caller's transaction: one operation per plugin instance for
+ * the request's next round. *round_r is that round. */
+enum db_status queue_enqueue(long long request_id, const char *intent, json_t *person,
+			     json_t *params, int *round_r, char **error_r);
+
+int queue_start(const struct conf *c, char **error_r);
+void queue_stop(void);
+
+/* TIM actions on a dead operation (retry, resolve with a note), and the
+ * queue's state for GET /v1/queue. */
+enum db_status queue_retry(long long op_id, const char *actor, const char *role, int *found_r, char **error_r);
+enum db_status queue_resolve(const struct conf *c, long long op_id, const char *actor, const char *role,
+			     const char *note, int *found_r, char **error_r);
+enum db_status queue_status(json_t **out_r, char **error_r);
+enum db_status queue_operations_of(long long request_id, json_t **out_r, char **error_r);
+
+#endif
