@@ -311,15 +311,19 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 	return 0;
 }
 
+/* plugin.<instance>.<key>: instance of [A-Za-z0-9_-], key of [A-Za-z0-9_.-]
+ * (keys may hold dots, like "unit.tributaria" for a rule). */
 static int valid_plugin_key(const char *key)
 {
-	/* plugin.<instance>.<key>, instance and key of [A-Za-z0-9_-] */
 	const char *p = key + strlen("plugin.");
 	const char *dot = strchr(p, '.');
-	if (dot == NULL || dot == p || dot[1] == '\0')
+	if (dot == NULL || dot == p || dot[1] == '\0' || dot - p > 63)
 		return 0;
-	for (const char *q = p; *q; q++)
-		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' && !(*q == '.' && q == dot))
+	for (const char *q = p; q < dot; q++)
+		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-')
+			return 0;
+	for (const char *q = dot + 1; *q; q++)
+		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' && *q != '.')
 			return 0;
 	return 1;
 }

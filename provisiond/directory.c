@@ -248,7 +248,14 @@ int dir_set_password(const struct conf *c, const char *dn, const char *password,
 		LDAP *ld = conn_get(&svc_conn, c, 1, error_r);
 		if (ld == NULL)
 			return -2;
-		rc = ldap_passwd_s(ld, &user, NULL, &pw, NULL, NULL, NULL);
+		/* libldap wants somewhere to put a server-generated password,
+		 * even though we send one and none comes back */
+		struct berval gen = { 0, NULL };
+		rc = ldap_passwd_s(ld, &user, NULL, &pw, &gen, NULL, NULL);
+		if (gen.bv_val != NULL) {
+			explicit_bzero(gen.bv_val, gen.bv_len);
+			ber_memfree(gen.bv_val);
+		}
 		if (!is_down(rc))
 			break;
 		conn_close(&svc_conn);

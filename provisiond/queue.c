@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -252,6 +253,18 @@ fail:
 	free(err);
 }
 
+/* For the crash-recovery test only: PROVISIOND_TEST_CRASH_AFTER_APPLY=<instance>
+ * kills the process after that instance's target was written and before
+ * the outcome is committed -- the window the lease and NOOP exist for. */
+static void crash_point(const char *instance)
+{
+	const char *want = getenv("PROVISIOND_TEST_CRASH_AFTER_APPLY");
+	if (want != NULL && strcmp(want, instance) == 0) {
+		log_warn("PROVISIOND_TEST_CRASH_AFTER_APPLY: dying after %s's write, before the commit", instance);
+		raise(SIGKILL);
+	}
+}
+
 struct worker_arg {
 	int index;
 };
@@ -336,6 +349,7 @@ static void *worker_main(void *arg)
 				 op.instance_name);
 		} else
 			plugins_run(op.instance, &pop, &res);
+		crash_point(op.instance_name);
 		finish(c, me, &op, &res);
 		json_decref(res.before);
 		json_decref(res.after);

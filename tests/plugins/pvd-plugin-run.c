@@ -47,33 +47,46 @@ int main(int argc, char **argv)
 	struct conf *c = conf_load(conf_path, &err);
 	if (c == NULL) {
 		fprintf(stderr, "%s\n", err);
+		free(err);
 		return 2;
 	}
+	int ret = 0;
+	/* every exit path frees what it made: the sanitizer build's leak
+	 * checker runs over this program and the plugins it loads */
 	if (plugins_load(c, &err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		return 2;
+		free(err);
+		ret = 2;
+		goto out;
 	}
 	int i = plugins_find(instance);
 	if (i < 0) {
 		fprintf(stderr, "no plugin instance %s in %s\n", instance, conf_path);
-		return 2;
+		ret = 2;
+		goto out;
 	}
 	if (plugins_get(i)->plugin == NULL) {
 		fprintf(stderr, "%s\n", plugins_get(i)->error);
-		return 2;
+		ret = 2;
+		goto out;
 	}
-	int ret = 0;
 	if (check) {
 		char msg[1024] = "";
 		enum pvd_status st = plugins_check(i, msg, sizeof(msg));
-		printf("{\"status\":\"%s\",\"message\":%s}\n", pvd_status_name(st), json_dumps(json_string(msg), JSON_ENCODE_ANY));
+		json_t *m = json_string(msg);
+		char *ms = json_dumps(m, JSON_ENCODE_ANY);
+		printf("{\"status\":\"%s\",\"message\":%s}\n", pvd_status_name(st), ms ? ms : "null");
+		free(ms);
+		json_decref(m);
 	} else {
 		json_error_t je;
 		json_t *person = json_load_file(person_path, 0, &je);
 		json_t *params = params_path ? json_load_file(params_path, 0, &je) : NULL;
 		if (person == NULL) {
 			fprintf(stderr, "%s: %s\n", person_path, je.text);
-			return 2;
+			json_decref(params);
+			ret = 2;
+			goto out;
 		}
 		struct pvd_op op = { 0, 0, intent, person, params, attempt, dry };
 		struct pvd_result res;
@@ -89,6 +102,7 @@ int main(int argc, char **argv)
 		json_decref(person);
 		json_decref(params);
 	}
+out:
 	plugins_unload();
 	conf_put(&c);
 	return ret;

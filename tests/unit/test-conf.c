@@ -19,7 +19,8 @@ static void test_good(void)
 		"log_level = debug\n"
 		"pid_file = \"  /tmp/x.pid \"\n"
 		"role_group_hr = cn=provisiond-hr,ou=roles,dc=example,dc=org\n"
-		"plugin.ldap1.uri = ldapi:///\n", &err);
+		"plugin.ldap1.uri = ldapi:///\n"
+		"plugin.grp.unit.tributaria = a, b\n", &err);
 	CHECK(c != NULL, "good config refused: %s", err ? err : "");
 	if (c == NULL) { free(err); return; }
 	CHECK_INT(c->listen_port, 9090);
@@ -29,7 +30,8 @@ static void test_good(void)
 	CHECK_STR(c->listen_address, "127.0.0.1");
 	CHECK_STR(c->ldap_people_dn, "ou=people,dc=example,dc=org");
 	CHECK_STR(c->role_group[ROLE_HR], "cn=provisiond-hr,ou=roles,dc=example,dc=org");
-	CHECK_INT(c->plugin_kv_count, 1);
+	CHECK_INT(c->plugin_kv_count, 2);
+	CHECK_STR(c->plugin_kv[1].key, "plugin.grp.unit.tributaria");
 	CHECK_STR(c->plugin_kv[0].key, "plugin.ldap1.uri");
 	CHECK_INT(c->ldap_auth, LDAP_AUTH_SASL_EXTERNAL);
 	conf_put(&c);
@@ -57,6 +59,7 @@ static const struct { const char *name, *text, *want; } bad[] = {
 	  "ldap_bind_dn = cn=x\nldap_bind_password_file = /nonexistent/pw\n",
 	  "t.conf: ldap_bind_password_file: open(/nonexistent/pw) failed: No such file or directory" },
 	{ "plugin key shape", BASE "plugin.x = 1\n", "t.conf:4: plugin.x: plugin keys are plugin.<instance>.<key>" },
+	{ "plugin instance chars", BASE "plugin.a/b.uri = 1\n", "t.conf:4: plugin.a/b.uri: plugin keys are plugin.<instance>.<key>" },
 	{ "control char", BASE "pid_file = a\001b\n", "t.conf:4: control character in line" },
 };
 

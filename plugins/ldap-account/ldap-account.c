@@ -1,0 +1,652 @@
+/*
+ * NAME
+ *	ldap-account - a person's POSIX account in OpenLDAP
+ * SYNOPSIS
+ *	plugin.acct.library = ldap-account
+ *	plugin.acct.uri = ldapi://%2Fvar%2Frun%2Fslapd%2Fldapi
+ *	plugin.acct.auth = sasl_external
+ *	plugin.acct.people_dn = ou=people,dc=example,dc=org
+ * DESCRIPTION
+ *	One entry per person, uid=<person.uid>,<people_dn>, of the classes
+ *	inetOrgPerson, posixAccount, shadowAccount and pvdPerson, marked
+ *	pvdManaged: TRUE. README.md in this folder lists the keys, the
+ *	attributes and what each intent does.
+ *
+ *	apply (create, update): absent -> add; present and ours -> modify only
+ *	the attributes that differ (NOOP when none do); present and not ours
+ *	-> CONFLICT, untouched. A create (a hire, also a rehire) re-enables a
+ *	disabled account; an update does too unless the person's status is
+ *	"disabled".
+ *	disable: pwdAccountLockedTime: 000001010000Z (ppolicy's permanent
+ *	lock: binds fail with 49) and shadowExpire: 1 (expired for PAM/NSS).
+ *	Nothing is deleted. enable removes both.
+ *	read: the managed attributes.
+ *
+ *	Passwords: this plugin never writes userPassword; provisiond sets a
+ *	password with its own set-password flow (an extended operation by
+ *	the daemon, from the person's one-time token), so no secret passes
+ *	through an operation, its before/after or the change log.
+ * DIAGNOSTICS
+ *	Messages as "ldap_add(dn=...) failed: Already exists" (ldapconn.h).
+ */
+#include "config.h"
+#include "ldapconn.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PLUGIN_NAME "ldap-account"
+#define LOCKED_TIME "000001010000Z"	/* ppolicy: locked until an administrator unlocks */
+#define EXPIRED_DAY "1"			/* shadowExpire: days since 1970; 1 = long expired */
+
+struct acct_conf {
+	char *people_dn;
+	char *home_base;
+	char *login_shell;
+	int gid_number;
+};
+
+static const struct lc_key acct_keys[] = {
+	{ "people_dn", LC_STRING, offsetof(struct acct_conf, people_dn), NULL, 1, 0, 0 },
+	{ "home_base", LC_STRING, offsetof(struct acct_conf, home_base), "/home", 1, 0, 0 },
+	{ "login_shell", LC_STRING, offsetof(struct acct_conf, login_shell), "/bin/bash", 1, 0, 0 },
+	{ "gid_number", LC_INT, offsetof(struct acct_conf, gid_number), "10000", 0, 0, 2147483647 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 },
+};
+
+struct acct {
+	struct ldapconn *lc;
+	struct acct_conf conf;
+};
+
+/* The attributes this plugin owns, in the order they are written and
+ * shown. uid is the RDN: written on add, never modified. */
+enum {
+	A_UID, A_CN, A_SN, A_GIVEN, A_DISPLAY, A_EMPNO, A_UIDNUM, A_GIDNUM, A_HOME, A_SHELL, A_MAIL,
+	A_OU, A_TITLE, A_CTYPE, A_CSTART, A_CEND, A_UNIT, A_POSITION, A_MANAGED, A_NATTRS
+};
+static const char *const attr_names[A_NATTRS] = {
+	"uid", "cn", "sn", "givenName", "displayName", "employeeNumber", "uidNumber", "gidNumber",
+	"homeDirectory", "loginShell", "mail", "ou", "title", "pvdContractType", "pvdContractStart",
+	"pvdContractEnd", "pvdUnit", "pvdPosition", "pvdManaged",
+};
+
+/* What before/after show: the managed attributes, the lock and the request id. */
+static const char *const shown_attrs[] = {
+	"uid", "cn", "sn", "givenName", "displayName", "employeeNumber", "uidNumber", "gidNumber",
+	"homeDirectory", "loginShell", "mail", "ou", "title", "pvdContractType", "pvdContractStart",
+	"pvdContractEnd", "pvdUnit", "pvdPosition", "pvdManaged", "pvdRequestId",
+	"pwdAccountLockedTime", "shadowExpire", NULL,
+};
+static const char *const object_classes[] = { "inetOrgPerson", "posixAccount", "shadowAccount", "pvdPerson", NULL };
+
+/* Read with the entry: what is shown, plus objectClass. pwdAccountLockedTime
+ * is operational: it is returned only when asked for by name. */
+static char *read_attrs[] = {
+	"uid", "cn", "sn", "givenName", "displayName", "employeeNumber", "uidNumber", "gidNumber",
+	"homeDirectory", "loginShell", "mail", "ou", "title", "pvdContractType", "pvdContractStart",
+	"pvdContractEnd", "pvdUnit", "pvdPosition", "pvdManaged", "pvdRequestId",
+	"pwdAccountLockedTime", "shadowExpire", "objectClass", NULL,
+};
+
+/* ---- instance ------------------------------------------------------------------- */
+
+static void acct_detach(void *inst)
+{
+	struct acct *a = inst;
+	if (a == NULL)
+		return;
+	lc_free(&a->lc);
+	lc_keys_free(acct_keys, &a->conf);
+	free(a);
+}
+
+static int host_ok(const struct pvd_host *host, char **error_r)
+{
+	if (host == NULL || host->size < offsetof(struct pvd_host, read_secret_file) + sizeof(host->read_secret_file)) {
+		*error_r = lc_strdup(PLUGIN_NAME ": the host's helper table is too old (no read_secret_file)");
+		return -1;
+	}
+	return 0;
+}
+
+static int acct_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
+			    void **inst_r, char **error_r)
+{
+	if (host_ok(host, error_r) < 0)
+		return -1;
+	struct acct *a = lc_xmalloc(sizeof(*a));
+	memset(a, 0, sizeof(*a));
+	a->lc = lc_new(host, instance, PLUGIN_NAME);
+	if (lc_configure(a->lc, kv, nkv, acct_keys, &a->conf, NULL, error_r) < 0) {
+		acct_detach(a);
+		return -1;
+	}
+	if (!lc_dn_equal(a->conf.people_dn, a->conf.people_dn)) {	/* it parses as a DN */
+		*error_r = lc_asprintf("plugin key 'people_dn': '%s' is not a DN", a->conf.people_dn);
+		acct_detach(a);
+		return -1;
+	}
+	*inst_r = a;
+	return 0;
+}
+
+static enum pvd_status acct_check(void *inst, char *message, size_t size)
+{
+	struct acct *a = inst;
+	if (lc_ping(a->lc) != LDAP_SUCCESS) {
+		snprintf(message, size, "%s", a->lc->error);
+		return lc_status(a->lc);
+	}
+	snprintf(message, size, "%s answers", a->lc->uri);
+	return PVD_OK;
+}
+
+/* ---- the person ------------------------------------------------------------------ */
+
+struct person {
+	const char *uid;
+	char *dn;
+	char *want[A_NATTRS];	/* desired value, NULL: not set by provisiond */
+	int status_disabled;
+};
+
+static void person_free(struct person *p)
+{
+	free(p->dn);
+	for (int i = 0; i < A_NATTRS; i++)
+		free(p->want[i]);
+	memset(p, 0, sizeof(*p));
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/* "2026-12-01" -> "20261201000000Z"; NULL if malformed. */
+static char *generalized_date(const char *d)
+{
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return NULL;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
+			return NULL;
+	return lc_asprintf("%.4s%.2s%.2s000000Z", d, d + 5, d + 8);
+}
+
+/* The uid and DN (every intent needs them). */
+static enum pvd_status person_dn(struct acct *a, const struct pvd_op *op, struct person *p, struct pvd_result *res)
+{
+	memset(p, 0, sizeof(*p));
+	p->uid = jstr(op->person, "uid");
+	if (p->uid == NULL)
+		return lc_set(res, PVD_FAIL, "the person has no uid (employee_number %s)",
+			      jstr(op->person, "employee_number") ? jstr(op->person, "employee_number") : "?");
+	p->dn = a->lc->host->ldap_child_dn("uid", p->uid, a->conf.people_dn);
+	if (p->dn == NULL)
+		return lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", p->uid, a->conf.people_dn);
+	snprintf(res->object, sizeof(res->object), "%s", p->dn);
+	const char *st = jstr(op->person, "status");
+	p->status_disabled = st != NULL && strcmp(st, "disabled") == 0;
+	return PVD_OK;
+}
+
+/* The entry as provisiond wants it. */
+static enum pvd_status person_want(struct acct *a, const struct pvd_op *op, struct person *p, struct pvd_result *res)
+{
+	json_t *pj = op->person;
+	const char *given = jstr(pj, "given_names"), *family = jstr(pj, "family_names");
+	const char *emp = jstr(pj, "employee_number"), *mail = jstr(pj, "mail");
+	const char *unit = jstr(pj, "unit"), *pos = jstr(pj, "position"), *ctype = jstr(pj, "contract_type");
+	const char *start = jstr(pj, "start_date"), *end = jstr(pj, "end_date");
+	json_t *un = json_object_get(pj, "uid_number");
+	long long uidn = -1;
+
+	if (json_is_integer(un))
+		uidn = json_integer_value(un);
+	else if (json_is_string(un) && *json_string_value(un) != '\0') {
+		char *e = NULL;
+		uidn = strtoll(json_string_value(un), &e, 10);
+		if (*e != '\0')
+			uidn = -1;
+	}
+	if (family == NULL)
+		return lc_set(res, PVD_FAIL, "the person %s has no family_names (sn is required)", p->uid);
+	if (uidn < 0)
+		return lc_set(res, PVD_FAIL, "the person %s has no uid_number (posixAccount needs one)", p->uid);
+
+	p->want[A_UID] = lc_strdup(p->uid);
+	p->want[A_CN] = given ? lc_asprintf("%s %s", given, family) : lc_strdup(family);
+	p->want[A_SN] = lc_strdup(family);
+	p->want[A_GIVEN] = given ? lc_strdup(given) : NULL;
+	p->want[A_DISPLAY] = lc_strdup(p->want[A_CN]);
+	p->want[A_EMPNO] = emp ? lc_strdup(emp) : NULL;
+	p->want[A_UIDNUM] = lc_asprintf("%lld", uidn);
+	p->want[A_GIDNUM] = lc_asprintf("%d", a->conf.gid_number);
+	const char *hb = a->conf.home_base;
+	size_t hl = strlen(hb);
+	p->want[A_HOME] = lc_asprintf("%s%s%s", hb, hl > 0 && hb[hl - 1] == '/' ? "" : "/", p->uid);
+	p->want[A_SHELL] = lc_strdup(a->conf.login_shell);
+	p->want[A_MAIL] = mail ? lc_strdup(mail) : NULL;
+	p->want[A_OU] = unit ? lc_strdup(unit) : NULL;
+	p->want[A_TITLE] = pos ? lc_strdup(pos) : NULL;
+	p->want[A_CTYPE] = ctype ? lc_strdup(ctype) : NULL;
+	if (start != NULL && (p->want[A_CSTART] = generalized_date(start)) == NULL)
+		return lc_set(res, PVD_FAIL, "start_date '%s' of %s is not YYYY-MM-DD", start, p->uid);
+	if (end != NULL && (p->want[A_CEND] = generalized_date(end)) == NULL)
+		return lc_set(res, PVD_FAIL, "end_date '%s' of %s is not YYYY-MM-DD", end, p->uid);
+	p->want[A_UNIT] = unit ? lc_strdup(unit) : NULL;
+	p->want[A_POSITION] = pos ? lc_strdup(pos) : NULL;
+	p->want[A_MANAGED] = lc_strdup("TRUE");
+	return PVD_OK;
+}
+
+/* Attributes provisiond removes when the person has no value for them:
+ * the contract end (a consultant who becomes staff). The others are left
+ * alone when unset (mail, for one, may be another system's). */
+static int cleared_when_unset(int i)
+{
+	return i == A_CEND;
+}
+
+/* ---- the entry -------------------------------------------------------------------- */
+
+struct entry {
+	LDAPMessage *res;
+	LDAPMessage *e;		/* NULL: no entry */
+};
+
+static void entry_free(struct entry *en)
+{
+	ldap_msgfree(en->res);
+	memset(en, 0, sizeof(*en));
+}
+
+static int read_entry(struct acct *a, const char *dn, struct entry *en)
+{
+	memset(en, 0, sizeof(*en));
+	int rc = lc_read(a->lc, dn, NULL, read_attrs, &en->res);
+	if (rc == LDAP_SUCCESS && en->res != NULL)
+		en->e = ldap_first_entry(a->lc->ld, en->res);
+	return rc;
+}
+
+static int has_value(struct acct *a, LDAPMessage *e, const char *attr, const char *value)
+{
+	struct berval **v = ldap_get_values_len(a->lc->ld, e, attr);
+	int found = 0;
+	for (int i = 0; v != NULL && v[i] != NULL && !found; i++)
+		found = value == NULL ||
+			(v[i]->bv_len == strlen(value) && memcmp(v[i]->bv_val, value, v[i]->bv_len) == 0);
+	ldap_value_free_len(v);
+	return found;
+}
+
+static int has_class(struct acct *a, LDAPMessage *e, const char *cls)
+{
+	struct berval **v = ldap_get_values_len(a->lc->ld, e, "objectClass");
+	int found = 0;
+	for (int i = 0; v != NULL && v[i] != NULL && !found; i++)
+		found = v[i]->bv_len == strlen(cls) && strncasecmp(v[i]->bv_val, cls, v[i]->bv_len) == 0;
+	ldap_value_free_len(v);
+	return found;
+}
+
+/* Exactly one value, equal to value. */
+static int equals(struct acct *a, LDAPMessage *e, const char *attr, const char *value)
+{
+	struct berval **v = ldap_get_values_len(a->lc->ld, e, attr);
+	int eq = ldap_count_values_len(v) == 1 && v[0]->bv_len == strlen(value) &&
+		 memcmp(v[0]->bv_val, value, v[0]->bv_len) == 0;
+	ldap_value_free_len(v);
+	return eq;
+}
+
+static int is_ours(struct acct *a, LDAPMessage *e)
+{
+	struct berval **v = ldap_get_values_len(a->lc->ld, e, "pvdManaged");
+	int ours = ldap_count_values_len(v) == 1 && v[0]->bv_len == 4 && strncasecmp(v[0]->bv_val, "TRUE", 4) == 0;
+	ldap_value_free_len(v);
+	return ours;
+}
+
+static int is_locked(struct acct *a, LDAPMessage *e)
+{
+	return has_value(a, e, "pwdAccountLockedTime", NULL) || has_value(a, e, "shadowExpire", NULL);
+}
+
+static enum pvd_status not_ours(struct pvd_result *res, const char *dn)
+{
+	return lc_set(res, PVD_CONFLICT, "%s exists and was not created by provisiond; not overwritten", dn);
+}
+
+/* Applies mods (as made by the plugin) to a JSON copy of the entry. */
+static json_t *simulate(const json_t *before, const struct lc_mods *m)
+{
+	json_t *o = json_deep_copy(before);
+	for (int i = 0; i < m->n; i++) {
+		LDAPMod *mod = m->v[i];
+		int op = mod->mod_op & ~LDAP_MOD_BVALUES;
+		const char *attr = mod->mod_type;
+		int known = 0;
+		for (int k = 0; shown_attrs[k] != NULL; k++)
+			if (strcmp(shown_attrs[k], attr) == 0)
+				known = 1;
+		if (!known)
+			continue;	/* objectClass */
+		if (op == LDAP_MOD_DELETE) {
+			json_object_del(o, attr);
+			continue;
+		}
+		int n = 0;
+		while (mod->mod_bvalues != NULL && mod->mod_bvalues[n] != NULL)
+			n++;
+		if (n == 1)
+			json_object_set_new(o, attr, json_string(mod->mod_bvalues[0]->bv_val));
+		else if (n > 1) {
+			json_t *a = json_array();
+			for (int k = 0; k < n; k++)
+				json_array_append_new(a, json_string(mod->mod_bvalues[k]->bv_val));
+			json_object_set_new(o, attr, a);
+		}
+	}
+	return o;
+}
+
+static void names_of(const struct lc_mods *m, char *out, size_t size)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < m->n && len < size; i++) {
+		int w = snprintf(out + len, size - len, "%s%s", i ? ", " : "", m->v[i]->mod_type);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+}
+
+/* ---- apply ---------------------------------------------------------------------------- */
+
+/* Another entry under people_dn with this uid? (a filter search: the
+ * value is escaped, so "*" or ")(" in a uid match nothing else) */
+static int uid_taken(struct acct *a, const struct person *p, char **other_dn_r)
+{
+	char *esc = a->lc->host->ldap_filter_value(p->uid);
+	char *filter = lc_asprintf("(uid=%s)", esc ? esc : "");
+	char *attrs[] = { "1.1", NULL };
+	LDAPMessage *res = NULL;
+	*other_dn_r = NULL;
+	free(esc);
+	int rc = lc_search(a->lc, a->conf.people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 2, &res);
+	free(filter);
+	if (rc != LDAP_SUCCESS)
+		return rc;
+	for (LDAPMessage *e = ldap_first_entry(a->lc->ld, res); e; e = ldap_next_entry(a->lc->ld, e)) {
+		char *dn = ldap_get_dn(a->lc->ld, e);
+		if (dn != NULL && !lc_dn_equal(dn, p->dn) && *other_dn_r == NULL)
+			*other_dn_r = lc_strdup(dn);
+		ldap_memfree(dn);
+	}
+	ldap_msgfree(res);
+	return LDAP_SUCCESS;
+}
+
+static enum pvd_status add_entry(struct acct *a, const struct pvd_op *op, struct person *p, struct pvd_result *res,
+				 int *exists_r)
+{
+	struct lc_mods m = { NULL, 0 };
+	char *other = NULL;
+	enum pvd_status st;
+
+	*exists_r = 0;
+	if (uid_taken(a, p, &other) != LDAP_SUCCESS)
+		return lc_result(a->lc, res);
+	if (other != NULL) {
+		st = lc_set(res, PVD_CONFLICT, "uid %s is already used by %s; %s not added", p->uid, other, p->dn);
+		free(other);
+		return st;
+	}
+	for (int i = 0; object_classes[i] != NULL; i++)
+		lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", object_classes[i]);
+	for (int i = 0; i < A_NATTRS; i++)
+		if (p->want[i] != NULL)
+			lc_mods_add(&m, LDAP_MOD_ADD, attr_names[i], p->want[i]);
+	char rid[32];
+	if (op->request_id > 0) {
+		snprintf(rid, sizeof(rid), "%lld", op->request_id);
+		lc_mods_add(&m, LDAP_MOD_ADD, "pvdRequestId", rid);
+	}
+	json_t *empty = json_object();
+	res->after = simulate(empty, &m);
+	json_decref(empty);
+	res->before = NULL;
+	if (op->dry_run) {
+		st = lc_set(res, PVD_OK, "dry run: would add %s", p->dn);
+	} else {
+		int rc = lc_add(a->lc, p->dn, m.v);
+		if (rc == LDAP_ALREADY_EXISTS) {
+			/* made since we looked (or our own add, answered on a lost
+			 * connection): the caller reads it again and compares */
+			*exists_r = 1;
+			json_decref(res->after);
+			res->after = NULL;
+			st = PVD_OK;
+		} else if (rc != LDAP_SUCCESS) {
+			json_decref(res->after);
+			res->after = NULL;
+			st = lc_result(a->lc, res);
+		} else
+			st = lc_set(res, PVD_OK, "added %s", p->dn);
+	}
+	lc_mods_free(&m);
+	return st;
+}
+
+static enum pvd_status acct_apply(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	struct acct *a = inst;
+	struct person p;
+	struct entry en = { NULL, NULL };
+	struct lc_mods m = { NULL, 0 };
+	enum pvd_status st;
+
+	if ((st = person_dn(a, op, &p, res)) != PVD_OK || (st = person_want(a, op, &p, res)) != PVD_OK)
+		goto out;
+	for (int round = 0;; round++) {
+		if (read_entry(a, p.dn, &en) != LDAP_SUCCESS) {
+			st = lc_result(a->lc, res);
+			goto out;
+		}
+		if (en.e != NULL || round > 0)
+			break;
+		int exists = 0;
+		st = add_entry(a, op, &p, res, &exists);
+		if (!exists)
+			goto out;
+		entry_free(&en);
+	}
+	if (en.e == NULL) {
+		st = lc_set(res, PVD_RETRY, "%s was reported as existing but cannot be read", p.dn);
+		goto out;
+	}
+	res->before = lc_entry_json(a->lc, en.e, shown_attrs);
+	if (!is_ours(a, en.e)) {
+		st = not_ours(res, p.dn);
+		goto out;
+	}
+
+	/* what differs */
+	for (int i = 0; object_classes[i] != NULL; i++)
+		if (!has_class(a, en.e, object_classes[i]))
+			lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", object_classes[i]);
+	for (int i = A_CN; i < A_NATTRS; i++) {
+		if (p.want[i] != NULL) {
+			if (!equals(a, en.e, attr_names[i], p.want[i]))
+				lc_mods_add(&m, LDAP_MOD_REPLACE, attr_names[i], p.want[i]);
+		} else if (cleared_when_unset(i) && has_value(a, en.e, attr_names[i], NULL))
+			lc_mods_add(&m, LDAP_MOD_DELETE, attr_names[i], NULL);
+	}
+	char changed[600];
+	names_of(&m, changed, sizeof(changed));
+	/* a hire (also a rehire) gives access; an update of a departed person does not */
+	int reenable = is_locked(a, en.e) && (strcmp(op->intent, "create") == 0 || !p.status_disabled);
+	if (reenable) {
+		if (has_value(a, en.e, "pwdAccountLockedTime", NULL))
+			lc_mods_add(&m, LDAP_MOD_DELETE, "pwdAccountLockedTime", NULL);
+		if (has_value(a, en.e, "shadowExpire", NULL))
+			lc_mods_add(&m, LDAP_MOD_DELETE, "shadowExpire", NULL);
+	}
+	if (m.n == 0) {
+		res->after = json_incref(res->before);
+		st = lc_set(res, PVD_NOOP, "%s is up to date", p.dn);
+		goto out;
+	}
+	if (op->request_id > 0) {
+		char rid[32];
+		snprintf(rid, sizeof(rid), "%lld", op->request_id);
+		lc_mods_add(&m, LDAP_MOD_REPLACE, "pvdRequestId", rid);
+	}
+	res->after = simulate(res->before, &m);
+	if (op->dry_run) {
+		if (changed[0] != '\0')
+			st = lc_set(res, PVD_OK, "dry run: would modify %s (%s)%s", p.dn, changed,
+				    reenable ? " and enable it again" : "");
+		else
+			st = lc_set(res, PVD_OK, "dry run: would enable %s again", p.dn);
+		goto out;
+	}
+	if (lc_modify(a->lc, p.dn, m.v) != LDAP_SUCCESS) {
+		json_decref(res->after);
+		res->after = NULL;
+		st = lc_result(a->lc, res);
+		goto out;
+	}
+	if (changed[0] != '\0')
+		st = lc_set(res, PVD_OK, "modified %s (%s)%s", p.dn, changed, reenable ? "; enabled again" : "");
+	else
+		st = lc_set(res, PVD_OK, "enabled %s again", p.dn);
+out:
+	lc_mods_free(&m);
+	entry_free(&en);
+	person_free(&p);
+	return res->status = st;
+}
+
+/* ---- disable, enable, read ---------------------------------------------------------------- */
+
+/* Reads the entry for disable/enable/read: OK with en->e set, or the status. */
+static enum pvd_status existing(struct acct *a, const struct pvd_op *op, struct person *p, struct entry *en,
+				struct pvd_result *res, int must_be_ours)
+{
+	enum pvd_status st;
+	if ((st = person_dn(a, op, p, res)) != PVD_OK)
+		return st;
+	if (read_entry(a, p->dn, en) != LDAP_SUCCESS)
+		return lc_result(a->lc, res);
+	if (en->e == NULL)
+		return lc_set(res, PVD_NOTFOUND, "%s does not exist", p->dn);
+	res->before = lc_entry_json(a->lc, en->e, shown_attrs);
+	if (must_be_ours && !is_ours(a, en->e))
+		return not_ours(res, p->dn);
+	return PVD_OK;
+}
+
+static enum pvd_status set_lock(struct acct *a, const struct pvd_op *op, int lock, struct pvd_result *res)
+{
+	struct person p;
+	struct entry en = { NULL, NULL };
+	struct lc_mods m = { NULL, 0 };
+	enum pvd_status st;
+
+	memset(&p, 0, sizeof(p));
+	if ((st = existing(a, op, &p, &en, res, 1)) != PVD_OK)
+		goto out;
+	if (lock) {
+		if (!equals(a, en.e, "pwdAccountLockedTime", LOCKED_TIME))
+			lc_mods_add(&m, LDAP_MOD_REPLACE, "pwdAccountLockedTime", LOCKED_TIME);
+		if (!equals(a, en.e, "shadowExpire", EXPIRED_DAY))
+			lc_mods_add(&m, LDAP_MOD_REPLACE, "shadowExpire", EXPIRED_DAY);
+		if (!has_class(a, en.e, "shadowAccount"))
+			lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", "shadowAccount");
+	} else {
+		if (has_value(a, en.e, "pwdAccountLockedTime", NULL))
+			lc_mods_add(&m, LDAP_MOD_DELETE, "pwdAccountLockedTime", NULL);
+		if (has_value(a, en.e, "shadowExpire", NULL))
+			lc_mods_add(&m, LDAP_MOD_DELETE, "shadowExpire", NULL);
+	}
+	if (m.n == 0) {
+		res->after = json_incref(res->before);
+		st = lc_set(res, PVD_NOOP, "%s is already %s", p.dn, lock ? "disabled" : "enabled");
+		goto out;
+	}
+	res->after = simulate(res->before, &m);
+	if (op->dry_run) {
+		st = lc_set(res, PVD_OK, "dry run: would %s %s", lock ? "disable" : "enable", p.dn);
+		goto out;
+	}
+	if (lc_modify(a->lc, p.dn, m.v) != LDAP_SUCCESS) {
+		json_decref(res->after);
+		res->after = NULL;
+		st = lc_result(a->lc, res);
+		goto out;
+	}
+	st = lc_set(res, PVD_OK, "%s %s", lock ? "disabled" : "enabled", p.dn);
+out:
+	lc_mods_free(&m);
+	entry_free(&en);
+	person_free(&p);
+	return res->status = st;
+}
+
+static enum pvd_status acct_disable(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	return set_lock(inst, op, 1, res);
+}
+
+static enum pvd_status acct_enable(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	return set_lock(inst, op, 0, res);
+}
+
+static enum pvd_status acct_read(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	struct acct *a = inst;
+	struct person p;
+	struct entry en = { NULL, NULL };
+	enum pvd_status st;
+
+	memset(&p, 0, sizeof(p));
+	if ((st = existing(a, op, &p, &en, res, 0)) == PVD_OK) {
+		/* observed state goes in after; before stays empty */
+		res->after = res->before;
+		res->before = NULL;
+		st = lc_set(res, PVD_OK, "%s%s", p.dn, is_ours(a, en.e) ? "" : " (not created by provisiond)");
+	}
+	entry_free(&en);
+	person_free(&p);
+	return res->status = st;
+}
+
+static const struct pvd_plugin plugin = {
+	.abi_major = PVD_PLUGIN_ABI_MAJOR,
+	.size = sizeof(struct pvd_plugin),
+	.name = PLUGIN_NAME,
+	.version = PACKAGE_VERSION,
+	.instantiate = acct_instantiate,
+	.detach = acct_detach,
+	.check = acct_check,
+	.read = acct_read,
+	.apply = acct_apply,
+	.disable = acct_disable,
+	.enable = acct_enable,
+	.remove = NULL,		/* accounts are disabled, never deleted */
+};
+
+__attribute__((visibility("default"))) const struct pvd_plugin *pvd_plugin_entry(void)
+{
+	return &plugin;
+}

@@ -1,0 +1,729 @@
+/*
+ * NAME
+ *	ldap-group - birthright and requested group memberships in OpenLDAP
+ * SYNOPSIS
+ *	plugin.grp.library = ldap-group
+ *	plugin.grp.after = acct
+ *	plugin.grp.uri = ldapi://%2Fvar%2Frun%2Fslapd%2Fldapi
+ *	plugin.grp.groups_dn = ou=groups,dc=example,dc=org
+ *	plugin.grp.people_dn = ou=people,dc=example,dc=org
+ *	plugin.grp.unit.tributaria = tributaria, tributario-users
+ *	plugin.grp.position.jefe-tributaria = jefes
+ *	plugin.grp.all = staff
+ * DESCRIPTION
+ *	Groups are groupOfNames entries cn=<name>,<groups_dn>; a person is a
+ *	member by the DN uid=<uid>,<people_dn>, and slapd's memberof overlay
+ *	keeps memberOf on the person. README.md in this folder has the keys
+ *	and what each intent does.
+ *
+ *	Rules. "unit.<unit>" and "position.<position>" name the groups of
+ *	everyone in that unit or position (a comma-separated list of cn
+ *	values), "all" the groups of everyone. "unit_<unit>" and
+ *	"position_<position>" mean the same (for configuration tools that
+ *	dislike dots in keys). Groups asked for in op->params
+ *	{"groups": [...]} are added too.
+ *
+ *	Ownership. A missing group is created, marked pvdManaged: TRUE. An
+ *	existing group that provisiond did not create is changed only when a
+ *	rule names it (the configuration says so); the result message says
+ *	so. Any other existing foreign group is CONFLICT, and nothing is
+ *	changed at all.
+ *
+ *	The last member. groupOfNames must have a member, so removing the
+ *	last one is refused by slapd (objectClassViolation). The group is then
+ *	kept with the empty DN as its only member -- a DN that names no entry,
+ *	so memberof adds nothing anywhere -- in the same modify that removes
+ *	the person (atomic: nobody added meanwhile is lost). The group keeps
+ *	its other attributes (an access level's pvdSystem/pvdLevel, ACLs that
+ *	name it); deleting it would lose them. Adding a member to a group that
+ *	holds the placeholder removes the placeholder in the same modify.
+ */
+#include "config.h"
+#include "ldapconn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PLUGIN_NAME "ldap-group"
+
+enum rule_kind { RULE_UNIT, RULE_POSITION };
+
+struct rule {
+	enum rule_kind kind;
+	char *key;		/* unit or position key */
+	struct lc_strs groups;
+};
+
+struct grp {
+	struct ldapconn *lc;
+	char *groups_dn;
+	char *people_dn;
+	struct rule *rules;
+	int nrules;
+	struct lc_strs all;		/* groups of everyone */
+	struct lc_strs rule_groups;	/* every group any rule names */
+};
+
+static const struct lc_key grp_keys[] = {
+	{ "groups_dn", LC_STRING, offsetof(struct grp, groups_dn), NULL, 1, 0, 0 },
+	{ "people_dn", LC_STRING, offsetof(struct grp, people_dn), NULL, 1, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 },
+};
+
+/* ---- instance ------------------------------------------------------------------- */
+
+static void grp_detach(void *inst)
+{
+	struct grp *g = inst;
+	if (g == NULL)
+		return;
+	lc_free(&g->lc);
+	lc_keys_free(grp_keys, g);
+	for (int i = 0; i < g->nrules; i++) {
+		free(g->rules[i].key);
+		lc_strs_free(&g->rules[i].groups);
+	}
+	free(g->rules);
+	lc_strs_free(&g->all);
+	lc_strs_free(&g->rule_groups);
+	free(g);
+}
+
+/* "unit.x", "unit_x", "position.y", "position_y", "all" */
+static int rule_key(void *conf, const struct pvd_kv *kv, char **error_r)
+{
+	struct grp *g = conf;
+	static const struct { const char *prefix; enum rule_kind kind; } pre[] = {
+		{ "unit.", RULE_UNIT }, { "unit_", RULE_UNIT },
+		{ "position.", RULE_POSITION }, { "position_", RULE_POSITION },
+	};
+	const char *key = NULL;
+	enum rule_kind kind = RULE_UNIT;
+
+	if (strcmp(kv->key, "all") != 0) {
+		for (size_t p = 0; key == NULL && p < sizeof(pre) / sizeof(pre[0]); p++) {
+			if (strncmp(kv->key, pre[p].prefix, strlen(pre[p].prefix)) == 0) {
+				key = kv->key + strlen(pre[p].prefix);
+				kind = pre[p].kind;
+			}
+		}
+		if (key == NULL)
+			return 0;	/* not ours: unknown */
+		if (*key == '\0') {
+			*error_r = lc_asprintf("plugin key '%s' (line %d): name the %s after '%s'", kv->key, kv->line,
+					       kind == RULE_UNIT ? "unit" : "position", kv->key);
+			return -1;
+		}
+		for (int i = 0; i < g->nrules; i++) {
+			if (g->rules[i].kind == kind && strcasecmp(g->rules[i].key, key) == 0) {
+				*error_r = lc_asprintf("plugin key '%s' (line %d): the rule for %s '%s' is set twice",
+						       kv->key, kv->line, kind == RULE_UNIT ? "unit" : "position", key);
+				return -1;
+			}
+		}
+	}
+	struct lc_strs groups = { NULL, 0 };
+	lc_strs_add_list(&groups, kv->value);
+	if (groups.n == 0) {
+		*error_r = lc_asprintf("plugin key '%s' (line %d) names no group", kv->key, kv->line);
+		return -1;
+	}
+	if (key == NULL) {
+		for (int i = 0; i < groups.n; i++)
+			if (!lc_strs_has(&g->all, groups.v[i]))
+				lc_strs_add(&g->all, groups.v[i]);
+		lc_strs_free(&groups);
+		return 1;
+	}
+	g->rules = realloc(g->rules, sizeof(*g->rules) * (size_t)(g->nrules + 1));
+	if (g->rules == NULL)
+		abort();
+	g->rules[g->nrules].kind = kind;
+	g->rules[g->nrules].key = lc_strdup(key);
+	g->rules[g->nrules].groups = groups;
+	g->nrules++;
+	return 1;
+}
+
+static int grp_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
+			   void **inst_r, char **error_r)
+{
+	if (host == NULL || host->size < offsetof(struct pvd_host, read_secret_file) + sizeof(host->read_secret_file)) {
+		*error_r = lc_strdup(PLUGIN_NAME ": the host's helper table is too old (no read_secret_file)");
+		return -1;
+	}
+	struct grp *g = lc_xmalloc(sizeof(*g));
+	memset(g, 0, sizeof(*g));
+	g->lc = lc_new(host, instance, PLUGIN_NAME);
+	if (lc_configure(g->lc, kv, nkv, grp_keys, g, rule_key, error_r) < 0)
+		goto fail;
+	/* a DN is equal to itself only when libldap can parse it */
+	const char *bad = !lc_dn_equal(g->groups_dn, g->groups_dn) ? "groups_dn"
+			  : !lc_dn_equal(g->people_dn, g->people_dn) ? "people_dn" : NULL;
+	if (bad != NULL) {
+		*error_r = lc_asprintf("plugin key '%s': '%s' is not a DN", bad,
+				       strcmp(bad, "groups_dn") == 0 ? g->groups_dn : g->people_dn);
+		goto fail;
+	}
+	for (int i = 0; i < g->all.n; i++)
+		if (!lc_strs_has(&g->rule_groups, g->all.v[i]))
+			lc_strs_add(&g->rule_groups, g->all.v[i]);
+	for (int r = 0; r < g->nrules; r++)
+		for (int i = 0; i < g->rules[r].groups.n; i++)
+			if (!lc_strs_has(&g->rule_groups, g->rules[r].groups.v[i]))
+				lc_strs_add(&g->rule_groups, g->rules[r].groups.v[i]);
+	*inst_r = g;
+	return 0;
+fail:
+	grp_detach(g);
+	return -1;
+}
+
+static enum pvd_status grp_check(void *inst, char *message, size_t size)
+{
+	struct grp *g = inst;
+	if (lc_ping(g->lc) != LDAP_SUCCESS) {
+		snprintf(message, size, "%s", g->lc->error);
+		return lc_status(g->lc);
+	}
+	snprintf(message, size, "%s answers", g->lc->uri);
+	return PVD_OK;
+}
+
+/* ---- memberships ------------------------------------------------------------------ */
+
+/* One group the person is (or will be) in. */
+struct membership {
+	char *dn;
+	char *name;		/* cn for a group right under groups_dn, else the DN */
+};
+
+struct memberships {
+	struct membership *v;
+	int n;
+};
+
+static void ms_add(struct grp *g, struct memberships *m, const char *dn)
+{
+	int child = 0;
+	char *value = lc_rdn_value(dn, g->groups_dn, &child);
+	m->v = realloc(m->v, sizeof(*m->v) * (size_t)(m->n + 1));
+	if (m->v == NULL)
+		abort();
+	m->v[m->n].dn = lc_strdup(dn);
+	m->v[m->n].name = child && value ? lc_strdup(value) : lc_strdup(dn);
+	m->n++;
+	free(value);
+}
+
+static int ms_find(const struct memberships *m, const char *dn)
+{
+	for (int i = 0; i < m->n; i++)
+		if (lc_dn_equal(m->v[i].dn, dn))
+			return i;
+	return -1;
+}
+
+static void ms_free(struct memberships *m)
+{
+	for (int i = 0; i < m->n; i++) {
+		free(m->v[i].dn);
+		free(m->v[i].name);
+	}
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+/* {"groups": [names, sorted]} */
+static json_t *ms_json(const struct memberships *m)
+{
+	struct lc_strs names = { NULL, 0 };
+	for (int i = 0; i < m->n; i++)
+		lc_strs_add(&names, m->v[i].name);
+	lc_strs_sort(&names);
+	json_t *j = json_pack("{s:o}", "groups", lc_strs_json(&names));
+	lc_strs_free(&names);
+	return j;
+}
+
+/* The groups under groups_dn whose member is member_dn. */
+static int current_groups(struct grp *g, const char *member_dn, struct memberships *m)
+{
+	char *esc = g->lc->host->ldap_filter_value(member_dn);
+	char *filter = lc_asprintf("(&(objectClass=groupOfNames)(member=%s))", esc ? esc : "");
+	char *attrs[] = { "1.1", NULL };
+	LDAPMessage *res = NULL;
+	free(esc);
+	int rc = lc_search(g->lc, g->groups_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &res);
+	free(filter);
+	if (rc != LDAP_SUCCESS)
+		return rc;
+	for (LDAPMessage *e = ldap_first_entry(g->lc->ld, res); e; e = ldap_next_entry(g->lc->ld, e)) {
+		char *dn = ldap_get_dn(g->lc->ld, e);
+		if (dn != NULL)
+			ms_add(g, m, dn);
+		ldap_memfree(dn);
+	}
+	ldap_msgfree(res);
+	return LDAP_SUCCESS;
+}
+
+/* uid -> the member DN; sets res->object. */
+static char *member_dn(struct grp *g, const struct pvd_op *op, struct pvd_result *res)
+{
+	const char *uid = json_string_value(json_object_get(op->person, "uid"));
+	if (uid == NULL || *uid == '\0') {
+		lc_set(res, PVD_FAIL, "the person has no uid");
+		return NULL;
+	}
+	char *dn = g->lc->host->ldap_child_dn("uid", uid, g->people_dn);
+	if (dn == NULL) {
+		lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", uid, g->people_dn);
+		return NULL;
+	}
+	snprintf(res->object, sizeof(res->object), "%s", dn);
+	return dn;
+}
+
+/* The person's entry must exist before it can be a member. */
+static enum pvd_status person_exists(struct grp *g, const char *dn, struct pvd_result *res)
+{
+	char *attrs[] = { "1.1", NULL };
+	LDAPMessage *r = NULL;
+	if (lc_read(g->lc, dn, NULL, attrs, &r) != LDAP_SUCCESS)
+		return lc_result(g->lc, res);
+	int there = r != NULL && ldap_first_entry(g->lc->ld, r) != NULL;
+	ldap_msgfree(r);
+	return there ? PVD_OK : lc_set(res, PVD_NOTFOUND, "%s does not exist (the account comes first)", dn);
+}
+
+/* The groups the person should be in: rules for unit and position, all,
+ * and params.groups. */
+static enum pvd_status desired_groups(struct grp *g, const struct pvd_op *op, struct lc_strs *want,
+				      struct pvd_result *res)
+{
+	const char *unit = json_string_value(json_object_get(op->person, "unit"));
+	const char *pos = json_string_value(json_object_get(op->person, "position"));
+	for (int r = 0; r < g->nrules; r++) {
+		const char *v = g->rules[r].kind == RULE_UNIT ? unit : pos;
+		if (v != NULL && strcasecmp(v, g->rules[r].key) == 0)
+			for (int i = 0; i < g->rules[r].groups.n; i++)
+				if (!lc_strs_has(want, g->rules[r].groups.v[i]))
+					lc_strs_add(want, g->rules[r].groups.v[i]);
+	}
+	for (int i = 0; i < g->all.n; i++)
+		if (!lc_strs_has(want, g->all.v[i]))
+			lc_strs_add(want, g->all.v[i]);
+	json_t *pg = op->params ? json_object_get(op->params, "groups") : NULL;
+	if (pg != NULL && !json_is_null(pg)) {
+		size_t i;
+		json_t *v;
+		if (!json_is_array(pg))
+			return lc_set(res, PVD_FAIL, "params.groups must be an array of group names");
+		json_array_foreach(pg, i, v) {
+			const char *s = json_string_value(v);
+			if (s == NULL || *s == '\0')
+				return lc_set(res, PVD_FAIL, "params.groups[%zu] is not a group name", i);
+			if (!lc_strs_has(want, s))
+				lc_strs_add(want, s);
+		}
+	}
+	return PVD_OK;
+}
+
+/* ---- changes ------------------------------------------------------------------------ */
+
+enum change_kind { CH_ADD, CH_CREATE, CH_REMOVE };
+
+struct change {
+	enum change_kind kind;
+	char *dn;
+	char *name;
+	int foreign;		/* CH_ADD to a group provisiond did not create */
+	int placeholder;	/* CH_ADD: the group holds the empty-DN placeholder */
+};
+
+struct plan {
+	struct change *v;
+	int n;
+};
+
+static void plan_add(struct plan *p, enum change_kind kind, const char *dn, const char *name, int foreign,
+		     int placeholder)
+{
+	p->v = realloc(p->v, sizeof(*p->v) * (size_t)(p->n + 1));
+	if (p->v == NULL)
+		abort();
+	p->v[p->n].kind = kind;
+	p->v[p->n].dn = lc_strdup(dn);
+	p->v[p->n].name = lc_strdup(name);
+	p->v[p->n].foreign = foreign;
+	p->v[p->n].placeholder = placeholder;
+	p->n++;
+}
+
+static void plan_free(struct plan *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		free(p->v[i].dn);
+		free(p->v[i].name);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+static int has_true(struct grp *g, LDAPMessage *e, const char *attr)
+{
+	struct berval **v = ldap_get_values_len(g->lc->ld, e, attr);
+	int t = ldap_count_values_len(v) == 1 && v[0]->bv_len == 4 && strncasecmp(v[0]->bv_val, "TRUE", 4) == 0;
+	ldap_value_free_len(v);
+	return t;
+}
+
+static int has_class(struct grp *g, LDAPMessage *e, const char *cls)
+{
+	struct berval **v = ldap_get_values_len(g->lc->ld, e, "objectClass");
+	int found = 0;
+	for (int i = 0; v != NULL && v[i] != NULL && !found; i++)
+		found = v[i]->bv_len == strlen(cls) && strncasecmp(v[i]->bv_val, cls, v[i]->bv_len) == 0;
+	ldap_value_free_len(v);
+	return found;
+}
+
+/* How name gets the person: create it, or add to it (checking ownership). */
+static enum pvd_status plan_join(struct grp *g, const char *name, const char *gdn, struct plan *p,
+				 struct pvd_result *res)
+{
+	char *attrs[] = { "objectClass", "pvdManaged", NULL };
+	char *none[] = { "1.1", NULL };
+	LDAPMessage *r = NULL;
+	enum pvd_status st = PVD_OK;
+
+	if (lc_read(g->lc, gdn, NULL, attrs, &r) != LDAP_SUCCESS)
+		return lc_result(g->lc, res);
+	LDAPMessage *e = r ? ldap_first_entry(g->lc->ld, r) : NULL;
+	if (e == NULL) {
+		plan_add(p, CH_CREATE, gdn, name, 0, 0);
+		goto out;
+	}
+	if (!has_class(g, e, "groupOfNames")) {
+		st = lc_set(res, PVD_CONFLICT, "%s exists and is not a groupOfNames; nothing changed", gdn);
+		goto out;
+	}
+	int ours = has_true(g, e, "pvdManaged");
+	if (!ours && !lc_strs_has(&g->rule_groups, name)) {
+		st = lc_set(res, PVD_CONFLICT, "%s exists and was not created by provisiond, and no rule names it; "
+			    "nothing changed", gdn);
+		goto out;
+	}
+	ldap_msgfree(r);
+	r = NULL;
+	if (lc_read(g->lc, gdn, "(member=)", none, &r) != LDAP_SUCCESS)
+		return lc_result(g->lc, res);
+	int placeholder = r != NULL && ldap_first_entry(g->lc->ld, r) != NULL;
+	plan_add(p, CH_ADD, gdn, name, !ours, placeholder);
+out:
+	ldap_msgfree(r);
+	return st;
+}
+
+static int do_create(struct grp *g, const struct pvd_op *op, const struct change *c, const char *mdn)
+{
+	struct lc_mods m = { NULL, 0 };
+	char rid[32];
+	lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", "groupOfNames");
+	lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", "pvdManagedObject");
+	lc_mods_add(&m, LDAP_MOD_ADD, "cn", c->name);
+	lc_mods_add(&m, LDAP_MOD_ADD, "member", mdn);
+	lc_mods_add(&m, LDAP_MOD_ADD, "pvdManaged", "TRUE");
+	if (op->request_id > 0) {
+		snprintf(rid, sizeof(rid), "%lld", op->request_id);
+		lc_mods_add(&m, LDAP_MOD_ADD, "pvdRequestId", rid);
+	}
+	int rc = lc_add(g->lc, c->dn, m.v);
+	lc_mods_free(&m);
+	return rc;
+}
+
+static int do_join(struct grp *g, const struct change *c, const char *mdn)
+{
+	struct lc_mods m = { NULL, 0 };
+	lc_mods_add(&m, LDAP_MOD_ADD, "member", mdn);
+	if (c->placeholder)
+		lc_mods_add(&m, LDAP_MOD_DELETE, "member", "");
+	int rc = lc_modify(g->lc, c->dn, m.v);
+	lc_mods_free(&m);
+	if (rc == LDAP_NO_SUCH_ATTRIBUTE && c->placeholder) {
+		/* the placeholder went away since we looked */
+		struct change c2 = *c;
+		c2.placeholder = 0;
+		return do_join(g, &c2, mdn);
+	}
+	return rc == LDAP_TYPE_OR_VALUE_EXISTS ? LDAP_SUCCESS : rc;
+}
+
+/* Removes mdn from the group; the last member is replaced by the empty DN. */
+static int do_leave(struct grp *g, const char *gdn, const char *mdn, int *placeholder_r)
+{
+	struct lc_mods m = { NULL, 0 };
+	lc_mods_add(&m, LDAP_MOD_DELETE, "member", mdn);
+	int rc = lc_modify(g->lc, gdn, m.v);
+	lc_mods_free(&m);
+	if (rc == LDAP_OBJECT_CLASS_VIOLATION) {
+		lc_mods_add(&m, LDAP_MOD_ADD, "member", "");
+		lc_mods_add(&m, LDAP_MOD_DELETE, "member", mdn);
+		rc = lc_modify(g->lc, gdn, m.v);
+		lc_mods_free(&m);
+		*placeholder_r = rc == LDAP_SUCCESS;
+	}
+	return rc == LDAP_NO_SUCH_ATTRIBUTE ? LDAP_SUCCESS : rc;
+}
+
+/* "added to a, b (new); removed from c" for the first upto changes */
+static void describe(const struct plan *p, int upto, char *out, size_t size)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int removing = 0; removing < 2; removing++) {
+		int first = 1;
+		for (int i = 0; i < upto && len < size; i++) {
+			const struct change *c = &p->v[i];
+			if ((c->kind == CH_REMOVE) != removing)
+				continue;
+			int w = snprintf(out + len, size - len, "%s%s%s", first ? (len ? "; " : "") : ", ",
+					 first ? (removing ? "removed from " : "added to ") : "", c->name);
+			if (w >= 0 && (size_t)w < size - len && (c->kind == CH_CREATE || c->foreign))
+				w += snprintf(out + len + (size_t)w, size - len - (size_t)w, "%s",
+					      c->kind == CH_CREATE ? " (new group)"
+								   : " (not created by provisiond; a rule names it)");
+			if (w < 0)
+				return;
+			len += (size_t)w;
+			first = 0;
+		}
+	}
+}
+
+/* Runs the plan; on a failure says what was done before it. */
+static enum pvd_status execute(struct grp *g, const struct pvd_op *op, const struct plan *p, const char *mdn,
+			       struct pvd_result *res)
+{
+	char done[600];
+	for (int i = 0; i < p->n; i++) {
+		const struct change *c = &p->v[i];
+		int rc, placeholder = 0;
+		if (c->kind == CH_CREATE) {
+			rc = do_create(g, op, c, mdn);
+			if (rc == LDAP_ALREADY_EXISTS) {
+				describe(p, i, done, sizeof(done));
+				return lc_set(res, PVD_RETRY, "%s was created by someone else meanwhile; will look "
+					      "again%s%s", c->dn, done[0] ? "; done before: " : "", done);
+			}
+		} else if (c->kind == CH_ADD)
+			rc = do_join(g, c, mdn);
+		else
+			rc = do_leave(g, c->dn, mdn, &placeholder);
+		if (rc != LDAP_SUCCESS) {
+			describe(p, i, done, sizeof(done));
+			lc_result(g->lc, res);
+			size_t len = strlen(res->message);
+			if (done[0] != '\0' && len < sizeof(res->message))
+				snprintf(res->message + len, sizeof(res->message) - len, "; done before: %s", done);
+			return res->status;
+		}
+		if (c->foreign)
+			g->lc->host->log(PVD_LOG_INFO, g->lc->instance, "%s: added %s to %s, a group provisiond did "
+					 "not create (a rule names it)", PLUGIN_NAME, mdn, c->dn);
+		if (placeholder)
+			g->lc->host->log(PVD_LOG_INFO, g->lc->instance, "%s: %s had no member left; kept with the "
+					 "empty DN as placeholder member", PLUGIN_NAME, c->dn);
+	}
+	return PVD_OK;
+}
+
+/* Adds the desired groups; with remove_stale also takes the person out
+ * of rule groups no longer desired (a transfer). */
+static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct pvd_result *res, int remove_stale,
+				 int add)
+{
+	struct lc_strs want = { NULL, 0 };
+	struct memberships cur = { NULL, 0 };
+	struct plan p = { NULL, 0 };
+	enum pvd_status st;
+	char *mdn = member_dn(g, op, res);
+	int *leaving = NULL;
+
+	if (mdn == NULL)
+		return res->status;
+	if ((st = desired_groups(g, op, &want, res)) != PVD_OK)
+		goto out;
+	if (current_groups(g, mdn, &cur) != LDAP_SUCCESS) {
+		st = lc_result(g->lc, res);
+		goto out;
+	}
+	res->before = ms_json(&cur);
+	if (!op->dry_run && (st = person_exists(g, mdn, res)) != PVD_OK)
+		goto out;
+	for (int i = 0; add && i < want.n; i++) {
+		char *gdn = g->lc->host->ldap_child_dn("cn", want.v[i], g->groups_dn);
+		if (gdn == NULL) {
+			st = lc_set(res, PVD_FAIL, "no DN can be made of group '%s' under %s", want.v[i], g->groups_dn);
+			goto out;
+		}
+		if (ms_find(&cur, gdn) < 0)
+			st = plan_join(g, want.v[i], gdn, &p, res);
+		free(gdn);
+		if (st != PVD_OK)
+			goto out;
+	}
+	leaving = calloc((size_t)cur.n + 1, sizeof(int));
+	if (leaving == NULL)
+		abort();
+	for (int i = 0; remove_stale && i < cur.n; i++) {
+		int child = 0;
+		char *name = lc_rdn_value(cur.v[i].dn, g->groups_dn, &child);
+		if (name != NULL && child && lc_strs_has(&g->rule_groups, name) && !lc_strs_has(&want, name)) {
+			plan_add(&p, CH_REMOVE, cur.v[i].dn, cur.v[i].name, 0, 0);
+			leaving[i] = 1;
+		}
+		free(name);
+	}
+	if (p.n == 0) {
+		res->after = json_incref(res->before);
+		st = lc_set(res, PVD_NOOP, "%s has the groups it should", mdn);
+		goto out;
+	}
+	/* after: what stays, plus what is joined */
+	struct memberships next = { NULL, 0 };
+	for (int i = 0; i < cur.n; i++)
+		if (!leaving[i])
+			ms_add(g, &next, cur.v[i].dn);
+	for (int i = 0; i < p.n; i++)
+		if (p.v[i].kind != CH_REMOVE)
+			ms_add(g, &next, p.v[i].dn);
+	res->after = ms_json(&next);
+	ms_free(&next);
+
+	char what[700];
+	describe(&p, p.n, what, sizeof(what));
+	if (op->dry_run) {
+		st = lc_set(res, PVD_OK, "dry run: %s would be %s", mdn, what);
+		goto out;
+	}
+	if ((st = execute(g, op, &p, mdn, res)) != PVD_OK) {
+		json_decref(res->after);
+		res->after = NULL;
+		goto out;
+	}
+	st = lc_set(res, PVD_OK, "%s: %s", mdn, what);
+out:
+	free(leaving);
+	plan_free(&p);
+	ms_free(&cur);
+	lc_strs_free(&want);
+	free(mdn);
+	return res->status = st;
+}
+
+static enum pvd_status grp_apply(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	const char *status = json_string_value(json_object_get(op->person, "status"));
+	int update = strcmp(op->intent, "update") == 0;
+	/* an update of a departed person gives no access back (a hire or an enable does) */
+	int add = !(update && status != NULL && strcmp(status, "disabled") == 0);
+	return reconcile(inst, op, res, update, add);
+}
+
+static enum pvd_status grp_enable(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	return reconcile(inst, op, res, 0, 1);
+}
+
+/* An exit: out of every group under groups_dn; before keeps the list. */
+static enum pvd_status grp_disable(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	struct grp *g = inst;
+	struct memberships cur = { NULL, 0 };
+	struct plan p = { NULL, 0 };
+	enum pvd_status st;
+	char *mdn = member_dn(g, op, res);
+
+	if (mdn == NULL)
+		return res->status;
+	if (current_groups(g, mdn, &cur) != LDAP_SUCCESS) {
+		st = lc_result(g->lc, res);
+		goto out;
+	}
+	res->before = ms_json(&cur);
+	res->after = json_pack("{s:[]}", "groups");
+	if (cur.n == 0) {
+		st = lc_set(res, PVD_NOOP, "%s is in no group under %s", mdn, g->groups_dn);
+		goto out;
+	}
+	for (int i = 0; i < cur.n; i++)
+		plan_add(&p, CH_REMOVE, cur.v[i].dn, cur.v[i].name, 0, 0);
+	char what[700];
+	describe(&p, p.n, what, sizeof(what));
+	if (op->dry_run) {
+		st = lc_set(res, PVD_OK, "dry run: %s would be %s", mdn, what);
+		goto out;
+	}
+	if ((st = execute(g, op, &p, mdn, res)) != PVD_OK) {
+		json_decref(res->after);
+		res->after = NULL;
+		goto out;
+	}
+	st = lc_set(res, PVD_OK, "%s: %s", mdn, what);
+out:
+	plan_free(&p);
+	ms_free(&cur);
+	free(mdn);
+	return res->status = st;
+}
+
+static enum pvd_status grp_read(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	struct grp *g = inst;
+	struct memberships cur = { NULL, 0 };
+	enum pvd_status st;
+	char *mdn = member_dn(g, op, res);
+
+	if (mdn == NULL)
+		return res->status;
+	if ((st = person_exists(g, mdn, res)) != PVD_OK)
+		goto out;
+	if (current_groups(g, mdn, &cur) != LDAP_SUCCESS) {
+		st = lc_result(g->lc, res);
+		goto out;
+	}
+	res->after = ms_json(&cur);
+	st = lc_set(res, PVD_OK, "%s is in %d group%s under %s", mdn, cur.n, cur.n == 1 ? "" : "s", g->groups_dn);
+out:
+	ms_free(&cur);
+	free(mdn);
+	return res->status = st;
+}
+
+static const struct pvd_plugin plugin = {
+	.abi_major = PVD_PLUGIN_ABI_MAJOR,
+	.size = sizeof(struct pvd_plugin),
+	.name = PLUGIN_NAME,
+	.version = PACKAGE_VERSION,
+	.instantiate = grp_instantiate,
+	.detach = grp_detach,
+	.check = grp_check,
+	.read = grp_read,
+	.apply = grp_apply,
+	.disable = grp_disable,
+	.enable = grp_enable,
+	.remove = NULL,
+};
+
+__attribute__((visibility("default"))) const struct pvd_plugin *pvd_plugin_entry(void)
+{
+	return &plugin;
+}
