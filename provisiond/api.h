@@ -39,6 +39,8 @@ void api_operation_retry(struct http_ctx *ctx);
 void api_operation_resolve(struct http_ctx *ctx);
 void api_people_password_token(struct http_ctx *ctx);
 void api_password_set(struct http_ctx *ctx);
+void api_reconcile(struct http_ctx *ctx);
+void api_reconcile_repair(struct http_ctx *ctx);
 
 /* Answers a store failure: 503 when PostgreSQL is unreachable, else 500. */
 void api_db_failure(struct http_ctx *ctx, int db_status, char *error);

@@ -242,3 +242,23 @@ void api_password_set(struct http_ctx *ctx)
 	people_set_password(ctx->conf, ctx->body, &o);
 	answer(ctx, &o);
 }
+
+void api_reconcile(struct http_ctx *ctx)
+{
+	static const char *const names[] = { "employee_number", NULL };
+	struct outcome o;
+	const char *bad = http_query_unknown(ctx, names);
+	if (bad != NULL) {
+		http_reply_error(ctx, 400, "invalid_field", bad, "unknown query parameter '%s'; known: employee_number", bad);
+		return;
+	}
+	reconcile_report(&ctx->who, http_query(ctx, "employee_number"), &o);
+	answer(ctx, &o);
+}
+
+void api_reconcile_repair(struct http_ctx *ctx)
+{
+	struct outcome o;
+	reconcile_repair(&ctx->who, ctx->body, &o);
+	answer(ctx, &o);
+}

@@ -43,6 +43,8 @@ const struct route api_routes[] = {
 	{ "POST", "/v1/operations/{id}/resolve", R(TIM_TECH), ROUTE_JSON_BODY, api_operation_resolve },
 	{ "POST", "/v1/people/{employee_number}/password-token", R(TIM_TECH) | R(TIM_HEAD), ROUTE_JSON_OPTIONAL,
 	  api_people_password_token },
+	{ "GET", "/v1/reconcile", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(AUDITOR) | R(ADMIN), 0, api_reconcile },
+	{ "POST", "/v1/reconcile/repair", R(TIM_TECH), ROUTE_JSON_BODY, api_reconcile_repair },
 	/* public: the person has no password yet; the one-time token is the credential */
 	{ "POST", "/v1/password", ROUTE_PUBLIC, ROUTE_JSON_BODY, api_password_set },
 };

@@ -53,6 +53,11 @@ void people_password_token(const struct conf *c, const struct principal *who, co
 			   struct outcome *o);
 void people_set_password(const struct conf *c, json_t *body, struct outcome *o);
 
+/* Reconciliation: what the targets hold against what provisiond believes
+ * (all provisioned people, or one), and repairing one person's drift. */
+void reconcile_report(const struct principal *who, const char *employee_number, struct outcome *o);
+void reconcile_repair(const struct principal *who, json_t *body, struct outcome *o);
+
 /* The actor string recorded for who: the login, or "token:<name>". */
 void actor_id(const struct principal *who, char out[160]);
 

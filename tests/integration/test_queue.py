@@ -373,6 +373,63 @@ def test_two_daemons_share_the_queue(t):
         expect(workers, "both daemons worked the queue")
 
 
+def test_reconcile_reports_and_repairs_drift(t):
+    base = t.stack.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+    with new_daemon(t) as d:
+        num = number()
+        js = ok(d.request("POST", "/v1/hires", body=hire_body(num, "Drift", "Mano", unit="tim",
+                                                             position="tecnico-soporte"), basic=HR), 201)
+        rid, uid = js["id"], js["person"]["uid"]
+        dn = person_dn(t.stack, uid)
+        ok(act(d, rid, "approve", HEAD))
+        wait_state(d, rid, "verification")
+        rec = ok(d.request("GET", "/v1/reconcile?employee_number=%s" % num, basic=TECH))
+        expect(rec["drift"] == 0 and rec["items"] == [], "freshly provisioned is in sync: %r", rec)
+        # a membership added outside the workflow, in a group the rules manage
+        present = "dn:" in search(t.stack, "ou=groups," + base, "(cn=tributaria)", "dn")
+        if present:
+            ldap_admin(t.stack, "ldapmodify", input_="dn: cn=tributaria,ou=groups,%s\nchangetype: modify\n"
+                       "add: member\nmember: %s\n" % (base, dn))
+        else:
+            ldap_admin(t.stack, "ldapadd", input_="dn: cn=tributaria,ou=groups,%s\nobjectClass: groupOfNames\n"
+                       "objectClass: pvdManagedObject\ncn: tributaria\npvdManaged: TRUE\nmember: %s\n" % (base, dn))
+        rec = ok(d.request("GET", "/v1/reconcile?employee_number=%s" % num, basic=control()))
+        items = [(i["instance"], i["kind"], i["status"]) for i in rec["items"]]
+        expect(items == [("grp", "drift", "ok")] and "tributaria" in str(rec["items"][0]["before"]),
+               "group drift reported: %r", rec["items"])
+        ok(act(d, rid, "confirm", TECH, note="ok"))
+        close_from_report(d, rid)
+        # the person leaves; someone re-enables the account by hand
+        js = ok(d.request("POST", "/v1/exits", body={"employee_number": num, "effective_at": "2026-01-01T00:00:00Z",
+                                                      "reason": "fin"}, basic=HR), 201)
+        ok(act(d, js["id"], "approve", HEAD))
+        wait_state(d, js["id"], "report_review")
+        ldap_admin(t.stack, "ldapmodify", input_="dn: %s\nchangetype: modify\ndelete: pwdAccountLockedTime\n"
+                   "-\ndelete: shadowExpire\n" % dn)
+        rec = ok(d.request("GET", "/v1/reconcile", basic=TECH))
+        mine = [i for i in rec["items"] if i["employee_number"] == num]
+        expect([(i["instance"], i["intent"], i["status"]) for i in mine] == [("acct", "disable", "ok")],
+               "re-enabled account reported as drift: %r", mine)
+        expect(rec["people_checked"] >= 1, "people checked %r", rec["people_checked"])
+        expect_error(d.request("POST", "/v1/reconcile/repair", body={"employee_number": num}, basic=HEAD),
+                     403, "forbidden")
+        rep = ok(d.request("POST", "/v1/reconcile/repair", body={"employee_number": num}, basic=TECH))
+        expect(rep["items"][0]["repair"]["status"] == "ok", "repaired %r", rep)
+        entry = search(t.stack, dn, "(objectClass=*)", "pwdAccountLockedTime")
+        expect("pwdAccountLockedTime" in entry, "locked again:\n%s", entry)
+        rec = ok(d.request("GET", "/v1/reconcile?employee_number=%s" % num, basic=TECH))
+        expect(rec["drift"] == 0, "in sync after repair: %r", rec)
+        rows = t.stack.psql("SELECT actor, system, action, outcome FROM changelog WHERE employee_number = '%s' "
+                            "AND action LIKE 'reconcile.%%'" % num)
+        expect("tim.flores|acct|reconcile.disable|ok" in rows, "repair logged: %r", rows)
+        expect_error(d.request("GET", "/v1/reconcile?employee_number=NOPE", basic=TECH), 404, "not_found")
+        expect_error(d.request("GET", "/v1/reconcile?who=x", basic=TECH), 400, "invalid_field", "who")
+
+
+def control():
+    return ("control.rojas", "dev-password")
+
+
 # ------------------------------------------------------------------ configuration faults
 
 def test_broken_plugin_is_reported(t):
