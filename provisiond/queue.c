@@ -452,7 +452,7 @@ enum db_status queue_status(json_t **out_r, char **error_r)
 	enum db_status st;
 	PGresult *r = db_query("queue.depth",
 		"SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'running'), "
-		"count(*) FILTER (WHERE state = 'dead'), "
+		"count(*) FILTER (WHERE state = 'dead' AND outcome IS DISTINCT FROM 'cancelled'), "
 		TS("min(next_at) FILTER (WHERE state = 'pending' AND attempts > 0)") " FROM operations",
 		0, NULL, &st, error_r);
 	if (r == NULL)
@@ -462,7 +462,8 @@ enum db_status queue_status(json_t **out_r, char **error_r)
 				"dead", (json_int_t)atoll(PQgetvalue(r, 0, 2)),
 				"next_retry_at", PQgetisnull(r, 0, 3) ? json_null() : json_string(PQgetvalue(r, 0, 3)));
 	PQclear(r);
-	r = db_query("queue.failed", "SELECT " OP_COLS " FROM operations WHERE state = 'dead' ORDER BY id LIMIT 200",
+	r = db_query("queue.failed", "SELECT " OP_COLS " FROM operations WHERE state = 'dead' "
+		     "AND outcome IS DISTINCT FROM 'cancelled' ORDER BY id LIMIT 200",
 		     0, NULL, &st, error_r);
 	if (r == NULL) {
 		json_decref(out);
@@ -493,7 +494,7 @@ enum db_status queue_retry(long long op_id, const char *actor, const char *role,
 	const char *p[1] = { id };
 	PGresult *r = db_query("queue.retry",
 			       "UPDATE operations SET state = 'pending', attempts = 0, next_at = now(), updated_at = now() "
-			       "WHERE id = $1::bigint AND state = 'dead' "
+			       "WHERE id = $1::bigint AND state = 'dead' AND outcome IS DISTINCT FROM 'cancelled' "
 			       "RETURNING request_id, instance, intent, object, person->>'employee_number'",
 			       1, p, &st, error_r);
 	if (r == NULL)
@@ -533,7 +534,8 @@ enum db_status queue_resolve(const struct conf *c, long long op_id, const char *
 	PGresult *r = db_query("queue.resolve_lock",
 			       "SELECT o.request_id, o.round, o.instance, o.intent, o.object, o.person->>'employee_number' "
 			       "FROM operations o JOIN requests q ON q.id = o.request_id "
-			       "WHERE o.id = $1::bigint AND o.state = 'dead' FOR UPDATE OF q, o", 1, p, &st, error_r);
+			       "WHERE o.id = $1::bigint AND o.state = 'dead' AND o.outcome IS DISTINCT FROM 'cancelled' "
+			       "FOR UPDATE OF q, o", 1, p, &st, error_r);
 	if (r == NULL)
 		goto fail;
 	if (PQntuples(r) != 1) {

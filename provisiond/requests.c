@@ -658,7 +658,9 @@ static enum db_status begin_provisioning(struct txn *t, const char *intent, char
 	json_t *person = person_json_by_id(t->person_id, err, &st);
 	if (person == NULL)
 		return st == DB_OK ? DB_ERROR : st;
-	if (t->type == WF_TRANSFER && (st = with_transfer_target(t, person, err)) != DB_OK) {
+	if (strcmp(intent, "rollback") == 0)
+		intent = "update";	/* a transfer undone: the person row still holds the old values */
+	else if (t->type == WF_TRANSFER && (st = with_transfer_target(t, person, err)) != DB_OK) {
 		json_decref(person);
 		return st;
 	}
@@ -670,6 +672,8 @@ static enum db_status begin_provisioning(struct txn *t, const char *intent, char
 		return DB_ERROR;
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	if (mode == PROVISION_QUEUED)
+		t->round++;	/* queue_enqueue started the next round */
 	const char *params[2] = { rid, mode == PROVISION_QUEUED ? "queued" : "manual" };
 	snprintf(t->provisioning_mode, sizeof(t->provisioning_mode), "%s", params[1]);
 	return db_exec("request.mode", "UPDATE requests SET provisioning_mode = $2 WHERE id = $1::bigint",
@@ -686,6 +690,22 @@ static enum db_status on_enter(struct txn *t, const char *from, const char *acti
 		return begin_provisioning(t, t->type == WF_HIRE ? "create" : "update", err);
 	if (strcmp(to, "disabling") == 0)
 		return begin_provisioning(t, "disable", err);
+	if (strcmp(to, "rolling_back") == 0) {
+		/* what is still waiting in the abandoned round will not run */
+		char rnd[16];
+		snprintf(rnd, sizeof(rnd), "%d", t->round);
+		const char *params[2] = { rid, rnd };
+		enum db_status st = db_exec("request.abandon_round",
+			"UPDATE operations SET state = 'dead', outcome = 'cancelled', message = 'rolled back', "
+			"updated_at = now() WHERE request_id = $1::bigint AND round = $2::int AND state IN ('pending', 'dead')",
+			2, params, err);
+		if (st != DB_OK)
+			return st;
+		/* the undo: a hire's accounts are disabled (never deleted), an
+		 * exit's enabled again, a transfer's put back to the old unit
+		 * and position (the person row still has them) */
+		return begin_provisioning(t, t->type == WF_HIRE ? "disable" : t->type == WF_EXIT ? "enable" : "rollback", err);
+	}
 	/* the technician's confirmation ends the provisioning step */
 	if (strcmp(action, "confirm") == 0 && strcmp(from, "provisioning") == 0) {
 		if (t->type == WF_HIRE)
@@ -1099,7 +1119,8 @@ enum db_status requests_round_done(const struct conf *c, long long request_id, i
 	/* a round that is not the request's current one, or a request that
 	 * moved on (cancelled, confirmed by hand) needs nothing more */
 	if (t.round != round || strcmp(t.provisioning_mode, "queued") != 0 ||
-	    (strcmp(t.state, "provisioning") != 0 && strcmp(t.state, "disabling") != 0))
+	    (strcmp(t.state, "provisioning") != 0 && strcmp(t.state, "disabling") != 0 &&
+	     strcmp(t.state, "rolling_back") != 0))
 		return DB_OK;
 	const struct wf_transition *tr = wf_transition_find(t.type, t.state, "confirm");
 	if (tr == NULL)

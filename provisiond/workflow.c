@@ -21,6 +21,7 @@ static const struct wf_state states[] = {
 	{ WF_HIRE, "report_review", "PR05 steps 6-7: the technical report is reviewed and approved by the TIM lead", 1, WF_AUTO_REPORT, "approve" },
 	{ WF_HIRE, "concluding", "PR05 step 8: the head of TIM registers the position and writes the conclusion note", 1, WF_AUTO_CONCLUSION, "approve" },
 	{ WF_HIRE, "concluded", "PR05 step 9: HR receives the conclusion note and closes the flow", 1, WF_AUTO_CLOSE, "confirm" },
+	{ WF_HIRE, "rolling_back", "TIM undoes what provisioning did (accounts are disabled, never deleted)", 1, 0, NULL },
 	{ WF_HIRE, "closed", "closed", 0, 0, NULL },
 	{ WF_HIRE, "cancelled", "cancelled", 0, 0, NULL },
 
@@ -32,6 +33,7 @@ static const struct wf_state states[] = {
 	{ WF_EXIT, "report_review", "PR06 step 6: the technical report is reviewed and approved by the TIM lead", 1, WF_AUTO_REPORT, "approve" },
 	{ WF_EXIT, "concluding", "PR06 step 7: the head of TIM inactivates the person in the document system and writes the conclusion note", 1, WF_AUTO_CONCLUSION, "approve" },
 	{ WF_EXIT, "concluded", "PR06 step 8: HR receives the conclusion note and closes the flow", 1, WF_AUTO_CLOSE, "confirm" },
+	{ WF_EXIT, "rolling_back", "TIM undoes the disabling (accounts are enabled again)", 1, 0, NULL },
 	{ WF_EXIT, "closed", "closed", 0, 0, NULL },
 	{ WF_EXIT, "cancelled", "cancelled", 0, 0, NULL },
 
@@ -43,6 +45,7 @@ static const struct wf_state states[] = {
 	{ WF_TRANSFER, "report_review", "the technical report is reviewed and approved by the TIM lead", 1, WF_AUTO_REPORT, "approve" },
 	{ WF_TRANSFER, "concluding", "the head of TIM writes the conclusion note", 1, WF_AUTO_CONCLUSION, "approve" },
 	{ WF_TRANSFER, "concluded", "HR receives the conclusion note and closes the flow", 1, WF_AUTO_CLOSE, "confirm" },
+	{ WF_TRANSFER, "rolling_back", "TIM puts back the access of the old unit and position", 1, 0, NULL },
 	{ WF_TRANSFER, "closed", "closed", 0, 0, NULL },
 	{ WF_TRANSFER, "cancelled", "cancelled", 0, 0, NULL },
 };
@@ -64,7 +67,9 @@ static const struct wf_transition transitions[] = {
 	{ T, "report_review", "approve", R(TIM_LEAD), SOD, "concluding" }, \
 	{ T, "report_review", "return", R(TIM_LEAD), NOTE | SOD, "provisioning" }, \
 	{ T, "concluding", "approve", R(TIM_HEAD), NOTE | SOD, "concluded" }, \
-	{ T, "concluded", "confirm", R(HR), 0, "closed" }
+	{ T, "concluded", "confirm", R(HR), 0, "closed" }, \
+	{ T, "provisioning", "rollback", R(TIM_HEAD), NOTE | SOD, "rolling_back" }, \
+	{ T, "rolling_back", "confirm", R(TIM_TECH), SOD | WF_MANUAL_ONLY, "cancelled" }
 	PR05(WF_HIRE),
 	PR05(WF_TRANSFER),
 #undef PR05
@@ -80,6 +85,8 @@ static const struct wf_transition transitions[] = {
 	{ WF_EXIT, "report_review", "return", R(TIM_LEAD), NOTE | SOD, "disabling" },
 	{ WF_EXIT, "concluding", "approve", R(TIM_HEAD), NOTE | SOD, "concluded" },
 	{ WF_EXIT, "concluded", "confirm", R(HR), 0, "closed" },
+	{ WF_EXIT, "disabling", "rollback", R(TIM_HEAD), NOTE | SOD, "rolling_back" },
+	{ WF_EXIT, "rolling_back", "confirm", R(TIM_TECH), SOD | WF_MANUAL_ONLY, "cancelled" },
 };
 
 #define NSTATES (sizeof(states) / sizeof(states[0]))

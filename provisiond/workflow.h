@@ -25,6 +25,9 @@
  *	    scheduled --reschedule (hr, tim_head) / cancel (hr, tim_head)
  *	    disabling --confirm (tim_tech)--> report_review --> concluding --> concluded --> closed
  *
+ *	  provisioning / disabling --rollback (tim_head, note)--> rolling_back
+ *	    --(the undo is done)--> cancelled
+ *
  *	Nobody approves, confirms or rejects what they submitted. Steps listed
  *	in workflow_auto_<type> are taken at once by the actor "system".
  *	Provisioning goes through provision.h: in manual mode a technician

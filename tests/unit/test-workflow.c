@@ -50,6 +50,11 @@ int main(void)
 	CHECK(tr != NULL, "a scheduled exit can be moved");
 	CHECK(wf_transition_find(WF_EXIT, "disabling", "cancel") == NULL, "a running exit cannot be cancelled");
 	CHECK(wf_transition_find(WF_HIRE, "provisioning", "cancel") == NULL, "provisioning cannot be cancelled half-way");
+	tr = wf_transition_find(WF_HIRE, "provisioning", "rollback");
+	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && (tr->rules & WF_NOTE_REQUIRED) &&
+	      strcmp(tr->to, "rolling_back") == 0, "provisioning is undone by a rollback, with a reason");
+	tr = wf_transition_find(WF_EXIT, "rolling_back", "confirm");
+	CHECK(tr && strcmp(tr->to, "cancelled") == 0, "a rolled-back exit ends cancelled");
 
 	unsigned bits = 0;
 	char *err = NULL;
@@ -65,7 +70,7 @@ int main(void)
 	CHECK(wf_type_parse("exit", &t) == 0 && t == WF_EXIT, "exit parses");
 	CHECK(wf_type_parse("party", &t) < 0, "unknown type refused");
 	json_t *d = wf_describe();
-	CHECK(json_array_size(json_object_get(d, "hire")) == 9, "9 hire states described");
+	CHECK(json_array_size(json_object_get(d, "hire")) == 10, "10 hire states described");
 	json_decref(d);
 	return unit_done("test-workflow");
 }
