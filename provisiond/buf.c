@@ -5,6 +5,7 @@
 #include "config.h"
 #include "buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -146,4 +147,21 @@ char *str_replace_all(const char *s, const char *from, const char *to)
 	}
 	buf_puts(&b, s);
 	return buf_steal(&b);
+}
+
+char *read_secret_file(const char *path, char **error_r)
+{
+	FILE *fp = fopen(path, "r");
+	char line[1024];
+	if (fp == NULL) {
+		*error_r = xasprintf("open(%s) failed: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	line[strcspn(line, "\r\n")] = '\0';
+	char *s = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return s;
 }

@@ -25,6 +25,10 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* The first line of a file holding a secret (no newline), or NULL and
+ * *error_r ("open(PATH) failed: reason"). The stack copy is wiped. */
+char *read_secret_file(const char *path, char **error_r);
+
 /* Copy of s with every "from" replaced by "to". */
 char *str_replace_all(const char *s, const char *from, const char *to);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

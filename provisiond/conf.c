@@ -205,25 +205,6 @@ static void conf_free(struct conf *c)
 	free(c);
 }
 
-static char *read_secret_file(const char *path, const char *file, char **error_r)
-{
-	FILE *fp = fopen(path, "r");
-	char line[1024];
-
-	if (fp == NULL) {
-		*error_r = conf_err(file, 0, "ldap_bind_password_file", "open(%s) failed: %s",
-				    path, strerror(errno));
-		return NULL;
-	}
-	if (fgets(line, sizeof(line), fp) == NULL)
-		line[0] = '\0';
-	fclose(fp);
-	line[strcspn(line, "\r\n")] = '\0';
-	char *s = xstrdup(line);
-	explicit_bzero(line, sizeof(line));
-	return s;
-}
-
 /* An empty DN setting means "<rdn>,<base>". */
 static void default_dn(char **field, const char *rdn, const char *base)
 {
@@ -266,9 +247,13 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 					    "simple bind over ldap:// needs ldap_starttls = yes");
 			return -1;
 		}
-		c->ldap_bind_password = read_secret_file(c->ldap_bind_password_file, file, error_r);
-		if (c->ldap_bind_password == NULL)
+		char *why = NULL;
+		c->ldap_bind_password = read_secret_file(c->ldap_bind_password_file, &why);
+		if (c->ldap_bind_password == NULL) {
+			*error_r = conf_err(file, 0, "ldap_bind_password_file", "%s", why);
+			free(why);
 			return -1;
+		}
 	} else if (strncmp(c->ldap_uri, "ldapi://", 8) != 0) {
 		*error_r = conf_err(file, 0, "ldap_auth",
 				    "sasl_external needs an ldapi:// ldap_uri (or use simple)");

@@ -49,30 +49,13 @@ static void host_log(enum pvd_log_level level, const char *instance, const char 
 	}
 }
 
-static char *host_read_secret(const char *path, char **error_r)
-{
-	FILE *fp = fopen(path, "r");
-	char line[1024];
-	if (fp == NULL) {
-		*error_r = xasprintf("open(%s) failed: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fgets(line, sizeof(line), fp) == NULL)
-		line[0] = '\0';
-	fclose(fp);
-	line[strcspn(line, "\r\n")] = '\0';
-	char *s = xstrdup(line);
-	explicit_bzero(line, sizeof(line));
-	return s;
-}
-
 static const struct pvd_host host = {
 	.abi_major = PVD_PLUGIN_ABI_MAJOR,
 	.size = sizeof(struct pvd_host),
 	.log = host_log,
 	.ldap_filter_value = dir_filter_value,
 	.ldap_child_dn = dir_child_dn,
-	.read_secret_file = host_read_secret,
+	.read_secret_file = read_secret_file,
 };
 
 static void thread_destroy(void *p)

@@ -1875,11 +1875,11 @@ static json_t *run_reconcile(json_t *person, int repair, const struct principal 
 	return out;
 }
 
-void reconcile_report(const struct principal *who, const char *employee_number, struct outcome *o)
+/* The provisioned people (one, or all when employee_number is NULL). */
+static PGresult *provisioned_people(const char *employee_number, struct outcome *o)
 {
 	char *err = NULL;
 	enum db_status st;
-	memset(o, 0, sizeof(*o));
 	const char *params[1] = { employee_number };
 	char *sql = xasprintf("SELECT %s FROM people p WHERE p.uid IS NOT NULL AND p.status <> 'pending' "
 			      "AND ($1::text IS NULL OR p.employee_number = $1) ORDER BY p.id", PERSON_COLS);
@@ -1887,14 +1887,23 @@ void reconcile_report(const struct principal *who, const char *employee_number, 
 	free(sql);
 	if (r == NULL) {
 		fail_db(o, st, err);
-		return;
+		return NULL;
 	}
 	if (employee_number != NULL && PQntuples(r) == 0) {
 		PQclear(r);
 		fail(o, 404, "not_found", "employee_number", "no provisioned person with employee_number %s",
 		     employee_number);
-		return;
+		return NULL;
 	}
+	return r;
+}
+
+void reconcile_report(const struct principal *who, const char *employee_number, struct outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	PGresult *r = provisioned_people(employee_number, o);
+	if (r == NULL)
+		return;
 	json_t *items = json_array();
 	int drift_total = 0, n = PQntuples(r);
 	for (int i = 0; i < n; i++) {
@@ -1917,27 +1926,14 @@ void reconcile_repair(const struct principal *who, json_t *body, struct outcome 
 	static const char *const keys[] = { "employee_number", NULL };
 	struct json_err je;
 	const char *emp;
-	char *err = NULL;
-	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	if (json_check_keys(body, keys, &je) < 0 || !(emp = json_get_string(body, "employee_number", 1, 32, &je))) {
 		fail_json(o, &je);
 		return;
 	}
-	const char *params[1] = { emp };
-	char *sql = xasprintf("SELECT %s FROM people p WHERE p.uid IS NOT NULL AND p.status <> 'pending' "
-			      "AND p.employee_number = $1", PERSON_COLS);
-	PGresult *r = db_query("reconcile.person", sql, 1, params, &st, &err);
-	free(sql);
-	if (r == NULL) {
-		fail_db(o, st, err);
+	PGresult *r = provisioned_people(emp, o);
+	if (r == NULL)
 		return;
-	}
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		fail(o, 404, "not_found", "employee_number", "no provisioned person with employee_number %s", emp);
-		return;
-	}
 	json_t *person = row_object(r, 0, 0, PQnfields(r) - 1);
 	PQclear(r);
 	int drift;
