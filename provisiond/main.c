@@ -30,6 +30,7 @@
 #include "migrate.h"
 #include "plugin_host.h"
 #include "queue.h"
+#include "scheduler.h"
 #include "tokens.h"
 
 #include <errno.h>
@@ -228,7 +229,7 @@ static int run_daemon(const char *path, int foreground)
 	}
 	{
 		char *err = NULL;
-		if (queue_start(c, &err) < 0) {
+		if (queue_start(c, &err) < 0 || scheduler_start(c, &err) < 0) {
 			log_error("%s", err);
 			free(err);
 			http_stop(0);
@@ -254,6 +255,7 @@ static int run_daemon(const char *path, int foreground)
 	}
 	c = conf_get();
 	http_stop(c->shutdown_timeout);
+	scheduler_stop();
 	queue_stop();
 	metrics_shutdown();
 	free(names);

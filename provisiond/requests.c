@@ -332,6 +332,8 @@ static void collect_allowed(const struct wf_transition *tr, void *arg)
 			json_array_append_new(roles, json_string(role_name((enum role)r)));
 	if (tr->rules & WF_THE_PERSON)
 		json_array_append_new(roles, json_string("the person"));
+	if (tr->rules & WF_SYSTEM_ONLY)
+		json_array_append_new(roles, json_string("system"));
 	json_array_append_new(a->all, json_pack("{s:s, s:o, s:b}", "action", tr->action, "roles", roles,
 						"note_required", (tr->rules & WF_NOTE_REQUIRED) != 0));
 	const char *role;
@@ -432,6 +434,11 @@ static int may_act(const struct principal *who, const struct wf_transition *tr, 
 {
 	char me[160];
 	actor_id(who, me);
+	if (tr->rules & WF_SYSTEM_ONLY) {
+		*role_r = NULL;
+		snprintf(why, 256, "'%.20s' is taken by the service itself, not by a person", tr->action);
+		return 0;
+	}
 	*role_r = acting_role(who, tr->roles);
 	if (*role_r == NULL && (tr->rules & WF_THE_PERSON) && who->kind == PRINCIPAL_USER &&
 	    person_uid != NULL && strcmp(person_uid, who->subject) == 0)
@@ -461,8 +468,11 @@ static void describe_allowed(const struct wf_transition *tr, void *arg)
 	struct buf *b = arg;
 	char roles[200];
 	role_mask_format(tr->roles, roles, sizeof(roles));
-	buf_printf(b, "%s%s (%s%s)", b->len ? ", " : "", tr->action, roles,
-		   (tr->rules & WF_THE_PERSON) ? ", the person" : "");
+	if (tr->rules & WF_SYSTEM_ONLY)
+		buf_printf(b, "%s%s (by the scheduler at the effective time)", b->len ? ", " : "", tr->action);
+	else
+		buf_printf(b, "%s%s (%s%s)", b->len ? ", " : "", tr->action, roles,
+			   (tr->rules & WF_THE_PERSON) ? ", the person" : "");
 }
 
 /* ---- idempotency ------------------------------------------------------ */
@@ -1944,4 +1954,40 @@ void reconcile_repair(const struct principal *who, json_t *body, struct outcome 
 	log_info("reconcile repair of %s by %s: %d drift(s)", emp, me, drift);
 	o->status = 200;
 	o->body = json_pack("{s:s, s:i, s:o}", "employee_number", emp, "drift", drift, "items", items);
+}
+
+/* ---- the scheduler's step ------------------------------------------------------- */
+
+/* Inside the caller's transaction: starts scheduled exit id if it is still
+ * scheduled and due (a reschedule or cancel that committed first wins).
+ * *started_r = 1 when it was started. */
+enum db_status requests_start_scheduled(const struct conf *c, long long id, int *started_r, char **error_r)
+{
+	struct txn t;
+	enum db_status st;
+	*started_r = 0;
+	memset(&t, 0, sizeof(t));
+	t.conf = c;
+	t.request_id = id;
+	snprintf(t.actor, sizeof(t.actor), "system");
+	t.role = "system";
+	int found = load_txn(&t, &st, error_r);
+	if (found <= 0)
+		return found < 0 ? st : DB_OK;
+	time_t now = time(NULL);
+	if (t.type != WF_EXIT || strcmp(t.state, "scheduled") != 0 || !t.has_effective || t.effective_t > now)
+		return DB_OK;
+	const struct wf_transition *tr = wf_transition_find(WF_EXIT, "scheduled", "start");
+	char note[160], due[32];
+	format_timestamp(t.effective_t, due);
+	long late = (long)(now - t.effective_t);
+	if (late <= 1)
+		snprintf(note, sizeof(note), "started by the scheduler at its effective time %s", due);
+	else
+		snprintf(note, sizeof(note), "started by the scheduler %ld s after its effective time %s "
+			 "(the service was not running then)", late, due);
+	if ((st = transition(&t, tr, note, error_r)) != DB_OK)
+		return st;
+	*started_r = 1;
+	return run_auto_steps(&t, error_r);
 }

@@ -45,6 +45,9 @@ void people_get(const struct principal *who, const char *employee_number, struct
  * confirm as "system" and move on. No-op otherwise. */
 enum db_status requests_round_done(const struct conf *c, long long request_id, int round, char **error_r);
 
+/* Inside the caller's transaction: starts a scheduled exit that is due. */
+enum db_status requests_start_scheduled(const struct conf *c, long long id, int *started_r, char **error_r);
+
 /* Dry run: what each plugin would change for this request now. */
 void requests_plan(const struct principal *who, long long id, struct outcome *o);
 

@@ -80,6 +80,7 @@ static const struct wf_transition transitions[] = {
 	{ WF_EXIT, "returned", "cancel", R(HR) | R(TIM_HEAD), 0, "cancelled" },
 	{ WF_EXIT, "scheduled", "reschedule", R(HR) | R(TIM_HEAD), 0, "scheduled" },	/* or disabling when due */
 	{ WF_EXIT, "scheduled", "cancel", R(HR) | R(TIM_HEAD), 0, "cancelled" },
+	{ WF_EXIT, "scheduled", "start", 0, WF_SYSTEM_ONLY, "disabling" },	/* scheduler.c */
 	{ WF_EXIT, "disabling", "confirm", R(TIM_TECH), SOD | WF_MANUAL_ONLY, "report_review" },
 	{ WF_EXIT, "report_review", "approve", R(TIM_LEAD), SOD, "concluding" },
 	{ WF_EXIT, "report_review", "return", R(TIM_LEAD), NOTE | SOD, "disabling" },
@@ -194,6 +195,8 @@ json_t *wf_describe(void)
 						json_array_append_new(roles, json_string(role_name((enum role)r)));
 				if (transitions[k].rules & WF_THE_PERSON)
 					json_array_append_new(roles, json_string("the person"));
+				if (transitions[k].rules & WF_SYSTEM_ONLY)
+					json_array_append_new(roles, json_string("system"));
 				json_array_append_new(tr, json_pack("{s:s, s:o, s:s, s:b}",
 					"action", transitions[k].action, "roles", roles,
 					"to", transitions[k].to,

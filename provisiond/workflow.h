@@ -23,6 +23,7 @@
  *	  exit (PR06)
  *	    submitted --approve (tim_head)--> scheduled (effective later) or disabling
  *	    scheduled --reschedule (hr, tim_head) / cancel (hr, tim_head)
+ *	    scheduled --start (the scheduler, at effective_at)--> disabling
  *	    disabling --confirm (tim_tech)--> report_review --> concluding --> concluded --> closed
  *
  *	  provisioning / disabling --rollback (tim_head, note)--> rolling_back
@@ -55,6 +56,7 @@ enum wf_auto {
 #define WF_NOT_SUBMITTER	(1u << 1)	/* separation of duties */
 #define WF_THE_PERSON		(1u << 2)	/* the person the request is about may act */
 #define WF_MANUAL_ONLY		(1u << 3)	/* only while provisioning is manual */
+#define WF_SYSTEM_ONLY		(1u << 4)	/* taken by the service itself (the scheduler) */
 
 struct wf_state {
 	enum wf_type type;

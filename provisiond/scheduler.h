@@ -1,0 +1,22 @@
+/*
+ * NAME
+ *	scheduler - runs scheduled exits at their effective time
+ * DESCRIPTION
+ *	One thread per daemon looks every scheduler_interval_ms for exits in
+ *	state scheduled whose effective_at has come, claims one with
+ *	FOR UPDATE SKIP LOCKED, and starts it (scheduled -> disabling, actor
+ *	system) in the same transaction. The row lock and the state check
+ *	make it exactly-once with several daemons on one database, and let a
+ *	reschedule or cancel that commits first win. At start the first look
+ *	is immediate, so an exit that came due while no daemon ran starts at
+ *	once, with the delay written in its step's note.
+ */
+#ifndef PVD_SCHEDULER_H
+#define PVD_SCHEDULER_H
+
+#include "conf.h"
+
+int scheduler_start(const struct conf *c, char **error_r);
+void scheduler_stop(void);
+
+#endif

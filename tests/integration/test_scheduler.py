@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Scheduled exits run at their effective time: on time, once with two
+daemons, at the new time when moved, never when cancelled, and right after
+a restart (with the delay recorded) when they came due while no daemon ran.
+
+Run: python3 tests/integration/test_scheduler.py
+"""
+import datetime
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import expect, main, wait_until  # noqa: E402
+
+HR = ("aaf.ramos", "dev-password")
+HEAD = ("tim.mendoza", "dev-password")
+LEAD = ("tim.quispe", "dev-password")
+TECH = ("tim.flores", "dev-password")
+_seq = [0]
+
+
+def letters(i):
+    s, i = "", i + 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(ord("a") + r) + s
+    return s.capitalize()
+
+
+def at(seconds):
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ"), t.replace(microsecond=0)
+
+
+def ok(resp, status=200):
+    st, hd, body, js = resp
+    expect(st == status, "status %s want %s: %s", st, status, body.decode(errors="replace")[:600])
+    return js
+
+
+def act(d, rid, action, who, **body):
+    return d.request("POST", "/v1/requests/%d/%s" % (rid, action), body=body or None, basic=who)
+
+
+def active_person(d):
+    _seq[0] += 1
+    num = "S%05d" % _seq[0]
+    js = ok(d.request("POST", "/v1/hires", basic=HR, body={
+        "employee_number": num, "national_id": "CI-" + num, "given_names": "Sched",
+        "family_names": "Person" + letters(_seq[0]), "unit": "tim", "position": "tecnico-soporte",
+        "contract_type": "staff", "start_date": "2026-01-01"}), 201)
+    rid = js["id"]
+    for a, who, note in (("approve", HEAD, None), ("confirm", TECH, "done"), ("confirm", TECH, "ok"),
+                         ("approve", LEAD, None), ("approve", HEAD, "fin"), ("confirm", HR, None)):
+        ok(act(d, rid, a, who, **({"note": note} if note else {})))
+    return num
+
+
+def scheduled_exit(d, num, seconds):
+    when, dt = at(seconds)
+    js = ok(d.request("POST", "/v1/exits", basic=HR, body={"employee_number": num, "effective_at": when,
+                                                          "reason": "fin de contrato"}), 201)
+    js = ok(act(d, js["id"], "approve", HEAD))
+    expect(js["state"] == "scheduled", "future exit scheduled: %r", js["state"])
+    return js["id"], dt
+
+
+def state(d, rid):
+    return ok(d.request("GET", "/v1/requests/%d" % rid, basic=HEAD))
+
+
+def start_step(js):
+    s = [x for x in js["steps"] if x["action"] == "start"]
+    return s
+
+
+def parse(ts):
+    return datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+
+
+def test_exit_runs_at_its_time(t):
+    d = t.daemon
+    num = active_person(d)
+    rid, due = scheduled_exit(d, num, 4)
+    time.sleep(1.5)
+    expect(state(d, rid)["state"] == "scheduled", "not before its time")
+    wait_until(lambda: state(d, rid)["state"] == "disabling", 10, interval=0.2, what="the exit to start")
+    js = state(d, rid)
+    s = start_step(js)
+    expect(len(s) == 1 and s[0]["actor"] == "system" and "at its effective time" in s[0]["note"],
+           "one start by the scheduler: %r", s)
+    lag = (parse(s[0]["at"]) - due).total_seconds()
+    expect(0 <= lag <= 2.5, "started %.1f s after its effective time", lag)
+    expect_err = act(d, rid, "start", HEAD)
+    expect(expect_err[0] == 409, "nobody can start it by hand: %s", expect_err[0])
+
+
+def test_moved_and_cancelled_exits(t):
+    d = t.daemon
+    a = active_person(d)
+    b = active_person(d)
+    c = active_person(d)
+    ra, _ = scheduled_exit(d, a, 60)
+    rb, _ = scheduled_exit(d, b, 3)
+    rc, _ = scheduled_exit(d, c, 3)
+    when, due_a = at(3)
+    ok(act(d, ra, "reschedule", HR, effective_at=when))            # moved earlier
+    ok(act(d, rb, "reschedule", HR, effective_at=at(120)[0]))      # moved later
+    ok(act(d, rc, "cancel", HR))
+    wait_until(lambda: state(d, ra)["state"] == "disabling", 10, interval=0.2, what="the moved exit to start")
+    lag = (parse(start_step(state(d, ra))[0]["at"]) - due_a).total_seconds()
+    expect(0 <= lag <= 2.5, "the moved exit ran at its new time (lag %.1f s)", lag)
+    time.sleep(1.5)
+    expect(state(d, rb)["state"] == "scheduled", "an exit moved later waits")
+    expect(state(d, rc)["state"] == "cancelled" and not start_step(state(d, rc)), "a cancelled exit never runs")
+
+
+def test_two_daemons_run_each_exit_once(t):
+    nums = [active_person(t.daemon) for _ in range(12)]
+    with t.new_daemon(overrides={"scheduler_interval_ms": "200"}) as d2, \
+            t.new_daemon(overrides={"scheduler_interval_ms": "200"}) as d3:
+        ids = [scheduled_exit(d2, n, 3)[0] for n in nums]
+        wait_until(lambda: all(state(d3, r)["state"] == "disabling" for r in ids), 20, interval=0.3,
+                   what="12 exits to start")
+        counts = t.stack.psql("SELECT count(*) FROM request_steps WHERE action = 'start' AND request_id = "
+                              "ANY('{%s}'::bigint[]) GROUP BY request_id" % ",".join(map(str, ids))).split()
+        expect(counts == ["1"] * 12, "each exit started once, by one of three daemons: %r", counts)
+        starts = t.stack.psql("SELECT count(*) FROM changelog WHERE action = 'exit.start' AND request_id = "
+                              "ANY('{%s}'::bigint[])" % ",".join(map(str, ids))).strip()
+        expect(starts == "12", "one change-log entry each: %s", starts)
+
+
+def test_exit_due_during_an_outage_runs_after_restart(t):
+    d = t.daemon
+    num = active_person(d)
+    rid, due = scheduled_exit(d, num, 2)
+    d.stop()
+    try:
+        time.sleep(4)
+    finally:
+        d.start()
+    wait_until(lambda: state(d, rid)["state"] == "disabling", 10, interval=0.2,
+               what="the overdue exit to start after the restart")
+    s = start_step(state(d, rid))
+    expect(len(s) == 1 and "after its effective time" in s[0]["note"] and "not running" in s[0]["note"],
+           "the delay is recorded: %r", s)
+
+
+if __name__ == "__main__":
+    main(globals())
