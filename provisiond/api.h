@@ -40,6 +40,8 @@ void api_operation_resolve(struct http_ctx *ctx);
 void api_people_password_token(struct http_ctx *ctx);
 void api_password_set(struct http_ctx *ctx);
 void api_reconcile(struct http_ctx *ctx);
+void api_changelog_list(struct http_ctx *ctx);
+void api_changelog_verify(struct http_ctx *ctx);
 void api_reconcile_repair(struct http_ctx *ctx);
 
 /* Answers a store failure: 503 when PostgreSQL is unreachable, else 500. */

@@ -45,6 +45,8 @@ const struct route api_routes[] = {
 	  api_people_password_token },
 	{ "GET", "/v1/reconcile", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(AUDITOR) | R(ADMIN), 0, api_reconcile },
 	{ "POST", "/v1/reconcile/repair", R(TIM_TECH), ROUTE_JSON_BODY, api_reconcile_repair },
+	{ "GET", "/v1/changelog", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_list },
+	{ "GET", "/v1/changelog/verify", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_verify },
 	/* public: the person has no password yet; the one-time token is the credential */
 	{ "POST", "/v1/password", ROUTE_PUBLIC, ROUTE_JSON_BODY, api_password_set },
 };

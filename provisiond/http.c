@@ -120,6 +120,61 @@ void http_reply_error(struct http_ctx *ctx, int status, const char *code, const 
 		log_error("%s %s: %d %s: %s", ctx->method, ctx->path, status, code, msg);
 }
 
+void http_reply_stream(struct http_ctx *ctx, const char *content_type,
+		       int (*fill)(void *state, struct buf *out), void (*free_state)(void *state),
+		       void *state)
+{
+	free(ctx->resp);
+	ctx->resp = NULL;
+	ctx->resp_len = 0;
+	ctx->status = 200;
+	ctx->content_type = content_type;
+	ctx->stream_fill = fill;
+	ctx->stream_free = free_state;
+	ctx->stream_state = state;
+}
+
+struct stream {
+	int (*fill)(void *state, struct buf *out);
+	void (*free_state)(void *state);
+	void *state;
+	struct buf pending;
+	size_t off;
+	char request_id[72];
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream *s = cls;
+	(void)pos;
+	if (s->off == s->pending.len) {
+		buf_reset(&s->pending);
+		s->off = 0;
+		log_set_request_id(s->request_id);
+		int rc = s->fill(s->state, &s->pending);
+		log_set_request_id(NULL);
+		if (rc < 0)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		if (rc == 0 && s->pending.len == 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	size_t n = s->pending.len - s->off;
+	if (n > max)
+		n = max;
+	memcpy(out, s->pending.data + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream *s = cls;
+	if (s->free_state)
+		s->free_state(s->state);
+	buf_free(&s->pending);
+	free(s);
+}
+
 const char *http_param(const struct http_ctx *ctx, int i)
 {
 	return i < ctx->match->nparams ? ctx->match->params[i] : NULL;
@@ -233,15 +288,25 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 		}
 	}
 	m.route->handler(ctx);
-	if (ctx->resp == NULL)
+	if (ctx->resp == NULL && ctx->stream_fill == NULL)
 		http_reply_error(ctx, 500, "internal", NULL, "the handler gave no answer");
 }
 
 static enum MHD_Result queue(struct MHD_Connection *conn, struct http_ctx *ctx, struct request *rq)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(ctx->resp_len, ctx->resp,
-								    MHD_RESPMEM_MUST_FREE);
-	ctx->resp = NULL;
+	struct MHD_Response *resp;
+	if (ctx->stream_fill != NULL) {
+		struct stream *s = xcalloc(1, sizeof(*s));
+		s->fill = ctx->stream_fill;
+		s->free_state = ctx->stream_free;
+		s->state = ctx->stream_state;
+		snprintf(s->request_id, sizeof(s->request_id), "%s", rq->id);
+		ctx->stream_fill = NULL;
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s, stream_free);
+	} else {
+		resp = MHD_create_response_from_buffer(ctx->resp_len, ctx->resp, MHD_RESPMEM_MUST_FREE);
+		ctx->resp = NULL;
+	}
 	MHD_add_response_header(resp, "Content-Type", ctx->content_type ? ctx->content_type : "application/json");
 	MHD_add_response_header(resp, "X-Request-Id", rq->id);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");

@@ -19,6 +19,7 @@
 #include "router.h"
 
 struct MHD_Connection;
+struct buf;
 
 struct http_ctx {
 	struct MHD_Connection *conn;
@@ -39,6 +40,12 @@ struct http_ctx {
 	const char *content_type;
 	const char *allow;		/* for 405 */
 	int www_authenticate;		/* add a challenge (401) */
+
+	/* a streamed answer (exports): fill() appends at least one byte to
+	 * out, or returns 0 at the end, -1 on error (the stream is cut). */
+	int (*stream_fill)(void *state, struct buf *out);
+	void (*stream_free)(void *state);
+	void *stream_state;
 };
 
 void http_reply_json(struct http_ctx *ctx, int status, json_t *j);	/* steals j */
@@ -46,6 +53,11 @@ void http_reply_error(struct http_ctx *ctx, int status, const char *code, const 
 		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void http_reply_text(struct http_ctx *ctx, int status, const char *content_type,
 		     char *body, size_t len);				/* steals body */
+
+/* Answers 200 with a body produced piece by piece (flat memory). */
+void http_reply_stream(struct http_ctx *ctx, const char *content_type,
+		       int (*fill)(void *state, struct buf *out), void (*free_state)(void *state),
+		       void *state);
 
 const char *http_param(const struct http_ctx *ctx, int i);	/* {name} captures */
 const char *http_query(const struct http_ctx *ctx, const char *name);

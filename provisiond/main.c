@@ -21,6 +21,7 @@
 #include "config.h"
 #include "api.h"
 #include "buf.h"
+#include "changelog.h"
 #include "conf.h"
 #include "db.h"
 #include "directory.h"
@@ -53,6 +54,7 @@ static void usage(FILE *fp)
 		"       provisiond -c FILE token create --role ROLE --name NAME\n"
 		"       provisiond -c FILE token revoke --name NAME\n"
 		"       provisiond -c FILE token list\n"
+		"       provisiond -c FILE changelog verify\n"
 		"       provisiond --print-routes\n"
 		"  -c, --config FILE   configuration file (default " PVD_DEFAULT_CONF ")\n"
 		"  -f, --foreground    do not detach\n"
@@ -439,6 +441,38 @@ int main(int argc, char **argv)
 		struct conf *cc = conf_get();
 		db_setup(cc->db_conninfo);
 		ret = migrate_wait(cc, NULL) == 0 ? 0 : 1;
+		db_shutdown();
+		conf_put(&cc);
+	} else if (optind + 1 < argc && strcmp(argv[optind], "changelog") == 0 &&
+		   strcmp(argv[optind + 1], "verify") == 0) {
+		/* the command-line twin of GET /v1/changelog/verify */
+		struct conf *cc = conf_get();
+		char *e = NULL;
+		json_t *res = NULL;
+		db_setup(cc->db_conninfo);
+		PGconn *pc = db_connect_new(&e);
+		ret = 1;
+		if (pc == NULL || changelog_verify(pc, &res, &e) < 0)
+			fprintf(stderr, "provisiond: %s\n", e ? e : "changelog verify failed");
+		else {
+			json_t *b = json_object_get(res, "first_bad");
+			if (json_is_object(b))
+				printf("BROKEN at seq %lld: %s (%s); %lld entries checked\n",
+				       (long long)json_integer_value(json_object_get(b, "seq")),
+				       json_string_value(json_object_get(b, "kind")),
+				       json_string_value(json_object_get(b, "detail")),
+				       (long long)json_integer_value(json_object_get(res, "entries_checked")));
+			else {
+				printf("ok: %lld entries, head %s\n",
+				       (long long)json_integer_value(json_object_get(res, "entries_checked")),
+				       json_string_value(json_object_get(res, "head_hash")));
+				ret = 0;
+			}
+		}
+		free(e);
+		json_decref(res);
+		if (pc != NULL)
+			PQfinish(pc);
 		db_shutdown();
 		conf_put(&cc);
 	} else if (optind < argc) {
