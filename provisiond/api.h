@@ -42,6 +42,8 @@ void api_password_set(struct http_ctx *ctx);
 void api_reconcile(struct http_ctx *ctx);
 void api_changelog_list(struct http_ctx *ctx);
 void api_changelog_verify(struct http_ctx *ctx);
+void api_people_access(struct http_ctx *ctx);
+void api_access_holders(struct http_ctx *ctx);
 void api_reconcile_repair(struct http_ctx *ctx);
 
 /* Answers a store failure: 503 when PostgreSQL is unreachable, else 500. */

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { F_EMP, F_SYSTEM, F_ACTION, F_ACTOR, F_REQUEST, F_OUTCOME, F_SINCE, F_UNTIL, F_CURSOR, F_LIMIT, F_NPARAMS };
 
@@ -354,4 +355,116 @@ void api_changelog_verify(struct http_ctx *ctx)
 		log_warn("changelog verify: the chain is broken at seq %lld",
 			 (long long)json_integer_value(json_object_get(json_object_get(res, "first_bad"), "seq")));
 	http_reply_json(ctx, 200, res);
+}
+
+/* ---- point in time, rebuilt from the log ---------------------------------------- */
+
+/* Reads ?at= (RFC 3339; now when absent) into out. 0 or -1 answered. */
+static int read_at(struct http_ctx *ctx, const char *const *allowed, char out[32])
+{
+	const char *bad = http_query_unknown(ctx, allowed);
+	if (bad != NULL) {
+		http_reply_error(ctx, 400, "invalid_field", bad, "unknown query parameter '%s'", bad);
+		return -1;
+	}
+	const char *at = http_query(ctx, "at");
+	time_t t = time(NULL);
+	if (at != NULL && parse_timestamp(at, &t) < 0) {
+		http_reply_error(ctx, 400, "invalid_field", "at", "at must be an RFC 3339 time, not '%s'", at);
+		return -1;
+	}
+	format_timestamp(t, out);
+	return 0;
+}
+
+#define TSUS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+/* What access a person held at a moment: for each target system the state
+ * its last successful operation left (before or at that moment), the
+ * person's status from the workflow, and the groups and account state
+ * those imply. Nothing is read from the targets: the log is the witness. */
+void api_people_access(struct http_ctx *ctx)
+{
+	static const char *const allowed[] = { "at", NULL };
+	char at[32], *err = NULL;
+	enum db_status st;
+	if (read_at(ctx, allowed, at) < 0)
+		return;
+	const char *params[2] = { http_param(ctx, 0), at };
+	PGresult *r = db_query("access.person_status",
+		"SELECT after->>'status', " TSUS("at") " FROM changelog WHERE employee_number = $1 "
+		"AND system = 'workflow' AND action LIKE 'person.%' AND at <= $2::timestamptz ORDER BY seq DESC LIMIT 1",
+		2, params, &st, &err);
+	if (r == NULL) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	json_t *status = PQntuples(r) ? json_string(PQgetvalue(r, 0, 0)) : json_null();
+	PQclear(r);
+	r = db_query("access.person_systems",
+		"SELECT DISTINCT ON (system) system, seq::text, " TSUS("at") ", action, object, after::text "
+		"FROM changelog WHERE employee_number = $1 AND at <= $2::timestamptz AND system NOT IN ('workflow', 'directory') "
+		"AND outcome IN ('ok', 'noop') AND after IS NOT NULL ORDER BY system, changelog.seq DESC",
+		2, params, &st, &err);
+	if (r == NULL) {
+		json_decref(status);
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	json_t *systems = json_object(), *groups = json_array(), *enabled = json_null();
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *after = json_loads(PQgetvalue(r, i, 5), 0, NULL);
+		json_t *g = json_object_get(after, "groups"), *v;
+		size_t k;
+		json_array_foreach(g, k, v)
+			json_array_append(groups, v);
+		if (json_object_get(after, "uid") != NULL) {
+			/* an account: enabled unless locked the ppolicy way */
+			int locked = json_object_get(after, "pwdAccountLockedTime") != NULL;
+			enabled = json_boolean(!locked && !json_is_false(enabled));
+		}
+		json_object_set_new(systems, PQgetvalue(r, i, 0), json_pack("{s:I, s:s, s:s, s:s, s:o}",
+			"seq", (json_int_t)atoll(PQgetvalue(r, i, 1)), "since", PQgetvalue(r, i, 2),
+			"action", PQgetvalue(r, i, 3), "object", PQgetisnull(r, i, 4) ? "" : PQgetvalue(r, i, 4),
+			"state", after ? after : json_null()));
+	}
+	PQclear(r);
+	http_reply_json(ctx, 200, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "employee_number", params[0],
+		"at", at, "person_status", status, "account_enabled", enabled, "groups", groups, "systems", systems));
+}
+
+/* Who held a group (an access level kept as a group) of a system at a
+ * moment: everyone whose last successful operation on that system before
+ * the moment left the group in their groups. */
+void api_access_holders(struct http_ctx *ctx)
+{
+	static const char *const allowed[] = { "at", "system", "group", NULL };
+	char at[32], *err = NULL;
+	enum db_status st;
+	if (read_at(ctx, allowed, at) < 0)
+		return;
+	const char *sys = http_query(ctx, "system"), *group = http_query(ctx, "group");
+	if (sys == NULL || group == NULL || !*sys || !*group) {
+		http_reply_error(ctx, 400, "missing_field", sys == NULL || !*sys ? "system" : "group",
+				 "system (a plugin instance) and group are required");
+		return;
+	}
+	const char *params[3] = { sys, at, group };
+	PGresult *r = db_query("access.holders",
+		"SELECT employee_number, seq::text, " TSUS("at") " FROM ("
+		" SELECT DISTINCT ON (employee_number) employee_number, seq, at, after FROM changelog"
+		" WHERE system = $1 AND at <= $2::timestamptz AND outcome IN ('ok', 'noop') AND employee_number IS NOT NULL"
+		" AND after ? 'groups' ORDER BY employee_number, seq DESC) s "
+		"WHERE s.after->'groups' ? $3 ORDER BY employee_number", 3, params, &st, &err);
+	if (r == NULL) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	json_t *holders = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(holders, json_pack("{s:s, s:I, s:s}", "employee_number", PQgetvalue(r, i, 0),
+			"seq", (json_int_t)atoll(PQgetvalue(r, i, 1)), "since", PQgetvalue(r, i, 2)));
+	PQclear(r);
+	http_reply_json(ctx, 200, json_pack("{s:s, s:s, s:s, s:o}", "system", sys, "group", group, "at", at,
+					    "holders", holders));
 }

@@ -866,7 +866,7 @@ static int open_request_conflict(long long person_id, enum wf_type type, struct 
 	const char *params[1] = { pid };
 	PGresult *r = db_query("request.open",
 			       "SELECT id::text, type, state FROM requests WHERE person_id = $1::bigint "
-			       "AND state NOT IN ('closed', 'cancelled', 'rejected') ORDER BY id",
+			       "AND state NOT IN ('closed', 'cancelled', 'rejected') ORDER BY requests.id",
 			       1, params, &st, &err);
 	if (r == NULL) {
 		fail_db(o, st, err);

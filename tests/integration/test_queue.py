@@ -466,6 +466,67 @@ def test_reconcile_reports_and_repairs_drift(t):
         expect_error(d.request("GET", "/v1/reconcile?who=x", basic=TECH), 400, "invalid_field", "who")
 
 
+def now_utc():
+    import datetime
+    time.sleep(1.1)   # the log keeps microseconds; step past the last entry
+    t = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    time.sleep(1.1)
+    return t
+
+
+def test_point_in_time_access(t):
+    with new_daemon(t) as d:
+        num = number()
+        before_hire = now_utc()
+        js = ok(d.request("POST", "/v1/hires", body=hire_body(num, "Tiempo", "Punto"), basic=HR), 201)
+        rid = js["id"]
+        ok(act(d, rid, "approve", HEAD))
+        wait_state(d, rid, "verification")
+        ok(act(d, rid, "confirm", TECH, note="ok"))
+        close_from_report(d, rid)
+        t1 = now_utc()
+        js = ok(d.request("POST", "/v1/transfers", body={"employee_number": num, "unit": "tim",
+                                                        "position": "tecnico-soporte"}, basic=HR), 201)
+        ok(act(d, js["id"], "approve", HEAD))
+        wait_state(d, js["id"], "verification")
+        t2 = now_utc()
+        ok(act(d, js["id"], "confirm", TECH, note="ok"))
+        close_from_report(d, js["id"])
+        js = ok(d.request("POST", "/v1/exits", body={"employee_number": num, "effective_at": "2026-01-01T00:00:00Z",
+                                                      "reason": "fin"}, basic=HR), 201)
+        ok(act(d, js["id"], "approve", HEAD))
+        wait_state(d, js["id"], "report_review")
+        close_from_report(d, js["id"])
+        t3 = now_utc()
+        js = ok(d.request("POST", "/v1/hires", body=hire_body(num, "Tiempo", "Punto"), basic=HR), 201)
+        ok(act(d, js["id"], "approve", HEAD))
+        wait_state(d, js["id"], "verification")
+        t4 = now_utc()
+
+        def access(at):
+            return ok(d.request("GET", "/v1/people/%s/access?at=%s" % (num, at), basic=control()))
+        a0, a1, a2, a3, a4 = access(before_hire), access(t1), access(t2), access(t3), access(t4)
+        expect(a0["systems"] == {} and a0["groups"] == [] and a0["account_enabled"] is None, "nothing before: %r", a0)
+        expect(a1["account_enabled"] is True and sorted(a1["groups"]) == ["staff", "tributaria", "tributario-users"]
+               and a1["person_status"] == "active", "after the hire: %r", a1)
+        expect(sorted(a2["groups"]) == ["staff", "tim"], "after the transfer (t2=%s): %r", t2, a2)
+        expect(a3["account_enabled"] is False and a3["groups"] == [] and a3["person_status"] == "disabled",
+               "after the exit: %r", a3)
+        expect(a4["account_enabled"] is True and sorted(a4["groups"]) == ["staff", "tributaria", "tributario-users"],
+               "after the rehire: %r", a4)
+
+        def holders(group, at):
+            js = ok(d.request("GET", "/v1/access/holders?system=grp&group=%s&at=%s" % (group, at), basic=control()))
+            return [h["employee_number"] for h in js["holders"]]
+        expect(num in holders("tributaria", t1) and num not in holders("tributaria", t2)
+               and num in holders("tim", t2) and num not in holders("tim", t3) and num in holders("tributaria", t4),
+               "who held tributaria/tim across grant, revoke, exit and rehire")
+        expect_error(d.request("GET", "/v1/people/%s/access?at=yesterday" % num, basic=control()), 400,
+                     "invalid_field", "at")
+        expect_error(d.request("GET", "/v1/access/holders?system=grp", basic=control()), 400, "missing_field", "group")
+        expect_error(d.request("GET", "/v1/people/%s/access" % num, basic=HR), 403, "forbidden")
+
+
 def control():
     return ("control.rojas", "dev-password")
 
