@@ -262,3 +262,23 @@ void api_reconcile_repair(struct http_ctx *ctx)
 	reconcile_repair(&ctx->who, ctx->body, &o);
 	answer(ctx, &o);
 }
+
+void api_contracts_ending(struct http_ctx *ctx)
+{
+	static const char *const names[] = { "days", NULL };
+	struct outcome o;
+	const char *bad = http_query_unknown(ctx, names);
+	if (bad != NULL) {
+		http_reply_error(ctx, 400, "invalid_field", bad, "unknown query parameter '%s'; known: days", bad);
+		return;
+	}
+	contracts_ending(ctx->conf, http_query(ctx, "days"), &o);
+	answer(ctx, &o);
+}
+
+void api_contracts_extend(struct http_ctx *ctx)
+{
+	struct outcome o;
+	contracts_extend(&ctx->who, http_param(ctx, 0), ctx->body, &o);
+	answer(ctx, &o);
+}

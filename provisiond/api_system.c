@@ -49,6 +49,9 @@ const struct route api_routes[] = {
 	{ "GET", "/v1/changelog/verify", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_verify },
 	{ "GET", "/v1/people/{employee_number}/access", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), 0,
 	  api_people_access },
+	{ "GET", "/v1/contracts/ending", R(HR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH) | R(AUDITOR), 0,
+	  api_contracts_ending },
+	{ "POST", "/v1/people/{employee_number}/contract", R(HR), ROUTE_JSON_BODY, api_contracts_extend },
 	{ "GET", "/v1/access/holders", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), 0, api_access_holders },
 	/* public: the person has no password yet; the one-time token is the credential */
 	{ "POST", "/v1/password", ROUTE_PUBLIC, ROUTE_JSON_BODY, api_password_set },

@@ -85,7 +85,8 @@ struct conf {
 	unsigned auto_steps[3];		/* parsed: bit per enum wf_auto, per type */
 
 	char *plugin_dir;		/* where plugin libraries are */
-	int scheduler_interval_ms;	/* 0: this daemon does not run scheduled exits */
+	int scheduler_interval_ms;
+	int contract_warning_days;	/* how far ahead GET /v1/contracts/ending looks */	/* 0: this daemon does not run scheduled exits */
 	int queue_workers;
 	int queue_lease_seconds;
 	int queue_max_attempts;

@@ -132,6 +132,14 @@ int plugins_load(const struct conf *c, char **error_r)
 		if (strcmp(sub, "library") == 0) {
 			free(pi->library);
 			pi->library = xstrdup(c->plugin_kv[i].value);
+		} else if (strcmp(sub, "on_exit") == 0) {
+			const char *v = c->plugin_kv[i].value;
+			if (strcmp(v, "keep") != 0 && strcmp(v, "disable") != 0) {
+				*error_r = xasprintf("%s:%d: plugin.%s.on_exit: '%s' is not disable or keep", c->path,
+						     c->plugin_kv[i].line, pi->name, v);
+				return -1;
+			}
+			pi->skip_on_exit = strcmp(v, "keep") == 0;
 		} else if (strcmp(sub, "after") == 0) {
 			char *list = xstrdup(c->plugin_kv[i].value), *save = NULL;
 			for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {

@@ -10,6 +10,11 @@
  *	"broken" with the reason: logged at start, shown in /v1/health, and
  *	its operations wait (RETRY) instead of being lost.
  *
+ *	Host keys of an instance (not passed to the plugin): library, after,
+ *	and on_exit = disable | keep (the grace setting: keep leaves what this
+ *	instance gave in place when a person leaves; their accounts are still
+ *	disabled by the other instances, and nothing is ever deleted).
+ *
  *	Each thread gets its own instances on first use (so each worker holds
  *	its own connections), detached when the thread ends.
  */
@@ -25,6 +30,7 @@ struct plugin_instance {
 	char *library;
 	char **after;			/* instances that must finish first */
 	int nafter;
+	int skip_on_exit;		/* plugin.X.on_exit = keep: exits leave it alone */
 	struct pvd_kv *kv;
 	int nkv;
 	void *dl;

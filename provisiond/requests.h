@@ -48,6 +48,12 @@ enum db_status requests_round_done(const struct conf *c, long long request_id, i
 /* Inside the caller's transaction: starts a scheduled exit that is due. */
 enum db_status requests_start_scheduled(const struct conf *c, long long id, int *started_r, char **error_r);
 
+/* Contracts: the service's automatic exit at a consultant's contract end
+ * (inside the caller's transaction), HR's warning list and extensions. */
+enum db_status requests_contract_end_exit(const struct conf *c, int *created_r, char **error_r);
+void contracts_ending(const struct conf *c, const char *days, struct outcome *o);
+void contracts_extend(const struct principal *who, const char *employee_number, json_t *body, struct outcome *o);
+
 /* Dry run: what each plugin would change for this request now. */
 void requests_plan(const struct principal *who, long long id, struct outcome *o);
 

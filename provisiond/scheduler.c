@@ -66,6 +66,29 @@ static void tick(const struct conf *c)
 	}
 }
 
+/* Opens the automatic exits of consultants whose contracts ended. */
+static void contract_tick(const struct conf *c)
+{
+	for (int n = 0; n < 1000 && !atomic_load(&stopping); n++) {
+		char *err = NULL;
+		int created = 0;
+		enum db_status st = db_begin(&err);
+		if (st == DB_OK)
+			st = requests_contract_end_exit(c, &created, &err);
+		if (st == DB_OK && created)
+			st = db_commit(&err);
+		else
+			db_rollback();
+		if (st != DB_OK) {
+			log_error("scheduler: contract end: %s", err ? err : "?");
+			free(err);
+			return;
+		}
+		if (!created)
+			return;
+	}
+}
+
 static void *scheduler_main(void *arg)
 {
 	(void)arg;
@@ -73,6 +96,7 @@ static void *scheduler_main(void *arg)
 		struct conf *c = conf_get();
 		int interval = c->scheduler_interval_ms;
 		tick(c);
+		contract_tick(c);
 		conf_put(&c);
 		struct pollfd pfd = { wake[0], POLLIN, 0 };
 		poll(&pfd, 1, interval);

@@ -9,7 +9,9 @@
  *	make it exactly-once with several daemons on one database, and let a
  *	reschedule or cancel that commits first win. At start the first look
  *	is immediate, so an exit that came due while no daemon ran starts at
- *	once, with the delay written in its step's note.
+ *	once, with the delay written in its step's note. The same thread opens
+ *	the automatic exit of each active consultant whose contract end date
+ *	has passed with no extension (actor system), exactly once likewise.
  */
 #ifndef PVD_SCHEDULER_H
 #define PVD_SCHEDULER_H

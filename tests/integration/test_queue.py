@@ -316,6 +316,32 @@ def test_rollback_after_a_permanent_failure(t):
         expect(js["person"]["status"] == "pending", "the person was never activated: %r", js["person"]["status"])
 
 
+def test_grace_setting_keeps_memberships_on_exit(t):
+    with new_daemon(t, **{"plugin.grp.on_exit": "keep"}) as d:
+        num = number()
+        js = ok(d.request("POST", "/v1/hires", body=hire_body(num, "Gracia", "Plazo"), basic=HR), 201)
+        rid, uid = js["id"], js["person"]["uid"]
+        ok(act(d, rid, "approve", HEAD))
+        wait_state(d, rid, "verification")
+        ok(act(d, rid, "confirm", TECH, note="ok"))
+        close_from_report(d, rid)
+        js = ok(d.request("POST", "/v1/exits", body={"employee_number": num, "effective_at": "2026-01-01T00:00:00Z",
+                                                      "reason": "fin"}, basic=HR), 201)
+        ok(act(d, js["id"], "approve", HEAD))
+        js = wait_state(d, js["id"], "report_review")
+        expect([o["instance"] for o in js["operations"]] == ["acct"], "only the account is disabled: %r",
+               js["operations"])
+        entry = search(t.stack, person_dn(t.stack, uid), "(objectClass=*)", "pwdAccountLockedTime", "memberOf")
+        expect("pwdAccountLockedTime" in entry and "memberOf: cn=tributaria," in entry,
+               "disabled, memberships kept:\n%s", entry)
+        rec = ok(d.request("GET", "/v1/reconcile?employee_number=%s" % num, basic=TECH))
+        expect(rec["drift"] == 0, "kept memberships are not drift: %r", rec)
+    d = new_daemon(t, **{"plugin.grp.on_exit": "forever"})
+    p = subprocess.run([DAEMON_BIN, "-c", d.write_config(), "--check-config"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    expect(p.returncode == 1 and b"on_exit" in p.stderr, "bad on_exit refused: %r", p.stderr)
+
+
 def test_crash_between_ldap_write_and_commit(t):
     d = new_daemon(t, queue_workers="1")
     os.environ["PROVISIOND_TEST_CRASH_AFTER_APPLY"] = "acct"

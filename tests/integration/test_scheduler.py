@@ -147,5 +147,63 @@ def test_exit_due_during_an_outage_runs_after_restart(t):
            "the delay is recorded: %r", s)
 
 
+def consultant(d, end_date):
+    _seq[0] += 1
+    num = "C%05d" % _seq[0]
+    js = ok(d.request("POST", "/v1/hires", basic=HR, body={
+        "employee_number": num, "national_id": "CI-" + num, "given_names": "Consul",
+        "family_names": "Tora" + letters(_seq[0]), "unit": "tim", "position": "tecnico-soporte",
+        "contract_type": "consultant", "start_date": "2025-01-01", "end_date": end_date}), 201)
+    rid = js["id"]
+    for a, who, note in (("approve", HEAD, None), ("confirm", TECH, "done"), ("confirm", TECH, "ok"),
+                         ("approve", LEAD, None), ("approve", HEAD, "fin"), ("confirm", HR, None)):
+        ok(act(d, rid, a, who, **({"note": note} if note else {})))
+    return num
+
+
+def day(offset):
+    return (datetime.date.today() + datetime.timedelta(days=offset)).isoformat()
+
+
+def test_consultant_past_end_date_is_disabled(t):
+    d = t.daemon
+    with t.new_daemon(overrides={"scheduler_interval_ms": "300"}) as d2:
+        num = consultant(d, day(-2))
+
+        def exits():
+            return ok(d.request("GET", "/v1/requests?type=exit&employee_number=%s" % num, basic=HEAD))["items"]
+        wait_until(lambda: exits(), 10, interval=0.2, what="the automatic exit")
+        time.sleep(1.5)   # both daemons have looked again by now
+        items = exits()
+        expect(len(items) == 1, "exactly one exit, with two schedulers: %r", items)
+        js = state(d2, items[0]["id"])
+        expect(js["submitted_by"] == "system" and js["state"] == "disabling"
+               and [(s["action"], s["actor"]) for s in js["steps"]] == [("submit", "system"), ("approve", "system")]
+               and "without an extension" in js["steps"][0]["note"], "opened and approved by the service: %r", js)
+        expect(js["effective_at"] == day(-1) + "T00:00:00Z", "effective the day after the end date: %r",
+               js["effective_at"])
+
+
+def test_hr_is_warned_and_can_extend(t):
+    d = t.daemon
+    soon = consultant(d, day(3))
+    later = consultant(d, day(40))
+    js = ok(d.request("GET", "/v1/contracts/ending?days=5", basic=HR))
+    mine = [i for i in js["items"] if i["employee_number"] in (soon, later)]
+    expect([(i["employee_number"], i["days_left"]) for i in mine] == [(soon, 3)], "warned ahead: %r", mine)
+    expect_err = d.request("POST", "/v1/people/%s/contract" % soon, body={"end_date": day(-1)}, basic=HR)
+    expect(expect_err[0] == 400 and expect_err[3]["error"]["field"] == "end_date", "a past end date is refused")
+    st = d.request("POST", "/v1/people/%s/contract" % soon, body={"end_date": day(60)}, basic=TECH)[0]
+    expect(st == 403, "only HR extends: %s", st)
+    js = ok(d.request("POST", "/v1/people/%s/contract" % soon, body={"end_date": day(60)}, basic=HR))
+    expect(js["end_date"] == day(60), "extended %r", js)
+    js = ok(d.request("GET", "/v1/contracts/ending?days=5", basic=HR))
+    expect(all(i["employee_number"] != soon for i in js["items"]), "no longer warned after the extension")
+    rows = t.stack.psql("SELECT action, before->>'end_date', after->>'end_date' FROM changelog "
+                        "WHERE employee_number = '%s' AND action = 'person.extend'" % soon).strip()
+    expect(rows == "person.extend|%s|%s" % (day(3), day(60)), "extension logged: %r", rows)
+    expect(d.request("GET", "/v1/contracts/ending?days=lots", basic=HR)[0] == 400, "bad days")
+
+
 if __name__ == "__main__":
     main(globals())

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Change-log query latency and export throughput with N entries.
+
+    python3 bench/bench_changelog.py [N]        (default N = 1000000)
+
+Starts a private PostgreSQL + slapd and provisiond, fills the change log
+with N chained entries (10,000 people, a year of activity, real hashes),
+then measures over HTTP:
+  - GET /v1/changelog?employee_number=X (newest 100): p50 / p99 of 300 calls
+  - GET /v1/changelog?since=..&until=.. (one day, newest 100): p50 / p99
+  - the CSV export of the whole log: seconds, rows/s, MB/s, and the
+    daemon's RSS before and after (the export streams: memory stays flat)
+  - GET /v1/changelog/verify over the whole chain
+with, measured in the same run as baselines, PostgreSQL's own execution
+time for the same queries (EXPLAIN ANALYZE) and COPY ... TO STDOUT CSV of
+the same rows through psql.
+"""
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+from harness import Daemon, Stack, request  # noqa: E402
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
+PEOPLE = 10000
+AUD = ("control.rojas", "dev-password")
+
+FILL = """
+DO $$
+DECLARE
+    prev text := coalesce((SELECT hash FROM changelog ORDER BY seq DESC LIMIT 1), repeat('0', 64));
+    s bigint := coalesce((SELECT max(seq) FROM changelog), 0);
+    t0 timestamptz := now() - interval '365 days';
+    ts timestamptz; emp text; sys text; act text; aft jsonb; h text;
+BEGIN
+    FOR i IN 1..%(n)d LOOP
+        s := s + 1;
+        ts := date_trunc('microseconds', t0 + (i * interval '365 days' / %(n)d));
+        emp := 'P' || lpad(((i * 7919) %% %(people)d)::text, 5, '0');
+        sys := (ARRAY['workflow', 'acct', 'grp'])[1 + i %% 3];
+        act := (ARRAY['hire.submit', 'create', 'update', 'hire.approve', 'disable'])[1 + i %% 5];
+        aft := jsonb_build_object('state', 'step' || (i %% 7), 'groups', jsonb_build_array('staff'));
+        h := encode(sha256(convert_to(changelog_digest_input(s, ts, 'bench', 'system', NULL, emp, sys, act,
+                 'uid=' || emp, NULL, aft, 'ok', NULL, prev), 'UTF8')), 'hex');
+        INSERT INTO changelog (seq, at, actor, actor_role, request_id, employee_number, system, action, object,
+                               before, after, outcome, error, prev_hash, hash)
+        VALUES (s, ts, 'bench', 'system', NULL, emp, sys, act, 'uid=' || emp, NULL, aft, 'ok', NULL, prev, h);
+        prev := h;
+    END LOOP;
+END $$;
+ANALYZE changelog;
+"""
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return {ln.split()[0][:-1]: int(ln.split()[1]) for ln in f if ln.startswith(("VmRSS", "VmHWM"))}
+
+
+def pg_exec_ms(stack, sql):
+    out = stack.psql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+    import json
+    return json.loads(out)[0]["Execution Time"]
+
+
+def main():
+    with Stack() as stack:
+        d = Daemon(stack, overrides={"log_level": "warning", "http_threads": "4"}, name="bench")
+        with d:
+            t0 = time.monotonic()
+            stack.psql(FILL % {"n": N, "people": PEOPLE})
+            fill = time.monotonic() - t0
+            print("filled %d entries in %.1f s" % (N, fill))
+            rnd = random.Random(7)
+
+            def timed(path):
+                t = time.monotonic()
+                st, _, body, _ = request(d.base_url, "GET", path, basic=AUD, timeout=120)
+                dt = time.monotonic() - t
+                if st != 200:
+                    raise SystemExit("%s -> %s %s" % (path, st, body[:200]))
+                return dt * 1000.0
+
+            people = ["P%05d" % rnd.randrange(PEOPLE) for _ in range(300)]
+            lat_p = [timed("/v1/changelog?employee_number=%s&limit=100" % p) for p in people]
+            base_p = [pg_exec_ms(stack, "SELECT * FROM changelog WHERE employee_number = '%s' ORDER BY seq DESC "
+                                 "LIMIT 101" % p) for p in people[:30]]
+            days = [rnd.randrange(1, 364) for _ in range(300)]
+            stamps = []
+            for dd in days:
+                a = stack.psql("SELECT to_char(now() - interval '%d days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                               "to_char(now() - interval '%d days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                               % (dd + 1, dd)).strip().split("|") if len(stamps) < 30 else None
+                stamps.append(a)
+            ranges = [s for s in stamps if s][:30]
+            lat_t = []
+            for i in range(300):
+                since, until = ranges[i % len(ranges)]
+                lat_t.append(timed("/v1/changelog?since=%s&until=%s&limit=100" % (since, until)))
+            base_t = [pg_exec_ms(stack, "SELECT * FROM changelog WHERE at >= '%s' AND at < '%s' ORDER BY seq DESC "
+                                 "LIMIT 101" % tuple(r)) for r in ranges]
+
+            before = rss_kb(d.proc.pid)
+            t = time.monotonic()
+            p = subprocess.Popen(["curl", "-s", "-u", "%s:%s" % AUD, d.base_url + "/v1/changelog?format=csv&order=asc"],
+                                 stdout=subprocess.PIPE)
+            nbytes, nlines, peak = 0, 0, before["VmRSS"]
+            while True:
+                chunk = p.stdout.read(1 << 20)
+                if not chunk:
+                    break
+                nbytes += len(chunk)
+                nlines += chunk.count(b"\n")
+                peak = max(peak, rss_kb(d.proc.pid)["VmRSS"])
+            p.wait()
+            export = time.monotonic() - t
+            after = rss_kb(d.proc.pid)
+            t = time.monotonic()
+            cp = subprocess.run(["psql", "-X", "-q", "-d", stack.conninfo, "-c",
+                                 "COPY (SELECT * FROM changelog ORDER BY seq) TO STDOUT CSV"],
+                                stdout=subprocess.PIPE)
+            copy = time.monotonic() - t
+            t = time.monotonic()
+            st, _, body, js = request(d.base_url, "GET", "/v1/changelog/verify", basic=AUD, timeout=600)
+            verify = time.monotonic() - t
+            total = int(stack.psql("SELECT count(*) FROM changelog").strip())
+
+    print("entries: %d (%d people)" % (total, PEOPLE))
+    print("person filter, newest 100:  p50 %.1f ms  p99 %.1f ms over HTTP   (PostgreSQL alone p50 %.2f ms)"
+          % (pct(lat_p, 50), pct(lat_p, 99), statistics.median(base_p)))
+    print("one-day range, newest 100:  p50 %.1f ms  p99 %.1f ms over HTTP   (PostgreSQL alone p50 %.2f ms)"
+          % (pct(lat_t, 50), pct(lat_t, 99), statistics.median(base_t)))
+    print("CSV export: %d rows, %.1f MB in %.1f s = %.0f rows/s, %.1f MB/s; psql COPY of the same: %.1f s "
+          "(export takes %.2fx COPY's time)" % (nlines - 1, nbytes / 1e6, export, (nlines - 1) / export,
+                                               nbytes / 1e6 / export, copy, export / copy))
+    print("daemon RSS: %.1f MiB before the export, %.1f MiB peak during, %.1f MiB after"
+          % (before["VmRSS"] / 1024.0, peak / 1024.0, after["VmRSS"] / 1024.0))
+    print("verify: %s over %s entries in %.1f s (%.0f entries/s)" % (js and js.get("ok"), js and js.get("entries_checked"),
+                                                                   verify, (js or {}).get("entries_checked", 0) / verify))
+
+
+if __name__ == "__main__":
+    main()
