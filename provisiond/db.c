@@ -241,6 +241,19 @@ void db_rollback(void)
 		PQclear(PQexec(c, "ROLLBACK"));
 }
 
+int db_end_of_unit(const char *what)
+{
+	PGconn *c;
+	pthread_once(&key_once, make_key);
+	c = pthread_getspecific(conn_key);
+	int open = in_txn || (c != NULL && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE);
+	if (!open)
+		return 0;
+	log_error("%s left a database transaction open; rolled back (a bug: please report it)", what);
+	db_rollback();
+	return 1;
+}
+
 int db_ping(char **error_r)
 {
 	return db_exec("ping", "SELECT 1", 0, NULL, error_r) == DB_OK ? 0 : -1;

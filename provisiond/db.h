@@ -42,6 +42,11 @@ enum db_status db_begin(char **error_r);
 enum db_status db_commit(char **error_r);
 void db_rollback(void);			/* safe to call when none is open */
 
+/* A safety net run after every request and job: a transaction left open
+ * by a code path that forgot to end it is rolled back (and logged) so it
+ * cannot swallow the next request's writes. 1 when one was found. */
+int db_end_of_unit(const char *what);
+
 int db_ping(char **error_r);		/* SELECT 1 on this thread's connection */
 void db_thread_close(void);		/* close this thread's connection */
 

@@ -369,6 +369,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	ctx.request_id = rq->id;
 	log_set_request_id(rq->id);
 	dispatch(&ctx, rq);
+	db_end_of_unit(rq->path);
 	enum MHD_Result r = queue(conn, &ctx, rq);
 	json_decref(ctx.body);
 	free((char *)ctx.allow);

@@ -357,6 +357,7 @@ static void *worker_main(void *arg)
 			plugins_run(op.instance, &pop, &res);
 		crash_point(op.instance_name);
 		finish(c, me, &op, &res);
+		db_end_of_unit("queue worker");
 		json_decref(res.before);
 		json_decref(res.after);
 		json_decref(op.person);

@@ -1324,24 +1324,34 @@ fail:
 
 /* ---- read ----------------------------------------------------------------- */
 
-void requests_get(const struct principal *who, long long id, struct outcome *o)
+/* The request as the caller may see it, or NULL with o answered (404 when
+ * it does not exist or is not theirs to see: existence is not confirmed). */
+static json_t *visible_request(const struct principal *who, long long id, struct outcome *o)
 {
 	char *err = NULL;
 	enum db_status st;
-	memset(o, 0, sizeof(*o));
-	json_t *j = request_json(id, who, &st, &err);
-	if (j == NULL) {
+	json_t *req = request_json(id, who, &st, &err);
+	if (req == NULL) {
 		if (st != DB_OK)
 			fail_db(o, st, err);
 		else
 			fail(o, 404, "not_found", NULL, "no request %lld", id);
-		return;
+		return NULL;
 	}
-	if (!may_see(who, j)) {
-		json_decref(j);
-		fail(o, 404, "not_found", NULL, "no request %lld", id);	/* do not confirm it exists */
-		return;
+	if (!may_see(who, req)) {
+		json_decref(req);
+		fail(o, 404, "not_found", NULL, "no request %lld", id);
+		return NULL;
 	}
+	return req;
+}
+
+void requests_get(const struct principal *who, long long id, struct outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	json_t *j = visible_request(who, id, o);
+	if (j == NULL)
+		return;
 	o->status = 200;
 	o->body = j;
 }
@@ -1507,19 +1517,9 @@ void requests_report(const struct principal *who, long long id, int as_text, str
 	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	*text_r = NULL;
-	json_t *req = request_json(id, who, &st, &err);
-	if (req == NULL) {
-		if (st != DB_OK)
-			fail_db(o, st, err);
-		else
-			fail(o, 404, "not_found", NULL, "no request %lld", id);
+	json_t *req = visible_request(who, id, o);
+	if (req == NULL)
 		return;
-	}
-	if (!may_see(who, req)) {
-		json_decref(req);
-		fail(o, 404, "not_found", NULL, "no request %lld", id);
-		return;
-	}
 	const char *state = json_string_value(json_object_get(req, "state"));
 	int ready = 0;
 	for (int i = 0; report_states[i]; i++)
@@ -1622,22 +1622,10 @@ void requests_report(const struct principal *who, long long id, int as_text, str
 
 void requests_plan(const struct principal *who, long long id, struct outcome *o)
 {
-	char *err = NULL;
-	enum db_status st;
 	memset(o, 0, sizeof(*o));
-	json_t *req = request_json(id, who, &st, &err);
-	if (req == NULL) {
-		if (st != DB_OK)
-			fail_db(o, st, err);
-		else
-			fail(o, 404, "not_found", NULL, "no request %lld", id);
+	json_t *req = visible_request(who, id, o);
+	if (req == NULL)
 		return;
-	}
-	if (!may_see(who, req)) {
-		json_decref(req);
-		fail(o, 404, "not_found", NULL, "no request %lld", id);
-		return;
-	}
 	const char *type = json_string_value(json_object_get(req, "type"));
 	const char *intent = strcmp(type, "exit") == 0 ? "disable" : strcmp(type, "transfer") == 0 ? "update" : "create";
 	json_t *person = json_deep_copy(json_object_get(req, "person"));

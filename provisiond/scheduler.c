@@ -97,6 +97,7 @@ static void *scheduler_main(void *arg)
 		int interval = c->scheduler_interval_ms;
 		tick(c);
 		contract_tick(c);
+		db_end_of_unit("scheduler");
 		conf_put(&c);
 		struct pollfd pfd = { wake[0], POLLIN, 0 };
 		poll(&pfd, 1, interval);

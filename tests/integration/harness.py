@@ -901,6 +901,9 @@ def main(module_globals, daemon_overrides=None, config_form=None, need_daemon=Tr
                 try:
                     if d.alive():
                         d.stop()
+                    leak = [ln for ln in d.log_text().splitlines() if "left a database transaction open" in ln]
+                    if leak:
+                        raise TestFailure("a code path left a transaction open: %s" % leak[0])
                     report("shared daemon stops cleanly on SIGTERM", True)
                 except Exception:  # noqa: BLE001
                     report("shared daemon stops cleanly on SIGTERM", False, traceback.format_exc())
