@@ -1,0 +1,454 @@
+/*
+ * NAME
+ *	db-role - a person's login role in an application's PostgreSQL database
+ * SYNOPSIS
+ *	plugin.tributario.library = db-role
+ *	plugin.tributario.conninfo = host=db.example.org dbname=tributario user=provisioner
+ *	plugin.tributario.unit.tributaria = tributario_read
+ *	plugin.tributario.position.jefe-tributaria = tributario_write
+ *	plugin.tributario.all =
+ * DESCRIPTION
+ *	Each person gets a LOGIN role named after their login (uid), marked as
+ *	provisiond's by its comment ("provisiond:<employee_number>"), and is
+ *	granted the group roles (access levels, e.g. tributario_read) that the
+ *	rules give their unit and position. How the person authenticates is
+ *	the database's business: pg_hba's ldap method against the directory is
+ *	the natural choice, so their directory password (and its ppolicy lock)
+ *	applies.
+ *
+ *	create/update  create the role if missing (CONFLICT when a role of that
+ *	               name exists and is not ours), LOGIN, grant the levels the
+ *	               rules give, revoke rule levels no longer given
+ *	disable        NOLOGIN, revoke every rule level (recorded in before),
+ *	               end the person's open sessions; the role is never dropped
+ *	enable         LOGIN again and the rule levels back
+ *	read           the role's state
+ *	Every change runs in one transaction: nothing is half-done. Role names
+ *	are always quoted with PQescapeIdentifier, values passed as parameters.
+ *	A database that cannot be reached is RETRY.
+ */
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "provisiond-plugin.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+struct rule {
+	char *kind;	/* unit, position, all */
+	char *match;	/* unit or position code; "" for all */
+	char **roles;
+	int nroles;
+};
+
+struct inst {
+	const struct pvd_host *host;
+	char *name;
+	char *conninfo;
+	struct rule *rules;
+	int nrules;
+	PGconn *conn;
+};
+
+static void set(struct pvd_result *res, enum pvd_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set(struct pvd_result *res, enum pvd_status st, const char *fmt, ...)
+{
+	va_list ap;
+	res->status = st;
+	va_start(ap, fmt);
+	vsnprintf(res->message, sizeof(res->message), fmt, ap);
+	va_end(ap);
+}
+
+static char *dupstr(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+	if (p != NULL)
+		memcpy(p, s, n);
+	return p;
+}
+
+static void free_inst(struct inst *in)
+{
+	if (in == NULL)
+		return;
+	if (in->conn != NULL)
+		PQfinish(in->conn);
+	for (int i = 0; i < in->nrules; i++) {
+		for (int k = 0; k < in->rules[i].nroles; k++)
+			free(in->rules[i].roles[k]);
+		free(in->rules[i].roles);
+		free(in->rules[i].kind);
+		free(in->rules[i].match);
+	}
+	free(in->rules);
+	free(in->conninfo);
+	free(in->name);
+	free(in);
+}
+
+static int add_rule(struct inst *in, const char *kind, const char *match, const char *list)
+{
+	struct rule *r = realloc(in->rules, sizeof(*r) * (size_t)(in->nrules + 1));
+	if (r == NULL)
+		return -1;
+	in->rules = r;
+	r = &in->rules[in->nrules++];
+	memset(r, 0, sizeof(*r));
+	r->kind = dupstr(kind);
+	r->match = dupstr(match);
+	char *copy = dupstr(list), *save = NULL;
+	for (char *w = strtok_r(copy, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+		r->roles = realloc(r->roles, sizeof(char *) * (size_t)(r->nroles + 1));
+		r->roles[r->nroles++] = dupstr(w);
+	}
+	free(copy);
+	return 0;
+}
+
+static int instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
+		       void **inst_r, char **error_r)
+{
+	struct inst *in = calloc(1, sizeof(*in));
+	char msg[512];
+	in->host = host;
+	in->name = dupstr(instance);
+	for (int i = 0; i < nkv; i++) {
+		const char *k = kv[i].key;
+		if (strcmp(k, "conninfo") == 0) {
+			free(in->conninfo);
+			in->conninfo = dupstr(kv[i].value);
+		} else if (strncmp(k, "unit.", 5) == 0 && k[5]) {
+			add_rule(in, "unit", k + 5, kv[i].value);
+		} else if (strncmp(k, "position.", 9) == 0 && k[9]) {
+			add_rule(in, "position", k + 9, kv[i].value);
+		} else if (strcmp(k, "all") == 0) {
+			add_rule(in, "all", "", kv[i].value);
+		} else {
+			snprintf(msg, sizeof(msg), "plugin key '%s' (line %d) is not known to db-role "
+				 "(conninfo, unit.<unit>, position.<position>, all)", k, kv[i].line);
+			*error_r = dupstr(msg);
+			free_inst(in);
+			return -1;
+		}
+	}
+	if (in->conninfo == NULL || in->conninfo[0] == '\0') {
+		*error_r = dupstr("plugin key 'conninfo' is required: the libpq string of the application's database");
+		free_inst(in);
+		return -1;
+	}
+	*inst_r = in;
+	return 0;
+}
+
+static void detach(void *p) { free_inst(p); }
+
+/* The instance's connection, made or remade; NULL and res set when down. */
+static PGconn *conn(struct inst *in, struct pvd_result *res)
+{
+	if (in->conn != NULL && PQstatus(in->conn) == CONNECTION_OK)
+		return in->conn;
+	if (in->conn != NULL)
+		PQfinish(in->conn);
+	in->conn = PQconnectdb(in->conninfo);
+	if (PQstatus(in->conn) != CONNECTION_OK) {
+		char m[512];
+		snprintf(m, sizeof(m), "%s", PQerrorMessage(in->conn));
+		m[strcspn(m, "\n")] = '\0';
+		set(res, PVD_RETRY, "connect to the application database failed: %s", m);
+		PQfinish(in->conn);
+		in->conn = NULL;
+		return NULL;
+	}
+	return in->conn;
+}
+
+/* Runs sql; on failure sets res (RETRY when the connection broke). */
+static PGresult *run(struct inst *in, struct pvd_result *res, const char *what, const char *sql,
+		     int n, const char *const *params)
+{
+	PGresult *r = PQexecParams(in->conn, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return r;
+	char m[600];
+	snprintf(m, sizeof(m), "%s", PQresultErrorMessage(r));
+	m[strcspn(m, "\n")] = '\0';
+	set(res, PQstatus(in->conn) == CONNECTION_OK ? PVD_FAIL : PVD_RETRY, "%s failed: %s", what, m);
+	PQclear(r);
+	return NULL;
+}
+
+static int exec_ok(struct inst *in, struct pvd_result *res, const char *what, const char *sql)
+{
+	PGresult *r = run(in, res, what, sql, 0, NULL);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+static int contains(json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		if (strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The levels the rules give this person, and every level any rule names. */
+static void wanted(struct inst *in, json_t *person, json_t *want, json_t *managed)
+{
+	const char *unit = json_string_value(json_object_get(person, "unit"));
+	const char *pos = json_string_value(json_object_get(person, "position"));
+	for (int i = 0; i < in->nrules; i++) {
+		struct rule *r = &in->rules[i];
+		int applies = strcmp(r->kind, "all") == 0 ||
+			      (strcmp(r->kind, "unit") == 0 && unit && strcmp(unit, r->match) == 0) ||
+			      (strcmp(r->kind, "position") == 0 && pos && strcmp(pos, r->match) == 0);
+		for (int k = 0; k < r->nroles; k++) {
+			if (!contains(managed, r->roles[k]))
+				json_array_append_new(managed, json_string(r->roles[k]));
+			if (applies && !contains(want, r->roles[k]))
+				json_array_append_new(want, json_string(r->roles[k]));
+		}
+	}
+}
+
+/* Observed state: {"exists", "ours", "login", "member_of": [...]}. */
+static json_t *observe(struct inst *in, const char *role, struct pvd_result *res)
+{
+	const char *p[1] = { role };
+	PGresult *r = run(in, res, "reading the role", "SELECT r.rolcanlogin, coalesce(shobj_description(r.oid, 'pg_authid'), ''), "
+			  "coalesce((SELECT json_agg(g.rolname ORDER BY g.rolname) FROM pg_auth_members m JOIN pg_roles g "
+			  "ON g.oid = m.roleid WHERE m.member = r.oid), '[]') FROM pg_roles r WHERE r.rolname = $1", 1, p);
+	if (r == NULL)
+		return NULL;
+	json_t *o;
+	if (PQntuples(r) == 0)
+		o = json_pack("{s:b}", "exists", 0);
+	else {
+		json_t *members = json_loads(PQgetvalue(r, 0, 2), 0, NULL);
+		o = json_pack("{s:b, s:b, s:b, s:o}", "exists", 1,
+			      "ours", strncmp(PQgetvalue(r, 0, 1), "provisiond:", 11) == 0,
+			      "login", PQgetvalue(r, 0, 0)[0] == 't', "member_of", members ? members : json_array());
+	}
+	PQclear(r);
+	return o;
+}
+
+static json_t *shown(json_t *obs)
+{
+	if (!json_is_true(json_object_get(obs, "exists")))
+		return NULL;
+	return json_pack("{s:O, s:O}", "login", json_object_get(obs, "login"), "member_of",
+			 json_object_get(obs, "member_of"));
+}
+
+/* Brings the role to: exists (when create), login flag, exactly the wanted
+ * rule levels (other memberships untouched). */
+static enum pvd_status converge(struct inst *in, const struct pvd_op *op, struct pvd_result *res, int login,
+				int create)
+{
+	const char *uid = json_string_value(json_object_get(op->person, "uid"));
+	const char *emp = json_string_value(json_object_get(op->person, "employee_number"));
+	memset(res, 0, sizeof(*res));
+	if (uid == NULL || *uid == '\0') {
+		set(res, PVD_FAIL, "the person has no login (uid) yet");
+		return res->status;
+	}
+	snprintf(res->object, sizeof(res->object), "role %s", uid);
+	if (conn(in, res) == NULL)
+		return res->status;
+	json_t *obs = observe(in, uid, res);
+	if (obs == NULL)
+		return res->status;
+	int exists = json_is_true(json_object_get(obs, "exists"));
+	if (exists && !json_is_true(json_object_get(obs, "ours"))) {
+		set(res, PVD_CONFLICT, "role %s exists and was not created by provisiond; not changed", uid);
+		json_decref(obs);
+		return res->status;
+	}
+	if (!exists && !create) {
+		set(res, PVD_NOTFOUND, "no role %s", uid);
+		json_decref(obs);
+		return res->status;
+	}
+	json_t *want = json_array(), *managed = json_array();
+	if (login)
+		wanted(in, op->person, want, managed);
+	else {
+		json_t *none = json_array();	/* disable: keep no rule level */
+		wanted(in, op->person, none, managed);
+		json_decref(none);
+	}
+	json_t *have = exists ? json_object_get(obs, "member_of") : NULL;
+	json_t *grant = json_array(), *revoke = json_array(), *v;
+	size_t i;
+	json_array_foreach(want, i, v)
+		if (!have || !contains(have, json_string_value(v)))
+			json_array_append(grant, v);
+	json_array_foreach(managed, i, v)
+		if (have && contains(have, json_string_value(v)) && !contains(want, json_string_value(v)))
+			json_array_append(revoke, v);
+	int login_change = !exists || json_is_true(json_object_get(obs, "login")) != login;
+	res->before = shown(obs);
+	/* after: what it will be */
+	json_t *after_members = json_array();
+	if (have)
+		json_array_foreach(have, i, v)
+			if (!contains(revoke, json_string_value(v)))
+				json_array_append(after_members, v);
+	json_array_extend(after_members, grant);
+	res->after = json_pack("{s:b, s:o}", "login", login, "member_of", after_members);
+
+	enum pvd_status st = PVD_OK;
+	if (exists && !login_change && json_array_size(grant) == 0 && json_array_size(revoke) == 0) {
+		set(res, PVD_NOOP, "role %s already as it should be", uid);
+		st = PVD_NOOP;
+	} else if (op->dry_run) {
+		set(res, PVD_OK, "would %s role %s: %zu level(s) to grant, %zu to revoke", exists ? "change" : "create",
+		    uid, json_array_size(grant), json_array_size(revoke));
+	} else {
+		char *id = PQescapeIdentifier(in->conn, uid, strlen(uid));
+		char sql[1024];
+		int ok = exec_ok(in, res, "BEGIN", "BEGIN") == 0;
+		if (ok && !exists) {
+			snprintf(sql, sizeof(sql), "CREATE ROLE %s LOGIN", id);
+			ok = exec_ok(in, res, "CREATE ROLE", sql) == 0;
+			if (ok) {
+				/* COMMENT takes no parameters: the value is quoted by libpq */
+				char mark[200];
+				snprintf(mark, sizeof(mark), "provisiond:%s", emp ? emp : "");
+				char *lit = PQescapeLiteral(in->conn, mark, strlen(mark));
+				snprintf(sql, sizeof(sql), "COMMENT ON ROLE %s IS %s", id, lit);
+				PQfreemem(lit);
+				ok = exec_ok(in, res, "COMMENT ON ROLE", sql) == 0;
+			}
+		} else if (ok && login_change) {
+			snprintf(sql, sizeof(sql), "ALTER ROLE %s %s", id, login ? "LOGIN" : "NOLOGIN");
+			ok = exec_ok(in, res, "ALTER ROLE", sql) == 0;
+		}
+		json_array_foreach(grant, i, v) {
+			if (!ok)
+				break;
+			const char *g = json_string_value(v);
+			char *gid = PQescapeIdentifier(in->conn, g, strlen(g));
+			snprintf(sql, sizeof(sql), "GRANT %s TO %s", gid, id);
+			PQfreemem(gid);
+			ok = exec_ok(in, res, "GRANT", sql) == 0;
+		}
+		json_array_foreach(revoke, i, v) {
+			if (!ok)
+				break;
+			const char *g = json_string_value(v);
+			char *gid = PQescapeIdentifier(in->conn, g, strlen(g));
+			snprintf(sql, sizeof(sql), "REVOKE %s FROM %s", gid, id);
+			PQfreemem(gid);
+			ok = exec_ok(in, res, "REVOKE", sql) == 0;
+		}
+		if (ok)
+			ok = exec_ok(in, res, "COMMIT", "COMMIT") == 0;
+		if (!ok) {
+			/* nothing half-done: the transaction goes back */
+			PQclear(PQexec(in->conn, "ROLLBACK"));
+			json_decref(res->after);
+			res->after = NULL;
+			st = res->status;
+		} else {
+			if (!login) {
+				/* a disabled person's open sessions end now, not at logout */
+				const char *p[1] = { uid };
+				PGresult *t = PQexecParams(in->conn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+							   "WHERE usename = $1", 1, NULL, p, NULL, NULL, 0);
+				PQclear(t);
+			}
+			set(res, PVD_OK, "%s role %s: %zu level(s) granted, %zu revoked%s", exists ? "changed" : "created",
+			    uid, json_array_size(grant), json_array_size(revoke), login ? "" : ", login off");
+		}
+		PQfreemem(id);
+	}
+	json_decref(grant);
+	json_decref(revoke);
+	json_decref(want);
+	json_decref(managed);
+	json_decref(obs);
+	return st;
+}
+
+static enum pvd_status op_apply(void *p, const struct pvd_op *op, struct pvd_result *res)
+{
+	/* a disabled person's update only takes levels away (login stays off) */
+	const char *status = json_string_value(json_object_get(op->person, "status"));
+	int disabled = status && strcmp(status, "disabled") == 0 && strcmp(op->intent, "update") == 0;
+	return converge(p, op, res, !disabled, 1);
+}
+
+static enum pvd_status op_disable(void *p, const struct pvd_op *op, struct pvd_result *res)
+{
+	return converge(p, op, res, 0, 0);
+}
+
+static enum pvd_status op_enable(void *p, const struct pvd_op *op, struct pvd_result *res)
+{
+	return converge(p, op, res, 1, 0);
+}
+
+static enum pvd_status op_read(void *p, const struct pvd_op *op, struct pvd_result *res)
+{
+	struct inst *in = p;
+	const char *uid = json_string_value(json_object_get(op->person, "uid"));
+	memset(res, 0, sizeof(*res));
+	if (uid == NULL || conn(in, res) == NULL)
+		return uid == NULL ? (set(res, PVD_FAIL, "no uid"), res->status) : res->status;
+	json_t *obs = observe(in, uid, res);
+	if (obs == NULL)
+		return res->status;
+	res->after = shown(obs);
+	set(res, res->after ? PVD_OK : PVD_NOTFOUND, res->after ? "role %s" : "no role %s", uid);
+	json_decref(obs);
+	return res->status;
+}
+
+static enum pvd_status check(void *p, char *message, size_t size)
+{
+	struct inst *in = p;
+	struct pvd_result res;
+	memset(&res, 0, sizeof(res));
+	if (conn(in, &res) == NULL) {
+		snprintf(message, size, "%s", res.message);
+		return PVD_RETRY;
+	}
+	snprintf(message, size, "connected");
+	return PVD_OK;
+}
+
+static const struct pvd_plugin plugin = {
+	.abi_major = PVD_PLUGIN_ABI_MAJOR,
+	.size = sizeof(struct pvd_plugin),
+	.name = "db-role",
+	.version = PACKAGE_VERSION,
+	.instantiate = instantiate,
+	.detach = detach,
+	.check = check,
+	.read = op_read,
+	.apply = op_apply,
+	.disable = op_disable,
+	.enable = op_enable,
+	.remove = NULL,
+};
+
+EXPORT const struct pvd_plugin *pvd_plugin_entry(void)
+{
+	return &plugin;
+}
