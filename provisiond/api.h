@@ -44,6 +44,8 @@ void api_changelog_list(struct http_ctx *ctx);
 void api_changelog_verify(struct http_ctx *ctx);
 void api_people_access(struct http_ctx *ctx);
 void api_contracts_ending(struct http_ctx *ctx);
+void api_tasks_list(struct http_ctx *ctx);
+void api_tasks_done(struct http_ctx *ctx);
 void api_contracts_extend(struct http_ctx *ctx);
 void api_access_holders(struct http_ctx *ctx);
 void api_reconcile_repair(struct http_ctx *ctx);

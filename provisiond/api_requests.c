@@ -282,3 +282,26 @@ void api_contracts_extend(struct http_ctx *ctx)
 	contracts_extend(&ctx->who, http_param(ctx, 0), ctx->body, &o);
 	answer(ctx, &o);
 }
+
+void api_tasks_list(struct http_ctx *ctx)
+{
+	static const char *const names[] = { "state", "role", NULL };
+	struct outcome o;
+	const char *bad = http_query_unknown(ctx, names);
+	if (bad != NULL) {
+		http_reply_error(ctx, 400, "invalid_field", bad, "unknown query parameter '%s'; known: state, role", bad);
+		return;
+	}
+	tasks_list(&ctx->who, http_query(ctx, "state"), http_query(ctx, "role"), &o);
+	answer(ctx, &o);
+}
+
+void api_tasks_done(struct http_ctx *ctx)
+{
+	long long id;
+	struct outcome o;
+	if (parse_id(ctx, &id) < 0)
+		return;
+	tasks_done(ctx->conf, &ctx->who, id, ctx->body, &o);
+	answer(ctx, &o);
+}

@@ -49,6 +49,9 @@ const struct route api_routes[] = {
 	{ "GET", "/v1/changelog/verify", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_verify },
 	{ "GET", "/v1/people/{employee_number}/access", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), 0,
 	  api_people_access },
+	{ "GET", "/v1/tasks", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(HR) | R(AUDITOR), 0, api_tasks_list },
+	/* any signed-in caller may try; the task's own role decides */
+	{ "POST", "/v1/tasks/{id}/done", ROLES_ANY, ROUTE_JSON_BODY, api_tasks_done },
 	{ "GET", "/v1/contracts/ending", R(HR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH) | R(AUDITOR), 0,
 	  api_contracts_ending },
 	{ "POST", "/v1/people/{employee_number}/contract", R(HR), ROUTE_JSON_BODY, api_contracts_extend },

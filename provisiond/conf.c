@@ -203,6 +203,12 @@ static void conf_free(struct conf *c)
 		free(c->plugin_kv[i].value);
 	}
 	free(c->plugin_kv);
+	for (int i = 0; i < c->ntasks; i++) {
+		free(c->tasks[i].name);
+		free(c->tasks[i].title);
+		free(c->tasks[i].checklist);
+	}
+	free(c->tasks);
 	free(c->path);
 	free(c);
 }
@@ -285,6 +291,13 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 			return -1;
 		}
 	}
+	for (int i = 0; i < c->ntasks; i++) {
+		struct task_def *t = &c->tasks[i];
+		if (t->title == NULL || t->role < 0 || t->on == 0) {
+			*error_r = conf_err(file, t->line, "task", "task %s needs title, role and on", t->name);
+			return -1;
+		}
+	}
 	const char *autos[3] = { c->workflow_auto_hire, c->workflow_auto_exit, c->workflow_auto_transfer };
 	static const char *const auto_keys[3] = { "workflow_auto_hire", "workflow_auto_exit",
 						  "workflow_auto_transfer" };
@@ -313,6 +326,66 @@ static int valid_plugin_key(const char *key)
 		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' && *q != '.')
 			return 0;
 	return 1;
+}
+
+/* task.<name>.{title,role,on,checklist} */
+static int parse_task_key(struct conf *c, const char *k, const char *v, const char *file, int line,
+			  char **error_r)
+{
+	const char *n = k + 5, *dot = strchr(n, '.');
+	if (dot == NULL || dot == n || dot[1] == '\0' || dot - n > 63) {
+		*error_r = conf_err(file, line, k, "task keys are task.<name>.<title|role|on|checklist>");
+		return -1;
+	}
+	for (const char *q = n; q < dot; q++)
+		if (!isalnum((unsigned char)*q) && *q != '-' && *q != '_') {
+			*error_r = conf_err(file, line, k, "a task name is letters, digits, '-' and '_'");
+			return -1;
+		}
+	struct task_def *t = NULL;
+	for (int i = 0; i < c->ntasks; i++)
+		if (strlen(c->tasks[i].name) == (size_t)(dot - n) && strncmp(c->tasks[i].name, n, (size_t)(dot - n)) == 0)
+			t = &c->tasks[i];
+	if (t == NULL) {
+		c->tasks = xrealloc(c->tasks, sizeof(*c->tasks) * (size_t)(c->ntasks + 1));
+		t = &c->tasks[c->ntasks++];
+		memset(t, 0, sizeof(*t));
+		t->name = xstrndup(n, (size_t)(dot - n));
+		t->role = -1;
+		t->line = line;
+	}
+	const char *sub = dot + 1;
+	if (strcmp(sub, "title") == 0) {
+		free(t->title);
+		t->title = xstrdup(v);
+	} else if (strcmp(sub, "checklist") == 0) {
+		free(t->checklist);
+		t->checklist = xstrdup(v);
+	} else if (strcmp(sub, "role") == 0) {
+		enum role r;
+		if (role_parse(v, &r) < 0) {
+			*error_r = conf_err(file, line, k, "unknown role '%s'", v);
+			return -1;
+		}
+		t->role = (int)r;
+	} else if (strcmp(sub, "on") == 0) {
+		char *list = xstrdup(v), *save = NULL;
+		t->on = 0;
+		for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+			enum wf_type wt;
+			if (wf_type_parse(w, &wt) < 0) {
+				*error_r = conf_err(file, line, k, "'%s' is not hire, exit or transfer", w);
+				free(list);
+				return -1;
+			}
+			t->on |= 1u << wt;
+		}
+		free(list);
+	} else {
+		*error_r = conf_err(file, line, k, "unknown task key '%s' (title, role, on, checklist)", sub);
+		return -1;
+	}
+	return 0;
 }
 
 struct conf *conf_parse(const char *name, const char *text, char **error_r)
@@ -379,6 +452,11 @@ struct conf *conf_parse(const char *name, const char *text, char **error_r)
 		if (*k == '\0') {
 			*error_r = conf_err(name, lineno, NULL, "missing key before '='");
 			goto fail;
+		}
+		if (strncmp(k, "task.", 5) == 0) {
+			if (parse_task_key(c, k, v, name, lineno, error_r) < 0)
+				goto fail;
+			continue;
 		}
 		if (strncmp(k, "plugin.", 7) == 0) {
 			if (!valid_plugin_key(k)) {

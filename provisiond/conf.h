@@ -33,6 +33,18 @@ struct conf_kv {
 	int line;
 };
 
+/* A manual task: a step people do outside the system (the desktop backup
+ * before an exit, the document system), opened when a request of the
+ * listed types enters its provisioning step; the step waits for it. */
+struct task_def {
+	char *name;
+	char *title;
+	char *checklist;	/* "item; item; item" */
+	int role;		/* enum role that marks it done */
+	unsigned on;		/* bit per enum wf_type */
+	int line;
+};
+
 struct conf {
 	int refcount;
 	char *path;
@@ -94,6 +106,9 @@ struct conf {
 	int queue_backoff_max;
 	int password_token_hours;
 	int password_min_length;
+
+	struct task_def *tasks;		/* task.<name>.<key> lines */
+	int ntasks;
 
 	/* plugin.<instance>.<key> lines, in file order */
 	struct conf_kv *plugin_kv;

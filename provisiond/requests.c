@@ -397,6 +397,22 @@ static json_t *request_json(long long id, const struct principal *who, enum db_s
 		json_array_append_new(steps, row_object(r, i, 0, PQnfields(r) - 1));
 	json_object_set_new(j, "steps", steps);
 	PQclear(r);
+	r = db_query("request.tasks",
+		     "SELECT id, name, title, role, checklist::text, state, done_by, note, " TS("done_at") " AS done_at "
+		     "FROM tasks WHERE request_id = $1::bigint ORDER BY id", 1, params, st, error_r);
+	if (r == NULL) {
+		json_decref(j);
+		return NULL;
+	}
+	json_t *tasks = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *tk = row_object(r, i, 1, PQnfields(r) - 1);
+		json_object_set_new(tk, "id", json_integer(atoll(PQgetvalue(r, i, 0))));
+		json_object_set_new(tk, "checklist", json_loads(PQgetvalue(r, i, 4), 0, NULL));
+		json_array_append_new(tasks, tk);
+	}
+	PQclear(r);
+	json_object_set_new(j, "tasks", tasks);
 	json_t *ops = NULL;
 	if ((*st = queue_operations_of(id, &ops, error_r)) != DB_OK) {
 		json_decref(j);
@@ -690,16 +706,70 @@ static enum db_status begin_provisioning(struct txn *t, const char *intent, char
 		       2, params, err);
 }
 
+/* Opens this step's manual tasks (configured task.<name>.on this type). A
+ * task already done in an earlier pass through the step stays done. */
+static enum db_status open_tasks(struct txn *t, char **err)
+{
+	char rid[32], rnd[16];
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	snprintf(rnd, sizeof(rnd), "%d", t->round);
+	for (int i = 0; i < t->conf->ntasks; i++) {
+		const struct task_def *d = &t->conf->tasks[i];
+		if (!(d->on & (1u << t->type)))
+			continue;
+		json_t *items = json_array();
+		if (d->checklist != NULL) {
+			char *copy = xstrdup(d->checklist), *save = NULL;
+			for (char *w = strtok_r(copy, ";", &save); w; w = strtok_r(NULL, ";", &save)) {
+				while (*w == ' ')
+					w++;
+				if (*w)
+					json_array_append_new(items, json_string(w));
+			}
+			free(copy);
+		}
+		char *cl = json_dumps(items, JSON_COMPACT);
+		json_decref(items);
+		const char *params[6] = { rid, rnd, d->name, d->title, role_name((enum role)d->role), cl };
+		enum db_status st = db_exec("task.open",
+			"INSERT INTO tasks (request_id, round, name, title, role, checklist) "
+			"SELECT $1::bigint, $2::int, $3, $4, $5, $6::jsonb WHERE NOT EXISTS (SELECT 1 FROM tasks "
+			"WHERE request_id = $1::bigint AND name = $3 AND state = 'done')", 6, params, err);
+		free(cl);
+		if (st != DB_OK)
+			return st;
+	}
+	return DB_OK;
+}
+
+/* How many tasks of the request are still open ("backup (tim_tech)" list). */
+static int open_task_count(long long request_id, struct buf *names, enum db_status *st, char **err)
+{
+	char rid[32];
+	snprintf(rid, sizeof(rid), "%lld", request_id);
+	const char *params[1] = { rid };
+	PGresult *r = db_query("task.open_count", "SELECT name, role FROM tasks WHERE request_id = $1::bigint "
+			       "AND state = 'open' ORDER BY id", 1, params, st, err);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	for (int i = 0; names && i < n; i++)
+		buf_printf(names, "%s%s (%s)", i ? ", " : "", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	PQclear(r);
+	return n;
+}
+
 /* What happens when a request enters a state (besides the state itself). */
 static enum db_status on_enter(struct txn *t, const char *from, const char *action, const char *to,
 			       const char *note, char **err)
 {
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);
-	if (strcmp(to, "provisioning") == 0)
-		return begin_provisioning(t, t->type == WF_HIRE ? "create" : "update", err);
-	if (strcmp(to, "disabling") == 0)
-		return begin_provisioning(t, "disable", err);
+	if (strcmp(to, "provisioning") == 0 || strcmp(to, "disabling") == 0) {
+		enum db_status st = begin_provisioning(t, strcmp(to, "disabling") == 0 ? "disable"
+							  : t->type == WF_HIRE ? "create" : "update", err);
+		return st == DB_OK ? open_tasks(t, err) : st;
+	}
 	if (strcmp(to, "rolling_back") == 0) {
 		/* what is still waiting in the abandoned round will not run */
 		char rnd[16];
@@ -1118,6 +1188,9 @@ enum db_status requests_round_done(const struct conf *c, long long request_id, i
 	PQclear(r);
 	if (left > 0)
 		return DB_OK;
+	int tasks = open_task_count(request_id, NULL, &st, error_r);
+	if (tasks != 0)
+		return tasks < 0 ? st : DB_OK;	/* people still have work to do */
 	memset(&t, 0, sizeof(t));
 	t.conf = c;
 	t.request_id = request_id;
@@ -1295,6 +1368,20 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 		fail(o, 409, "conflict", "action",
 		     "provisioning of request %lld is run by plugins and moves on by itself", id);
 		goto fail;
+	}
+	if (strcmp(action, "confirm") == 0 && (strcmp(t.state, "provisioning") == 0 || strcmp(t.state, "disabling") == 0)) {
+		struct buf names = BUF_INIT;
+		int n = open_task_count(id, &names, &st, &err);
+		if (n < 0) {
+			buf_free(&names);
+			goto dbfail;
+		}
+		if (n > 0) {
+			fail(o, 409, "conflict", "action", "request %lld waits for %d manual task(s): %s", id, n, buf_str(&names));
+			buf_free(&names);
+			goto fail;
+		}
+		buf_free(&names);
 	}
 	if (apply_action_data(c, &t, action, body, o, &err, &st) < 0) {
 		if (o->code != NULL)
@@ -2162,6 +2249,125 @@ void contracts_extend(const struct principal *who, const char *employee_number, 
 		goto dbfail;
 	o->status = 200;
 	log_info("contract of %s extended to %s by %s", employee_number, end, t.actor);
+	return;
+dbfail:
+	txn_fail(o, st, err);
+	return;
+fail:
+	txn_fail(o, DB_ERROR, NULL);
+}
+
+/* ---- manual tasks ---------------------------------------------------------------- */
+
+void tasks_list(const struct principal *who, const char *state, const char *role, struct outcome *o)
+{
+	char *err = NULL;
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	if (state && strcmp(state, "open") != 0 && strcmp(state, "done") != 0) {
+		fail(o, 400, "invalid_field", "state", "state must be open or done, not '%s'", state);
+		return;
+	}
+	enum role rr;
+	if (role && role_parse(role, &rr) < 0) {
+		fail(o, 400, "invalid_field", "role", "unknown role '%s'", role);
+		return;
+	}
+	(void)who;
+	const char *params[2] = { state ? state : "open", role };
+	PGresult *r = db_query("task.list",
+		"SELECT t.id, t.request_id, q.type, p.employee_number, t.name, t.title, t.role, t.checklist::text, t.state, "
+		"t.done_by, t.note, " TS("t.created_at") " AS created_at FROM tasks t JOIN requests q ON q.id = t.request_id "
+		"JOIN people p ON p.id = q.person_id WHERE t.state = $1 AND ($2::text IS NULL OR t.role = $2) "
+		"ORDER BY t.id LIMIT 500", 2, params, &st, &err);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *tk = row_object(r, i, 2, PQnfields(r) - 1);
+		json_object_set_new(tk, "id", json_integer(atoll(PQgetvalue(r, i, 0))));
+		json_object_set_new(tk, "request_id", json_integer(atoll(PQgetvalue(r, i, 1))));
+		json_object_set_new(tk, "checklist", json_loads(PQgetvalue(r, i, 7), 0, NULL));
+		json_array_append_new(items, tk);
+	}
+	PQclear(r);
+	o->status = 200;
+	o->body = json_pack("{s:o}", "items", items);
+}
+
+/* Marks a task done: by someone holding its role, with a note; when it
+ * was the last thing the step waited for, the request moves on. */
+void tasks_done(const struct conf *c, const struct principal *who, long long id, json_t *body, struct outcome *o)
+{
+	static const char *const keys[] = { "note", NULL };
+	struct json_err je;
+	char *err = NULL, tid[32], me[160];
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	const char *note;
+	if (json_check_keys(body, keys, &je) < 0 || !(note = json_get_string(body, "note", 1, 2000, &je))) {
+		fail_json(o, &je);
+		return;
+	}
+	snprintf(tid, sizeof(tid), "%lld", id);
+	actor_id(who, me);
+	if ((st = db_begin(&err)) != DB_OK) {
+		fail_db(o, st, err);
+		return;
+	}
+	const char *p1[1] = { tid };
+	PGresult *r = db_query("task.lock",
+		"SELECT t.request_id::text, t.round, t.name, t.role, t.state, p.employee_number, q.provisioning_mode "
+		"FROM tasks t JOIN requests q ON q.id = t.request_id JOIN people p ON p.id = q.person_id "
+		"WHERE t.id = $1::bigint FOR UPDATE OF q, t", 1, p1, &st, &err);
+	if (r == NULL)
+		goto dbfail;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		fail(o, 404, "not_found", "id", "no task %lld", id);
+		goto fail;
+	}
+	long long rid = atoll(PQgetvalue(r, 0, 0));
+	int round = atoi(PQgetvalue(r, 0, 1));
+	char name[80], role[32], emp[64], mode[16];
+	snprintf(name, sizeof(name), "%s", PQgetvalue(r, 0, 2));
+	snprintf(role, sizeof(role), "%s", PQgetvalue(r, 0, 3));
+	snprintf(emp, sizeof(emp), "%s", PQgetvalue(r, 0, 5));
+	snprintf(mode, sizeof(mode), "%s", PQgetvalue(r, 0, 6));
+	int open = strcmp(PQgetvalue(r, 0, 4), "open") == 0;
+	PQclear(r);
+	enum role need;
+	if (role_parse(role, &need) < 0 || !(who->roles & ROLE_BIT(need))) {
+		fail(o, 403, "forbidden", NULL, "task %lld (%s) is done by the role %s", id, name, role);
+		goto fail;
+	}
+	if (!open) {
+		fail(o, 409, "conflict", NULL, "task %lld (%s) is already done", id, name);
+		goto fail;
+	}
+	const char *p2[4] = { tid, me, role, note };
+	if ((st = db_exec("task.done", "UPDATE tasks SET state = 'done', done_by = $2, done_role = $3, done_at = now(), "
+			  "note = $4 WHERE id = $1::bigint", 4, p2, &err)) != DB_OK)
+		goto dbfail;
+	char obj[120];
+	snprintf(obj, sizeof(obj), "task/%s", name);
+	json_t *after = json_pack("{s:s, s:s}", "state", "done", "note", note);
+	struct cl_entry e = { me, role, rid, emp, "workflow", "task.done", obj, NULL, after, "ok", NULL };
+	st = changelog_append(&e, &err);
+	json_decref(after);
+	if (st != DB_OK)
+		goto dbfail;
+	/* with plugins the step ends when the last piece of work does */
+	if (strcmp(mode, "queued") == 0 && (st = requests_round_done(c, rid, round, &err)) != DB_OK)
+		goto dbfail;
+	if ((st = db_commit(&err)) != DB_OK)
+		goto dbfail;
+	log_info("task %lld (%s) of request %lld done by %s", id, name, rid, me);
+	o->status = 200;
+	o->body = json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "name", name, "request_id", (json_int_t)rid,
+			    "state", "done");
 	return;
 dbfail:
 	txn_fail(o, st, err);

@@ -67,6 +67,10 @@ void people_set_password(const struct conf *c, json_t *body, struct outcome *o);
 void reconcile_report(const struct principal *who, const char *employee_number, struct outcome *o);
 void reconcile_repair(const struct principal *who, json_t *body, struct outcome *o);
 
+/* Manual tasks: the open (or done) list, and marking one done. */
+void tasks_list(const struct principal *who, const char *state, const char *role, struct outcome *o);
+void tasks_done(const struct conf *c, const struct principal *who, long long id, json_t *body, struct outcome *o);
+
 /* The actor string recorded for who: the login, or "token:<name>". */
 void actor_id(const struct principal *who, char out[160]);
 
