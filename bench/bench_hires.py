@@ -23,19 +23,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 import harness  # noqa: E402
-from harness import BUILDDIR, Daemon, Stack, request  # noqa: E402
+from harness import BUILDDIR, Daemon, Stack, letters, request  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 500
 THREADS = 8
 
-
-def letters(i):
-    """Names may not hold digits: 0 -> A, 25 -> Z, 26 -> Aa ..."""
-    s, i = "", i + 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(ord("a") + r) + s
-    return s.capitalize()
 
 
 def hire(num, i):

@@ -54,6 +54,7 @@ __all__ = [
     "REPO", "BUILDDIR", "DAEMON_BIN", "PVD_STACK", "VALGRIND", "TIME_SCALE",
     "Stack", "Daemon", "Context", "TestFailure", "main", "free_port",
     "request", "raw_http", "wait_until", "parse_prometheus", "PASSWORD",
+    "expect", "expect_error", "letters", "ok", "act",
 ]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -838,6 +839,30 @@ def expect_error(resp, status, code=None, field=None, message_re=None):
         expect(re.search(message_re, err["message"], re.I),
                "error message %r does not match /%s/", err["message"], message_re)
     return err
+
+
+
+# ---------------------------------------------------------------- shared test helpers
+
+def letters(i):
+    """A name part from a number (names may not hold digits): 0 -> A, 25 -> Z, 26 -> Aa."""
+    s, i = "", i + 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(ord("a") + r) + s
+    return s.capitalize()
+
+
+def ok(resp, status=200):
+    """Expects an answer's status; returns its JSON (or body when not JSON)."""
+    st, hd, body, js = resp
+    expect(st == status, "status %s want %s: %s", st, status, body.decode(errors="replace")[:800])
+    return js if js is not None else body
+
+
+def act(d, rid, action, who, **body):
+    """POST /v1/requests/{rid}/{action} as who (login, password), body fields as keywords."""
+    return d.request("POST", "/v1/requests/%d/%s" % (rid, action), body=body or None, basic=who)
 
 
 def _tests_of(module_globals):

@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DAEMON_BIN, expect, expect_error, main  # noqa: E402
+from harness import letters, ok, DAEMON_BIN, expect, expect_error, main  # noqa: E402
 
 HR = ("aaf.ramos", "dev-password")
 HEAD = ("tim.mendoza", "dev-password")
@@ -24,18 +24,6 @@ TECH = ("tim.flores", "dev-password")
 _seq = [0]
 
 
-def letters(i):
-    s, i = "", i + 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(ord("a") + r) + s
-    return s.capitalize()
-
-
-def ok(resp, status=200):
-    st, hd, body, js = resp
-    expect(st == status, "status %s want %s: %s", st, status, body.decode(errors="replace")[:600])
-    return js if js is not None else body
 
 
 def hires(t, n):

@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILDDIR, expect, main, wait_until  # noqa: E402
+from harness import ok, act, BUILDDIR, expect, main, wait_until  # noqa: E402
 
 HR = ("aaf.ramos", "dev-password")
 HEAD = ("tim.mendoza", "dev-password")
@@ -74,14 +74,6 @@ def conf(t, **extra):
     return c
 
 
-def ok(resp, status=200):
-    st, hd, body, js = resp
-    expect(st == status, "status %s want %s: %s", st, status, body.decode(errors="replace")[:500])
-    return js
-
-
-def act(d, rid, action, who, **body):
-    return d.request("POST", "/v1/requests/%d/%s" % (rid, action), body=body or None, basic=who)
 
 
 def wait_state(d, rid, state):

@@ -16,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BUILDDIR, DAEMON_BIN, REPO, TestFailure, expect, expect_error, main,  # noqa: E402
+from harness import (letters, ok, act, BUILDDIR, DAEMON_BIN, REPO, TestFailure, expect, expect_error, main,  # noqa: E402
                      wait_until)
 
 HR = ("aaf.ramos", "dev-password")
@@ -59,15 +59,6 @@ def number():
     return "Q%05d" % _seq[0]
 
 
-def letters(i):
-    """A name part from a number: names may not hold digits."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(ord("a") + r) + s
-    return s.capitalize()
-
 
 def hire_body(num, given="Lucía", family="Fernández", unit="tributaria", position="analista-tributario"):
     return {"employee_number": num, "national_id": "CI-" + num, "given_names": given,
@@ -75,14 +66,6 @@ def hire_body(num, given="Lucía", family="Fernández", unit="tributaria", posit
             "contract_type": "staff", "start_date": "2026-12-01"}
 
 
-def ok(resp, status=200):
-    st, hd, body, js = resp
-    expect(st == status, "status %s want %s: %s", st, status, body.decode(errors="replace")[:800])
-    return js
-
-
-def act(d, rid, action, who, **body):
-    return d.request("POST", "/v1/requests/%d/%s" % (rid, action), body=body or None, basic=who)
 
 
 def wait_state(d, rid, states, timeout=30, who=HEAD):

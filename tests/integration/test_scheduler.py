@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import expect, main, wait_until  # noqa: E402
+from harness import letters, ok, act, expect, main, wait_until  # noqa: E402
 
 HR = ("aaf.ramos", "dev-password")
 HEAD = ("tim.mendoza", "dev-password")
@@ -20,27 +20,12 @@ TECH = ("tim.flores", "dev-password")
 _seq = [0]
 
 
-def letters(i):
-    s, i = "", i + 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(ord("a") + r) + s
-    return s.capitalize()
-
 
 def at(seconds):
     t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
     return t.strftime("%Y-%m-%dT%H:%M:%SZ"), t.replace(microsecond=0)
 
 
-def ok(resp, status=200):
-    st, hd, body, js = resp
-    expect(st == status, "status %s want %s: %s", st, status, body.decode(errors="replace")[:600])
-    return js
-
-
-def act(d, rid, action, who, **body):
-    return d.request("POST", "/v1/requests/%d/%s" % (rid, action), body=body or None, basic=who)
 
 
 def active_person(d):

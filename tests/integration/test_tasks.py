@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILDDIR, expect, expect_error, main, wait_until  # noqa: E402
+from harness import ok, act, BUILDDIR, expect, expect_error, main, wait_until  # noqa: E402
 
 HR = ("aaf.ramos", "dev-password")
 HEAD = ("tim.mendoza", "dev-password")
@@ -24,14 +24,6 @@ TASKS = {"task.backup.title": "Respaldo del equipo de escritorio en srv-bareos (
 _seq = [0]
 
 
-def ok(resp, status=200):
-    st, hd, body, js = resp
-    expect(st == status, "status %s want %s: %s", st, status, body.decode(errors="replace")[:500])
-    return js
-
-
-def act(d, rid, action, who, **body):
-    return d.request("POST", "/v1/requests/%d/%s" % (rid, action), body=body or None, basic=who)
 
 
 def active(d, unit="tim", position="tecnico-soporte"):
