@@ -2180,7 +2180,7 @@ void contracts_ending(const struct conf *c, const char *days_s, struct outcome *
  * the automatic exit. */
 void contracts_extend(const struct principal *who, const char *employee_number, json_t *body, struct outcome *o)
 {
-	static const char *const keys[] = { "end_date", "note", NULL };
+	static const char *const keys[] = { "end_date", NULL };
 	struct json_err je;
 	const char *end;
 	long days;
@@ -2189,12 +2189,6 @@ void contracts_extend(const struct principal *who, const char *employee_number, 
 	struct txn t;
 	memset(o, 0, sizeof(*o));
 	if (json_check_keys(body, keys, &je) < 0 || !(end = json_get_string(body, "end_date", 1, 10, &je))) {
-		fail_json(o, &je);
-		return;
-	}
-	je.code = NULL;
-	const char *note = json_get_string(body, "note", 0, 500, &je);
-	if (je.code != NULL) {
 		fail_json(o, &je);
 		return;
 	}
@@ -2241,7 +2235,6 @@ void contracts_extend(const struct principal *who, const char *employee_number, 
 	if ((st = person_update(&t, "person.extend", "UPDATE people SET end_date = $2::date, updated_at = now() "
 				"WHERE id = $1::bigint", 2, p2, &err)) != DB_OK)
 		goto dbfail;
-	(void)note;
 	o->body = person_json_by_id(t.person_id, &err, &st);
 	if (o->body == NULL)
 		goto dbfail;

@@ -188,6 +188,8 @@ def test_hr_is_warned_and_can_extend(t):
                         "WHERE employee_number = '%s' AND action = 'person.extend'" % soon).strip()
     expect(rows == "person.extend|%s|%s" % (day(3), day(60)), "extension logged: %r", rows)
     expect(d.request("GET", "/v1/contracts/ending?days=lots", basic=HR)[0] == 400, "bad days")
+    st, _, _, js = d.request("POST", "/v1/people/%s/contract" % soon, body={"end_date": day(90), "why": "x"}, basic=HR)
+    expect(st == 400 and js["error"]["field"] == "why", "unknown fields are refused, not dropped: %s %r", st, js)
 
 
 if __name__ == "__main__":
