@@ -25,6 +25,8 @@ void api_tokens_revoke(struct http_ctx *ctx);
 
 /* api_requests.c */
 void api_hires_create(struct http_ctx *ctx);
+void api_access_requests_create(struct http_ctx *ctx);
+void api_access_catalogue(struct http_ctx *ctx);
 void api_exits_create(struct http_ctx *ctx);
 void api_transfers_create(struct http_ctx *ctx);
 void api_requests_list(struct http_ctx *ctx);

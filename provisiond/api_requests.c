@@ -85,6 +85,22 @@ static void create(struct http_ctx *ctx, enum wf_type type)
 void api_hires_create(struct http_ctx *ctx) { create(ctx, WF_HIRE); }
 void api_exits_create(struct http_ctx *ctx) { create(ctx, WF_EXIT); }
 void api_transfers_create(struct http_ctx *ctx) { create(ctx, WF_TRANSFER); }
+void api_access_requests_create(struct http_ctx *ctx) { create(ctx, WF_ACCESS); }
+
+/* The access levels that may be requested (access.<system>.* lines). */
+void api_access_catalogue(struct http_ctx *ctx)
+{
+	json_t *systems = json_array();
+	for (int i = 0; i < ctx->conf->nsystems; i++) {
+		const struct access_system *as = &ctx->conf->systems[i];
+		json_t *levels = json_array();
+		for (int k = 0; k < as->nlevels; k++)
+			json_array_append_new(levels, json_string(as->levels[k]));
+		json_array_append_new(systems, json_pack("{s:s, s:s?, s:o}", "system", as->name, "title", as->title,
+							 "levels", levels));
+	}
+	http_reply_json(ctx, 200, json_pack("{s:o}", "systems", systems));
+}
 
 void api_requests_list(struct http_ctx *ctx)
 {

@@ -30,6 +30,9 @@ const struct route api_routes[] = {
 	{ "POST", "/v1/hires", R(HR), ROUTE_JSON_BODY, api_hires_create },
 	{ "POST", "/v1/exits", R(HR), ROUTE_JSON_BODY, api_exits_create },
 	{ "POST", "/v1/transfers", R(HR), ROUTE_JSON_BODY, api_transfers_create },
+	{ "POST", "/v1/access-requests", R(UNIT_HEAD) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), ROUTE_JSON_BODY,
+	  api_access_requests_create },
+	{ "GET", "/v1/access-catalogue", ROLES_ANY, 0, api_access_catalogue },
 	{ "GET", "/v1/requests", ROLES_ANY, 0, api_requests_list },
 	{ "GET", "/v1/requests/{id}", ROLES_ANY, 0, api_requests_get },
 	/* every role may try; the workflow's table decides per state */

@@ -92,6 +92,7 @@ static int check_basic(const struct conf *c, const char *cred, struct principal 
 		snprintf(p->subject, sizeof(p->subject), "%s", login);
 		snprintf(p->dn, sizeof(p->dn), "%s", u.dn);
 		snprintf(p->display_name, sizeof(p->display_name), "%s", u.display_name);
+		snprintf(p->unit, sizeof(p->unit), "%s", u.unit ? u.unit : "");
 		p->roles = u.roles;
 		dir_user_free(&u);
 		{

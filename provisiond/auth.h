@@ -21,6 +21,7 @@ struct principal {
 	char subject[128];	/* token name or login */
 	char dn[512];		/* users only */
 	char display_name[256];
+	char unit[64];		/* users: their unit (directory ldap_unit_attr), "" if none */
 	role_mask roles;
 };
 

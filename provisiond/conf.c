@@ -59,6 +59,7 @@ static const struct conf_row rows[] = {
 	{ "ldap_people_dn", T_STR, S(ldap_people_dn), "", 0, 0, 1, 0 },
 	{ "ldap_groups_dn", T_STR, S(ldap_groups_dn), "", 0, 0, 1, 0 },
 	{ "ldap_login_attr", T_STR, S(ldap_login_attr), "uid", 0, 0, 1, 0 },
+	{ "ldap_unit_attr", T_STR, S(ldap_unit_attr), "pvdUnit", 0, 0, 1, 0 },
 	{ "role_group_hr", T_STR, S(role_group[ROLE_HR]), "", 0, 0, 1, 0 },
 	{ "role_group_unit_head", T_STR, S(role_group[ROLE_UNIT_HEAD]), "", 0, 0, 1, 0 },
 	{ "role_group_tim_head", T_STR, S(role_group[ROLE_TIM_HEAD]), "", 0, 0, 1, 0 },
@@ -87,6 +88,7 @@ static const struct conf_row rows[] = {
 	{ "workflow_auto_hire", T_STR, S(workflow_auto_hire), "", 0, 0, 1, 0 },
 	{ "workflow_auto_exit", T_STR, S(workflow_auto_exit), "", 0, 0, 1, 0 },
 	{ "workflow_auto_transfer", T_STR, S(workflow_auto_transfer), "", 0, 0, 1, 0 },
+	{ "workflow_auto_access", T_STR, S(workflow_auto_access), "", 0, 0, 1, 0 },
 };
 #undef S
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -209,6 +211,14 @@ static void conf_free(struct conf *c)
 		free(c->tasks[i].checklist);
 	}
 	free(c->tasks);
+	for (int i = 0; i < c->nsystems; i++) {
+		free(c->systems[i].name);
+		free(c->systems[i].title);
+		for (int k = 0; k < c->systems[i].nlevels; k++)
+			free(c->systems[i].levels[k]);
+		free(c->systems[i].levels);
+	}
+	free(c->systems);
 	free(c->path);
 	free(c);
 }
@@ -298,10 +308,19 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 			return -1;
 		}
 	}
-	const char *autos[3] = { c->workflow_auto_hire, c->workflow_auto_exit, c->workflow_auto_transfer };
-	static const char *const auto_keys[3] = { "workflow_auto_hire", "workflow_auto_exit",
-						  "workflow_auto_transfer" };
-	for (int t = 0; t < 3; t++) {
+	for (int i = 0; i < c->nsystems; i++) {
+		if (c->systems[i].nlevels == 0) {
+			*error_r = conf_err(file, c->systems[i].line, "access", "access system %s needs "
+					    "access.%s.levels (a comma-separated list)", c->systems[i].name,
+					    c->systems[i].name);
+			return -1;
+		}
+	}
+	const char *autos[WF_TYPE_COUNT] = { c->workflow_auto_hire, c->workflow_auto_exit, c->workflow_auto_transfer,
+					     c->workflow_auto_access };
+	static const char *const auto_keys[WF_TYPE_COUNT] = { "workflow_auto_hire", "workflow_auto_exit",
+							      "workflow_auto_transfer", "workflow_auto_access" };
+	for (int t = 0; t < WF_TYPE_COUNT; t++) {
 		if (wf_auto_parse(autos[t], &c->auto_steps[t], &err) < 0) {
 			*error_r = conf_err(file, 0, auto_keys[t], "%s", err);
 			free(err);
@@ -374,7 +393,7 @@ static int parse_task_key(struct conf *c, const char *k, const char *v, const ch
 		for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
 			enum wf_type wt;
 			if (wf_type_parse(w, &wt) < 0) {
-				*error_r = conf_err(file, line, k, "'%s' is not hire, exit or transfer", w);
+				*error_r = conf_err(file, line, k, "'%s' is not hire, exit, transfer or access", w);
 				free(list);
 				return -1;
 			}
@@ -385,6 +404,91 @@ static int parse_task_key(struct conf *c, const char *k, const char *v, const ch
 		*error_r = conf_err(file, line, k, "unknown task key '%s' (title, role, on, checklist)", sub);
 		return -1;
 	}
+	return 0;
+}
+
+/* A catalogue name: what a system or level may be called (it becomes part
+ * of directory entry names and database role names). */
+static int catalogue_name_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 48)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* access.<system>.{levels,title} */
+static int parse_access_key(struct conf *c, const char *k, const char *v, const char *file, int line,
+			    char **error_r)
+{
+	const char *n = k + 7, *dot = strchr(n, '.');
+	if (dot == NULL || dot[1] == '\0') {
+		*error_r = conf_err(file, line, k, "access keys are access.<system>.<levels|title>");
+		return -1;
+	}
+	if (!catalogue_name_ok(n, (size_t)(dot - n))) {
+		*error_r = conf_err(file, line, k, "a system name is 1-48 of a-z, 0-9, '-' and '_'");
+		return -1;
+	}
+	struct access_system *as = NULL;
+	for (int i = 0; i < c->nsystems; i++)
+		if (strlen(c->systems[i].name) == (size_t)(dot - n) && strncmp(c->systems[i].name, n, (size_t)(dot - n)) == 0)
+			as = &c->systems[i];
+	if (as == NULL) {
+		c->systems = xrealloc(c->systems, sizeof(*c->systems) * (size_t)(c->nsystems + 1));
+		as = &c->systems[c->nsystems++];
+		memset(as, 0, sizeof(*as));
+		as->name = xstrndup(n, (size_t)(dot - n));
+		as->line = line;
+	}
+	const char *sub = dot + 1;
+	if (strcmp(sub, "title") == 0) {
+		free(as->title);
+		as->title = xstrdup(v);
+	} else if (strcmp(sub, "levels") == 0) {
+		if (as->nlevels > 0) {
+			*error_r = conf_err(file, line, k, "set twice");
+			return -1;
+		}
+		char *list = xstrdup(v), *save = NULL;
+		for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+			if (!catalogue_name_ok(w, strlen(w))) {
+				*error_r = conf_err(file, line, k, "level '%s': a level name is 1-48 of a-z, 0-9, "
+						    "'-' and '_'", w);
+				free(list);
+				return -1;
+			}
+			if (conf_access_level_known(as, w)) {
+				*error_r = conf_err(file, line, k, "level '%s' listed twice", w);
+				free(list);
+				return -1;
+			}
+			as->levels = xrealloc(as->levels, sizeof(char *) * (size_t)(as->nlevels + 1));
+			as->levels[as->nlevels++] = xstrdup(w);
+		}
+		free(list);
+	} else {
+		*error_r = conf_err(file, line, k, "unknown access key '%s' (levels, title)", sub);
+		return -1;
+	}
+	return 0;
+}
+
+const struct access_system *conf_access_system(const struct conf *c, const char *system)
+{
+	for (int i = 0; i < c->nsystems; i++)
+		if (strcmp(c->systems[i].name, system) == 0)
+			return &c->systems[i];
+	return NULL;
+}
+
+int conf_access_level_known(const struct access_system *s, const char *level)
+{
+	for (int i = 0; i < s->nlevels; i++)
+		if (strcmp(s->levels[i], level) == 0)
+			return 1;
 	return 0;
 }
 
@@ -455,6 +559,11 @@ struct conf *conf_parse(const char *name, const char *text, char **error_r)
 		}
 		if (strncmp(k, "task.", 5) == 0) {
 			if (parse_task_key(c, k, v, name, lineno, error_r) < 0)
+				goto fail;
+			continue;
+		}
+		if (strncmp(k, "access.", 7) == 0) {
+			if (parse_access_key(c, k, v, name, lineno, error_r) < 0)
 				goto fail;
 			continue;
 		}

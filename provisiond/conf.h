@@ -23,6 +23,7 @@
 #define PVD_CONF_H
 
 #include "roles.h"
+#include "workflow.h"
 
 enum ldap_auth_method { LDAP_AUTH_SASL_EXTERNAL, LDAP_AUTH_SIMPLE };
 enum log_target { LOG_TARGET_STDERR, LOG_TARGET_SYSLOG };
@@ -42,6 +43,17 @@ struct task_def {
 	char *checklist;	/* "item; item; item" */
 	int role;		/* enum role that marks it done */
 	unsigned on;		/* bit per enum wf_type */
+	int line;
+};
+
+/* An application or network service whose access levels people may be
+ * granted: access.<name>.levels = read, write, admin. Requests naming a
+ * system or level not here are refused when they are filed. */
+struct access_system {
+	char *name;
+	char *title;
+	char **levels;
+	int nlevels;
 	int line;
 };
 
@@ -80,6 +92,7 @@ struct conf {
 	char *ldap_people_dn;
 	char *ldap_groups_dn;
 	char *ldap_login_attr;
+	char *ldap_unit_attr;		/* on a signed-in user: their unit (unit heads) */
 	char *role_group[ROLE_COUNT];	/* group DN whose members hold the role */
 	char *ldap_units_dn;		/* organizationalUnit entries: the units */
 	char *ldap_positions_dn;	/* organizationalRole entries: the positions */
@@ -94,7 +107,8 @@ struct conf {
 	char *workflow_auto_hire;
 	char *workflow_auto_exit;
 	char *workflow_auto_transfer;
-	unsigned auto_steps[3];		/* parsed: bit per enum wf_auto, per type */
+	char *workflow_auto_access;
+	unsigned auto_steps[WF_TYPE_COUNT];	/* parsed: bit per enum wf_auto, per type */
 
 	char *plugin_dir;		/* where plugin libraries are */
 	int scheduler_interval_ms;
@@ -109,6 +123,8 @@ struct conf {
 
 	struct task_def *tasks;		/* task.<name>.<key> lines */
 	int ntasks;
+	struct access_system *systems;	/* access.<system>.<key> lines: the catalogue */
+	int nsystems;
 
 	/* plugin.<instance>.<key> lines, in file order */
 	struct conf_kv *plugin_kv;
@@ -128,6 +144,10 @@ void conf_put(struct conf **c);		/* drop a reference, NULL the pointer */
 /* Lists settings that differ between a and b but need a restart
  * ("listen_port, db_conninfo"); NULL if none. Caller frees. */
 char *conf_restart_needed(const struct conf *a, const struct conf *b);
+
+/* The catalogue entry for system, or NULL; level known to it: 1/0. */
+const struct access_system *conf_access_system(const struct conf *c, const char *system);
+int conf_access_level_known(const struct access_system *s, const char *level);
 
 /* Writes every setting with its value (secrets masked) to stdout. */
 void conf_dump(const struct conf *c);

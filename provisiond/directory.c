@@ -430,7 +430,7 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 				      char **error_r)
 {
 	char *esc, *filter;
-	char *attrs[] = { "cn", "displayName", NULL };
+	char *attrs[] = { "cn", "displayName", c->ldap_unit_attr, NULL };
 	LDAPMessage *res = NULL, *e;
 	int rc, n;
 
@@ -470,6 +470,10 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 	user_r->login = xstrdup(login);
 	user_r->display_name = vals && vals[0] ? xstrndup(vals[0]->bv_val, vals[0]->bv_len) : xstrdup(login);
 	ldap_value_free_len(vals);
+	vals = ldap_get_values_len(svc_conn.ld, e, c->ldap_unit_attr);
+	if (vals != NULL && vals[0] != NULL)
+		user_r->unit = xstrndup(vals[0]->bv_val, vals[0]->bv_len);
+	ldap_value_free_len(vals);
 	ldap_memfree(dn);
 	ldap_msgfree(res);
 
@@ -491,5 +495,6 @@ void dir_user_free(struct dir_user *u)
 	free(u->dn);
 	free(u->login);
 	free(u->display_name);
+	free(u->unit);
 	memset(u, 0, sizeof(*u));
 }

@@ -28,6 +28,7 @@ struct dir_user {
 	char *dn;
 	char *login;
 	char *display_name;
+	char *unit;		/* ldap_unit_attr, or NULL */
 	role_mask roles;
 };
 

@@ -19,7 +19,7 @@ int provision_begin(const struct provision_request *r, enum provision_mode *mode
 		*mode_r = PROVISION_MANUAL;
 		return 0;
 	}
-	if (queue_enqueue(r->request_id, r->intent, r->person, NULL, &round, error_r) != DB_OK)
+	if (queue_enqueue(r->request_id, r->intent, r->person, r->params, &round, error_r) != DB_OK)
 		return -1;
 	*mode_r = PROVISION_QUEUED;
 	return 0;

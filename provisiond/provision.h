@@ -25,6 +25,7 @@ struct provision_request {
 	enum wf_type type;
 	const char *intent;	/* "create", "update", "disable" */
 	json_t *person;		/* the identity record as JSON (borrowed) */
+	json_t *params;		/* the person's granted access (grants.h; borrowed, may be NULL) */
 };
 
 /* -1 + *error_r when the work cannot be queued (the transaction rolls back). */

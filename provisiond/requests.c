@@ -1,6 +1,6 @@
 /*
  * NAME
- *	requests - hires, exits and transfers (see requests.h)
+ *	requests - hires, exits, transfers and access requests (see requests.h)
  * DESCRIPTION
  *	The shape of every write:
  *	  validate the input (400 naming the field; directory lookups: 503)
@@ -19,6 +19,7 @@
 #include "changelog.h"
 #include "db.h"
 #include "directory.h"
+#include "grants.h"
 #include "json.h"
 #include "log.h"
 #include "naming.h"
@@ -264,12 +265,173 @@ static int parse_transfer(const struct conf *c, json_t *p, struct person_in *in,
 	return 0;
 }
 
+/* The catalogue's names, "read, write, admin", for messages. */
+static void catalogue_names(const struct conf *c, const struct access_system *as, char *out, size_t size)
+{
+	struct buf b = BUF_INIT;
+	if (as != NULL)
+		for (int i = 0; i < as->nlevels; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", as->levels[i]);
+	else
+		for (int i = 0; i < c->nsystems; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", c->systems[i].name);
+	snprintf(out, size, "%s", b.len ? buf_str(&b) : "nothing (no access.<system>.levels configured)");
+	buf_free(&b);
+}
+
+static void add_item(json_t *items, const char *kind, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(items, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "kind")), kind) == 0 &&
+		    strcmp(json_string_value(json_object_get(v, "name")), name) == 0)
+			return;
+	json_array_append_new(items, json_pack("{s:s, s:s}", "kind", kind, "name", name));
+}
+
+/* An access request's "grant" or "revoke": {"levels": [{"system", "level"}],
+ * "groups": ["name"]} into items [{"kind", "name"}]. Levels must be in the
+ * catalogue; with check_dir, groups must exist under ldap_groups_dn. */
+static int access_part(const struct conf *c, json_t *part, const char *field, json_t *items, int check_dir,
+		       struct outcome *o)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+	char f[96];
+	if (part == NULL || json_is_null(part))
+		return 0;
+	if (!json_is_object(part)) {
+		fail(o, 400, "invalid_field", field, "'%s' must be an object with 'levels' and/or 'groups'", field);
+		return -1;
+	}
+	json_object_foreach(part, k, v) {
+		if (strcmp(k, "levels") != 0 && strcmp(k, "groups") != 0) {
+			snprintf(f, sizeof(f), "%s.%.40s", field, k);
+			fail(o, 400, "unknown_field", f, "unknown field '%s' in '%s' (levels, groups)", k, field);
+			return -1;
+		}
+		if (!json_is_array(v) && !json_is_null(v)) {
+			snprintf(f, sizeof(f), "%s.%s", field, k);
+			fail(o, 400, "invalid_field", f, "'%s' must be an array", f);
+			return -1;
+		}
+	}
+	json_array_foreach(json_object_get(part, "levels"), i, v) {
+		snprintf(f, sizeof(f), "%s.levels[%zu]", field, i);
+		const char *sys = json_string_value(json_object_get(v, "system"));
+		const char *lev = json_string_value(json_object_get(v, "level"));
+		if (!json_is_object(v) || json_object_size(v) != 2 || sys == NULL || lev == NULL) {
+			fail(o, 400, "invalid_field", f, "each level is {\"system\": ..., \"level\": ...}");
+			return -1;
+		}
+		const struct access_system *as = conf_access_system(c, sys);
+		char names[512];
+		if (as == NULL) {
+			catalogue_names(c, NULL, names, sizeof(names));
+			fail(o, 400, "invalid_field", f, "unknown system '%.64s': the catalogue has %s", sys, names);
+			return -1;
+		}
+		if (!conf_access_level_known(as, lev)) {
+			catalogue_names(c, as, names, sizeof(names));
+			fail(o, 400, "invalid_field", f, "system %s has no level '%.64s'; its levels: %s", sys, lev, names);
+			return -1;
+		}
+		char *name = xasprintf("%s:%s", sys, lev);
+		add_item(items, "level", name);
+		free(name);
+	}
+	json_array_foreach(json_object_get(part, "groups"), i, v) {
+		snprintf(f, sizeof(f), "%s.groups[%zu]", field, i);
+		const char *g = json_string_value(v);
+		if (g == NULL || *g == '\0' || strlen(g) > 64) {
+			fail(o, 400, "invalid_field", f, "a group is its name (cn), 1 to 64 characters");
+			return -1;
+		}
+		for (const char *q = g; *q; q++)
+			if ((unsigned char)*q < 0x20) {
+				fail(o, 400, "invalid_field", f, "a group name has no control characters");
+				return -1;
+			}
+		if (check_dir) {
+			char *err = NULL;
+			int rc = dir_child_exists(c, c->ldap_groups_dn, "cn", g, &err);
+			if (rc <= 0) {
+				if (rc < 0)
+					fail(o, 503, "unavailable", f, "cannot check group '%s' against the directory: %s",
+					     g, err ? err : "?");
+				else
+					fail(o, 400, "invalid_field", f, "unknown group '%s': there is no cn=%s under %s",
+					     g, g, c->ldap_groups_dn);
+				free(err);
+				return -1;
+			}
+		}
+		add_item(items, "group", g);
+	}
+	return 0;
+}
+
+static int parse_access(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
+{
+	static const char *const keys[] = { "employee_number", "grant", "revoke", "justification", NULL };
+	struct json_err je;
+	memset(in, 0, sizeof(*in));
+	if (json_check_keys(p, keys, &je) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
+	    !(in->reason = json_get_string(p, "justification", 1, 2000, &je)))
+		return fail_json(o, &je);
+	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
+		return -1;
+	json_t *grant = json_array(), *revoke = json_array();
+	int rc = -1;
+	if (access_part(c, json_object_get(p, "grant"), "grant", grant, 1, o) < 0 ||
+	    access_part(c, json_object_get(p, "revoke"), "revoke", revoke, 1, o) < 0)
+		goto out;
+	if (json_array_size(grant) + json_array_size(revoke) == 0) {
+		fail(o, 400, "missing_field", "grant", "an access request grants or revokes at least one level or group");
+		goto out;
+	}
+	size_t i, j;
+	json_t *a, *b;
+	json_array_foreach(grant, i, a)
+		json_array_foreach(revoke, j, b)
+			if (json_equal(a, b)) {
+				fail(o, 400, "invalid_field", "revoke", "%s %s is both granted and revoked",
+				     json_string_value(json_object_get(a, "kind")),
+				     json_string_value(json_object_get(a, "name")));
+				goto out;
+			}
+	rc = 0;
+out:
+	json_decref(grant);
+	json_decref(revoke);
+	return rc;
+}
+
+/* The items of a stored (validated) access request; NULL when the
+ * catalogue no longer has one of them (*err says which). */
+static json_t *access_items(const struct conf *c, json_t *payload, const char *which, char **err)
+{
+	struct outcome o;
+	memset(&o, 0, sizeof(o));
+	json_t *items = json_array();
+	if (access_part(c, json_object_get(payload, which), which, items, 0, &o) < 0) {
+		*err = xasprintf("the request cannot be provisioned as filed: %s", o.message);
+		json_decref(items);
+		return NULL;
+	}
+	return items;
+}
+
 static int parse_payload(const struct conf *c, enum wf_type t, json_t *p, struct person_in *in,
 			 struct outcome *o)
 {
 	switch (t) {
 	case WF_HIRE: return parse_hire(c, p, in, o);
 	case WF_EXIT: return parse_exit(p, in, o);
+	case WF_ACCESS: return parse_access(c, p, in, o);
 	default: return parse_transfer(c, p, in, o);
 	}
 }
@@ -475,6 +637,65 @@ static int may_act(const struct principal *who, const struct wf_transition *tr, 
 	return 1;
 }
 
+/* The rules of an access request that need the person: a unit head asks
+ * only for people of their own unit; what is revoked must be held. */
+static int check_access_rules(const struct conf *c, const struct principal *who, long long person_id,
+			      const char *employee_number, json_t *payload, struct outcome *o)
+{
+	role_mask tim = ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_TIM_LEAD) | ROLE_BIT(ROLE_TIM_TECH) |
+			ROLE_BIT(ROLE_ADMIN);
+	char *err = NULL, pid[32];
+	enum db_status st;
+	snprintf(pid, sizeof(pid), "%lld", person_id);
+	if (!(who->roles & tim)) {
+		const char *params[1] = { pid };
+		PGresult *r = db_query("person.unit", "SELECT unit FROM people WHERE id = $1::bigint", 1, params,
+				       &st, &err);
+		if (r == NULL) {
+			fail_db(o, st, err);
+			return -1;
+		}
+		char unit[80];
+		snprintf(unit, sizeof(unit), "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
+		PQclear(r);
+		if (who->unit[0] == '\0') {
+			fail(o, 403, "forbidden", "employee_number", "your directory entry names no unit (%s): "
+			     "a unit head asks access for the people of their unit", c->ldap_unit_attr);
+			return -1;
+		}
+		if (strcmp(unit, who->unit) != 0) {
+			fail(o, 403, "forbidden", "employee_number", "%s belongs to unit %s: as head of unit %s you "
+			     "may ask access only for people of your unit", employee_number, unit, who->unit);
+			return -1;
+		}
+	}
+	json_t *revoke = access_items(c, payload, "revoke", &err);
+	if (revoke == NULL) {
+		fail(o, 400, "invalid_field", "revoke", "%s", err);
+		free(err);
+		return -1;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(revoke, i, v) {
+		const char *kind = json_string_value(json_object_get(v, "kind"));
+		const char *name = json_string_value(json_object_get(v, "name"));
+		int held = grants_held(person_id, kind, name, &st, &err);
+		if (held <= 0) {
+			if (held < 0)
+				fail_db(o, st, err);
+			else
+				fail(o, 409, "conflict", "revoke", "%s holds no %s '%s' granted by a request: nothing to "
+				     "revoke (what rules give a unit or position changes with a transfer)",
+				     employee_number, kind, name);
+			json_decref(revoke);
+			return -1;
+		}
+	}
+	json_decref(revoke);
+	return 0;
+}
+
 struct allowed_text {
 	struct buf b;
 };
@@ -677,6 +898,59 @@ static enum db_status with_transfer_target(struct txn *t, json_t *person, char *
 	return DB_OK;
 }
 
+/* Changes the person's grants (grants.h), logged with before and after:
+ * what GRANTS_APPLY adds and ends for an access request, an exit's end of
+ * everything, a rollback's undo. */
+enum grants_change { GRANTS_APPLY, GRANTS_END_ALL, GRANTS_UNDO };
+
+static enum db_status change_grants(struct txn *t, enum grants_change how, char **err)
+{
+	static const char *const actions[] = { "access.grant", "access.end_all", "access.undo" };
+	json_t *before = NULL, *after = NULL, *grant = NULL, *revoke = NULL;
+	enum db_status st = grants_snapshot(t->person_id, &before, err);
+	if (st != DB_OK)
+		return st;
+	if (how == GRANTS_APPLY) {
+		char rid[32];
+		snprintf(rid, sizeof(rid), "%lld", t->request_id);
+		const char *params[1] = { rid };
+		PGresult *r = db_query("request.payload", "SELECT payload::text FROM requests WHERE id = $1::bigint",
+				       1, params, &st, err);
+		if (r == NULL)
+			goto out;
+		json_t *payload = json_loads(PQntuples(r) ? PQgetvalue(r, 0, 0) : "{}", 0, NULL);
+		PQclear(r);
+		grant = access_items(t->conf, payload, "grant", err);
+		revoke = grant ? access_items(t->conf, payload, "revoke", err) : NULL;
+		json_decref(payload);
+		if (revoke == NULL) {
+			st = DB_ERROR;
+			goto out;
+		}
+		st = grants_apply(t->person_id, t->request_id, grant, revoke, err);
+	} else if (how == GRANTS_END_ALL)
+		st = grants_end_all(t->person_id, t->request_id, err);
+	else
+		st = grants_undo(t->person_id, t->request_id, err);
+	if (st != DB_OK || (st = grants_snapshot(t->person_id, &after, err)) != DB_OK)
+		goto out;
+	int same = json_equal(before, after);
+	/* an exit or rollback of someone who held no grant: nothing to record */
+	if (same && how != GRANTS_APPLY)
+		goto out;
+	char obj[80];
+	snprintf(obj, sizeof(obj), "person/%s/access", t->employee_number);
+	struct cl_entry e = { t->actor, t->role, t->request_id, t->employee_number, "workflow", actions[how], obj,
+			      before, after, same ? "noop" : "ok", NULL };
+	st = changelog_append(&e, err);
+out:
+	json_decref(before);
+	json_decref(after);
+	json_decref(grant);
+	json_decref(revoke);
+	return st;
+}
+
 /* Entering a provisioning step: ask provision.h how the work is done. */
 static enum db_status begin_provisioning(struct txn *t, const char *intent, char **err)
 {
@@ -690,10 +964,16 @@ static enum db_status begin_provisioning(struct txn *t, const char *intent, char
 		json_decref(person);
 		return st;
 	}
-	struct provision_request pr = { t->request_id, t->type, intent, person };
+	json_t *granted = NULL;
+	if ((st = grants_params(t->person_id, t->request_id, &granted, err)) != DB_OK) {
+		json_decref(person);
+		return st;
+	}
+	struct provision_request pr = { t->request_id, t->type, intent, person, granted };
 	enum provision_mode mode;
 	int rc = provision_begin(&pr, &mode, err);
 	json_decref(person);
+	json_decref(granted);
 	if (rc < 0)
 		return DB_ERROR;
 	char rid[32];
@@ -766,8 +1046,16 @@ static enum db_status on_enter(struct txn *t, const char *from, const char *acti
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);
 	if (strcmp(to, "provisioning") == 0 || strcmp(to, "disabling") == 0) {
-		enum db_status st = begin_provisioning(t, strcmp(to, "disabling") == 0 ? "disable"
-							  : t->type == WF_HIRE ? "create" : "update", err);
+		enum db_status st = DB_OK;
+		/* what the request grants and revokes (again after a rejected
+		 * verification: already so, nothing changes); an exit ends all */
+		if (t->type == WF_ACCESS)
+			st = change_grants(t, GRANTS_APPLY, err);
+		else if (strcmp(to, "disabling") == 0)
+			st = change_grants(t, GRANTS_END_ALL, err);
+		if (st == DB_OK)
+			st = begin_provisioning(t, strcmp(to, "disabling") == 0 ? "disable"
+						: t->type == WF_HIRE ? "create" : "update", err);
 		return st == DB_OK ? open_tasks(t, err) : st;
 	}
 	if (strcmp(to, "rolling_back") == 0) {
@@ -781,9 +1069,12 @@ static enum db_status on_enter(struct txn *t, const char *from, const char *acti
 			2, params, err);
 		if (st != DB_OK)
 			return st;
+		if ((st = change_grants(t, GRANTS_UNDO, err)) != DB_OK)
+			return st;
 		/* the undo: a hire's accounts are disabled (never deleted), an
 		 * exit's enabled again, a transfer's put back to the old unit
-		 * and position (the person row still has them) */
+		 * and position (the person row still has them), an access
+		 * request's grants taken away and its revocations given back */
 		return begin_provisioning(t, t->type == WF_HIRE ? "disable" : t->type == WF_EXIT ? "enable" : "rollback", err);
 	}
 	/* the technician's confirmation ends the provisioning step */
@@ -802,7 +1093,7 @@ static enum db_status on_enter(struct txn *t, const char *from, const char *acti
 	}
 	if (strcmp(action, "confirm") == 0 && strcmp(from, "disabling") == 0)
 		return person_set_status(t, "disabled", err);
-	if (strcmp(to, "concluded") == 0) {
+	if (strcmp(to, "concluded") == 0 || (strcmp(from, "concluding") == 0 && strcmp(to, "closed") == 0)) {
 		const char *params[2] = { rid, note };
 		return db_exec("request.conclusion", "UPDATE requests SET conclusion = $2 WHERE id = $1::bigint",
 			       2, params, err);
@@ -953,7 +1244,7 @@ static int open_request_conflict(long long person_id, enum wf_type type, struct 
 		}
 		/* Documented choice: an exit or transfer is refused while a hire
 		 * is open, instead of silently cancelling it. */
-		if (strcmp(rt, "hire") == 0 || (type == WF_TRANSFER && strcmp(rt, "exit") == 0)) {
+		if (strcmp(rt, "hire") == 0 || ((type == WF_TRANSFER || type == WF_ACCESS) && strcmp(rt, "exit") == 0)) {
 			fail(o, 409, "conflict", "employee_number",
 			     "%s has an open %s request (%s, state %s): finish or cancel it first",
 			     employee_number, rt, PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
@@ -1000,9 +1291,13 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 	t.who = who;
 	t.type = type;
 	actor_id(who, t.actor);
-	t.role = acting_role(who, ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN));
+	if (type == WF_ACCESS)
+		t.role = acting_role(who, ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_TIM_LEAD) | ROLE_BIT(ROLE_TIM_TECH) |
+				     ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_UNIT_HEAD));
+	else
+		t.role = acting_role(who, ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN));
 	if (t.role == NULL)
-		t.role = "hr";
+		t.role = type == WF_ACCESS ? "unit_head" : "hr";
 	snprintf(t.employee_number, sizeof(t.employee_number), "%s", in.employee_number);
 
 	if ((st = db_begin(&err)) != DB_OK) {
@@ -1037,8 +1332,9 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 		if (strcmp(status, "active") != 0) {
 			fail(o, 409, "conflict", "employee_number", "%s is %s, not active: %s",
 			     in.employee_number, status,
-			     strcmp(status, "disabled") == 0 ? "there is nothing to disable or move"
-							     : "the hire has not been provisioned yet");
+			     strcmp(status, "disabled") != 0 ? "the hire has not been provisioned yet"
+			     : type == WF_ACCESS ? "access is given only to active people (a rehire comes first)"
+						 : "there is nothing to disable or move");
 			goto fail;
 		}
 	} else if (exists && strcmp(status, "active") == 0) {
@@ -1047,6 +1343,8 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 		goto fail;
 	}
 	if (exists && open_request_conflict(t.person_id, type, o, in.employee_number) < 0)
+		goto fail;
+	if (type == WF_ACCESS && check_access_rules(c, who, t.person_id, in.employee_number, payload, o) < 0)
 		goto fail;
 
 	if (type == WF_HIRE) {
@@ -1243,6 +1541,8 @@ static int apply_action_data(const struct conf *c, struct txn *t, const char *ac
 			     t->employee_number, in.employee_number);
 			return -1;
 		}
+		if (t->type == WF_ACCESS && check_access_rules(c, t->who, t->person_id, t->employee_number, data, o) < 0)
+			return -1;
 		char *pl = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 		char eff[32];
 		if (t->type == WF_EXIT) {
@@ -1587,6 +1887,13 @@ void people_get(const struct principal *who, const char *employee_number, struct
 			"state", PQgetvalue(r, i, 2), "created_at", PQgetvalue(r, i, 3)));
 	PQclear(r);
 	json_object_set_new(p, "requests", reqs);
+	json_t *granted = NULL;
+	if ((st = grants_list(atoll(pid), &granted, &err)) != DB_OK) {
+		json_decref(p);
+		fail_db(o, st, err);
+		return;
+	}
+	json_object_set_new(p, "access_grants", granted);
 	o->status = 200;
 	o->body = p;
 }

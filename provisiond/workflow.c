@@ -10,7 +10,7 @@
 
 #define R(r) ROLE_BIT(ROLE_##r)
 
-static const char *const type_names[WF_TYPE_COUNT] = { "hire", "exit", "transfer" };
+static const char *const type_names[WF_TYPE_COUNT] = { "hire", "exit", "transfer", "access" };
 
 static const struct wf_state states[] = {
 	/* hire: PR05 + new mail user + access security */
@@ -48,6 +48,16 @@ static const struct wf_state states[] = {
 	{ WF_TRANSFER, "rolling_back", "TIM puts back the access of the old unit and position", 1, 0, NULL },
 	{ WF_TRANSFER, "closed", "closed", 0, 0, NULL },
 	{ WF_TRANSFER, "cancelled", "cancelled", 0, 0, NULL },
+
+	/* access: "La seguridad de acceso a la información institucional" */
+	{ WF_ACCESS, "submitted", "step 3: the head of TIM specifies the request with the unit head, approves or returns it", 1, WF_AUTO_REVIEW, "approve" },
+	{ WF_ACCESS, "returned", "step 2: the unit head corrects the request and sends it again", 1, 0, NULL },
+	{ WF_ACCESS, "provisioning", "steps 4-5: the technician creates the groups and access levels to applications and databases", 1, 0, NULL },
+	{ WF_ACCESS, "verification", "step 6: the users verify the access given; if it is wrong, back to step 4", 1, WF_AUTO_VERIFICATION, "confirm" },
+	{ WF_ACCESS, "concluding", "step 7: TIM informs the unit head of the access given (the change log is updated)", 1, WF_AUTO_CONCLUSION, "approve" },
+	{ WF_ACCESS, "rolling_back", "TIM undoes what provisioning did (grants taken away, revocations given back)", 1, 0, NULL },
+	{ WF_ACCESS, "closed", "closed", 0, 0, NULL },
+	{ WF_ACCESS, "cancelled", "cancelled", 0, 0, NULL },
 };
 
 #define NOTE WF_NOTE_REQUIRED
@@ -73,6 +83,17 @@ static const struct wf_transition transitions[] = {
 	PR05(WF_HIRE),
 	PR05(WF_TRANSFER),
 #undef PR05
+	{ WF_ACCESS, "submitted", "approve", R(TIM_HEAD), SOD, "provisioning" },
+	{ WF_ACCESS, "submitted", "return", R(TIM_HEAD), NOTE | SOD, "returned" },
+	{ WF_ACCESS, "submitted", "cancel", R(UNIT_HEAD) | R(TIM_HEAD), 0, "cancelled" },
+	{ WF_ACCESS, "returned", "resubmit", R(UNIT_HEAD) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), 0, "submitted" },
+	{ WF_ACCESS, "returned", "cancel", R(UNIT_HEAD) | R(TIM_HEAD), 0, "cancelled" },
+	{ WF_ACCESS, "provisioning", "confirm", R(TIM_TECH), WF_MANUAL_ONLY, "verification" },
+	{ WF_ACCESS, "verification", "confirm", R(TIM_TECH), WF_THE_PERSON, "concluding" },
+	{ WF_ACCESS, "verification", "reject", R(TIM_TECH), NOTE | WF_THE_PERSON, "provisioning" },
+	{ WF_ACCESS, "concluding", "approve", R(TIM_TECH) | R(TIM_HEAD), NOTE, "closed" },
+	{ WF_ACCESS, "provisioning", "rollback", R(TIM_HEAD), NOTE | SOD, "rolling_back" },
+	{ WF_ACCESS, "rolling_back", "confirm", R(TIM_TECH), WF_MANUAL_ONLY, "cancelled" },
 	{ WF_EXIT, "submitted", "approve", R(TIM_HEAD), SOD, "scheduled" },	/* or disabling when due */
 	{ WF_EXIT, "submitted", "return", R(TIM_HEAD), NOTE | SOD, "returned" },
 	{ WF_EXIT, "submitted", "cancel", R(HR) | R(TIM_HEAD), 0, "cancelled" },

@@ -40,7 +40,7 @@
 #include <jansson.h>
 #include "roles.h"
 
-enum wf_type { WF_HIRE, WF_EXIT, WF_TRANSFER, WF_TYPE_COUNT };
+enum wf_type { WF_HIRE, WF_EXIT, WF_TRANSFER, WF_ACCESS, WF_TYPE_COUNT };
 
 /* Steps a policy may make automatic. */
 enum wf_auto {

@@ -46,12 +46,23 @@ struct rule {
 	int nroles;
 };
 
+/* system = tributario, level.read = tributario_read: the catalogue's
+ * levels of this database, granted by access requests (params.levels
+ * holds "tributario:read"). */
+struct level_map {
+	char *level;
+	char *role;
+};
+
 struct inst {
 	const struct pvd_host *host;
 	char *name;
 	char *conninfo;
 	struct rule *rules;
 	int nrules;
+	char *system;
+	struct level_map *levels;
+	int nlevels;
 	PGconn *conn;
 };
 
@@ -90,6 +101,12 @@ static void free_inst(struct inst *in)
 		free(in->rules[i].match);
 	}
 	free(in->rules);
+	for (int i = 0; i < in->nlevels; i++) {
+		free(in->levels[i].level);
+		free(in->levels[i].role);
+	}
+	free(in->levels);
+	free(in->system);
 	free(in->conninfo);
 	free(in->name);
 	free(in);
@@ -132,9 +149,20 @@ static int instantiate(const struct pvd_host *host, const char *instance, const 
 			add_rule(in, "position", k + 9, kv[i].value);
 		} else if (strcmp(k, "all") == 0) {
 			add_rule(in, "all", "", kv[i].value);
+		} else if (strcmp(k, "system") == 0) {
+			free(in->system);
+			in->system = dupstr(kv[i].value);
+		} else if (strncmp(k, "level.", 6) == 0 && k[6] && kv[i].value[0]) {
+			struct level_map *lm = realloc(in->levels, sizeof(*lm) * (size_t)(in->nlevels + 1));
+			if (lm == NULL)
+				abort();
+			in->levels = lm;
+			in->levels[in->nlevels].level = dupstr(k + 6);
+			in->levels[in->nlevels].role = dupstr(kv[i].value);
+			in->nlevels++;
 		} else {
 			snprintf(msg, sizeof(msg), "plugin key '%s' (line %d) is not known to db-role "
-				 "(conninfo, unit.<unit>, position.<position>, all)", k, kv[i].line);
+				 "(conninfo, unit.<unit>, position.<position>, all, system, level.<level>)", k, kv[i].line);
 			*error_r = dupstr(msg);
 			free_inst(in);
 			return -1;
@@ -142,6 +170,12 @@ static int instantiate(const struct pvd_host *host, const char *instance, const 
 	}
 	if (in->conninfo == NULL || in->conninfo[0] == '\0') {
 		*error_r = dupstr("plugin key 'conninfo' is required: the libpq string of the application's database");
+		free_inst(in);
+		return -1;
+	}
+	if ((in->nlevels > 0) != (in->system != NULL && in->system[0] != '\0')) {
+		*error_r = dupstr("plugin keys 'system' and 'level.<level>' go together: the catalogue system "
+				  "this database is, and the role of each of its levels");
 		free_inst(in);
 		return -1;
 	}
@@ -206,9 +240,26 @@ static int contains(json_t *arr, const char *s)
 	return 0;
 }
 
-/* The levels the rules give this person, and every level any rule names. */
-static void wanted(struct inst *in, json_t *person, json_t *want, json_t *managed)
+/* The levels the rules and the person's grants (params.levels) give this
+ * person, and every level any rule or the level map names. */
+static void wanted(struct inst *in, const struct pvd_op *op, json_t *want, json_t *managed)
 {
+	json_t *person = op->person;
+	json_t *granted = op->params ? json_object_get(op->params, "levels") : NULL;
+	size_t sl = in->system ? strlen(in->system) : 0;
+	for (int i = 0; i < in->nlevels; i++) {
+		const char *role = in->levels[i].role;
+		if (!contains(managed, role))
+			json_array_append_new(managed, json_string(role));
+		size_t j;
+		json_t *v;
+		json_array_foreach(granted, j, v) {
+			const char *g = json_string_value(v);
+			if (g && strncmp(g, in->system, sl) == 0 && g[sl] == ':' &&
+			    strcmp(g + sl + 1, in->levels[i].level) == 0 && !contains(want, role))
+				json_array_append_new(want, json_string(role));
+		}
+	}
 	const char *unit = json_string_value(json_object_get(person, "unit"));
 	const char *pos = json_string_value(json_object_get(person, "position"));
 	for (int i = 0; i < in->nrules; i++) {
@@ -286,10 +337,10 @@ static enum pvd_status converge(struct inst *in, const struct pvd_op *op, struct
 	}
 	json_t *want = json_array(), *managed = json_array();
 	if (login)
-		wanted(in, op->person, want, managed);
+		wanted(in, op, want, managed);
 	else {
 		json_t *none = json_array();	/* disable: keep no rule level */
-		wanted(in, op->person, none, managed);
+		wanted(in, op, none, managed);
 		json_decref(none);
 	}
 	json_t *have = exists ? json_object_get(obs, "member_of") : NULL;

@@ -46,7 +46,23 @@
 #include <string.h>
 #include <strings.h>
 
+/* One source, two plugins. Built with PVD_ACCESS_LEVEL it is access-level:
+ * the entries are access levels (groupOfNames + pvdAccessLevel, named
+ * cn=<system>-<level> with pvdSystem and pvdLevel) under levels_dn, and
+ * rules and params name them "system:level". */
+#ifdef PVD_ACCESS_LEVEL
+#define PLUGIN_NAME "access-level"
+#define BASE_KEY "levels_dn"
+#define THINGS "levels"			/* params, before/after */
+#define REVOKED "revoke_levels"
+#define THING "access level"
+#else
 #define PLUGIN_NAME "ldap-group"
+#define BASE_KEY "groups_dn"
+#define THINGS "groups"
+#define REVOKED "revoke_groups"
+#define THING "group"
+#endif
 
 enum rule_kind { RULE_UNIT, RULE_POSITION };
 
@@ -67,7 +83,7 @@ struct grp {
 };
 
 static const struct lc_key grp_keys[] = {
-	{ "groups_dn", LC_STRING, offsetof(struct grp, groups_dn), NULL, 1, 0, 0 },
+	{ BASE_KEY, LC_STRING, offsetof(struct grp, groups_dn), NULL, 1, 0, 0 },
 	{ "people_dn", LC_STRING, offsetof(struct grp, people_dn), NULL, 1, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 },
 };
@@ -127,9 +143,20 @@ static int rule_key(void *conf, const struct pvd_kv *kv, char **error_r)
 	struct lc_strs groups = { NULL, 0 };
 	lc_strs_add_list(&groups, kv->value);
 	if (groups.n == 0) {
-		*error_r = lc_asprintf("plugin key '%s' (line %d) names no group", kv->key, kv->line);
+		*error_r = lc_asprintf("plugin key '%s' (line %d) names no " THING, kv->key, kv->line);
 		return -1;
 	}
+#ifdef PVD_ACCESS_LEVEL
+	for (int i = 0; i < groups.n; i++) {
+		const char *colon = strchr(groups.v[i], ':');
+		if (colon == NULL || colon == groups.v[i] || colon[1] == '\0' || strchr(colon + 1, ':') != NULL) {
+			*error_r = lc_asprintf("plugin key '%s' (line %d): '%s' is not system:level", kv->key,
+					       kv->line, groups.v[i]);
+			lc_strs_free(&groups);
+			return -1;
+		}
+	}
+#endif
 	if (key == NULL) {
 		for (int i = 0; i < groups.n; i++)
 			if (!lc_strs_has(&g->all, groups.v[i]))
@@ -160,11 +187,11 @@ static int grp_instantiate(const struct pvd_host *host, const char *instance, co
 	if (lc_configure(g->lc, kv, nkv, grp_keys, g, rule_key, error_r) < 0)
 		goto fail;
 	/* a DN is equal to itself only when libldap can parse it */
-	const char *bad = !lc_dn_equal(g->groups_dn, g->groups_dn) ? "groups_dn"
+	const char *bad = !lc_dn_equal(g->groups_dn, g->groups_dn) ? BASE_KEY
 			  : !lc_dn_equal(g->people_dn, g->people_dn) ? "people_dn" : NULL;
 	if (bad != NULL) {
 		*error_r = lc_asprintf("plugin key '%s': '%s' is not a DN", bad,
-				       strcmp(bad, "groups_dn") == 0 ? g->groups_dn : g->people_dn);
+				       strcmp(bad, BASE_KEY) == 0 ? g->groups_dn : g->people_dn);
 		goto fail;
 	}
 	for (int i = 0; i < g->all.n; i++)
@@ -197,7 +224,9 @@ static enum pvd_status grp_check(void *inst, char *message, size_t size)
 /* One group the person is (or will be) in. */
 struct membership {
 	char *dn;
-	char *name;		/* cn for a group right under groups_dn, else the DN */
+	char *name;		/* cn for a group right under groups_dn, else the DN;
+				   an access level's "system:level" */
+	int child;		/* right under groups_dn */
 };
 
 struct memberships {
@@ -205,7 +234,9 @@ struct memberships {
 	int n;
 };
 
-static void ms_add(struct grp *g, struct memberships *m, const char *dn)
+/* name: how rules and params call it, or NULL to take the cn (the DN when
+ * it is not right under groups_dn). */
+static void ms_add(struct grp *g, struct memberships *m, const char *dn, const char *name)
 {
 	int child = 0;
 	char *value = lc_rdn_value(dn, g->groups_dn, &child);
@@ -213,9 +244,22 @@ static void ms_add(struct grp *g, struct memberships *m, const char *dn)
 	if (m->v == NULL)
 		abort();
 	m->v[m->n].dn = lc_strdup(dn);
-	m->v[m->n].name = child && value ? lc_strdup(value) : lc_strdup(dn);
+	m->v[m->n].name = name ? lc_strdup(name) : child && value ? lc_strdup(value) : lc_strdup(dn);
+	m->v[m->n].child = child;
 	m->n++;
 	free(value);
+}
+
+/* A name as rules and params give it -> the entry's cn. */
+static char *entry_cn(const char *name)
+{
+	char *cn = lc_strdup(name);
+#ifdef PVD_ACCESS_LEVEL
+	char *colon = strchr(cn, ':');
+	if (colon != NULL)
+		*colon = '-';
+#endif
+	return cn;
 }
 
 static int ms_find(const struct memberships *m, const char *dn)
@@ -244,7 +288,7 @@ static json_t *ms_json(const struct memberships *m)
 	for (int i = 0; i < m->n; i++)
 		lc_strs_add(&names, m->v[i].name);
 	lc_strs_sort(&names);
-	json_t *j = json_pack("{s:o}", "groups", lc_strs_json(&names));
+	json_t *j = json_pack("{s:o}", THINGS, lc_strs_json(&names));
 	lc_strs_free(&names);
 	return j;
 }
@@ -254,7 +298,7 @@ static int current_groups(struct grp *g, const char *member_dn, struct membershi
 {
 	char *esc = g->lc->host->ldap_filter_value(member_dn);
 	char *filter = lc_asprintf("(&(objectClass=groupOfNames)(member=%s))", esc ? esc : "");
-	char *attrs[] = { "1.1", NULL };
+	char *attrs[] = { "pvdSystem", "pvdLevel", NULL };
 	LDAPMessage *res = NULL;
 	free(esc);
 	int rc = lc_search(g->lc, g->groups_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &res);
@@ -262,9 +306,19 @@ static int current_groups(struct grp *g, const char *member_dn, struct membershi
 	if (rc != LDAP_SUCCESS)
 		return rc;
 	for (LDAPMessage *e = ldap_first_entry(g->lc->ld, res); e; e = ldap_next_entry(g->lc->ld, e)) {
-		char *dn = ldap_get_dn(g->lc->ld, e);
+		char *dn = ldap_get_dn(g->lc->ld, e), *name = NULL;
+#ifdef PVD_ACCESS_LEVEL
+		struct berval **sys = ldap_get_values_len(g->lc->ld, e, "pvdSystem");
+		struct berval **lev = ldap_get_values_len(g->lc->ld, e, "pvdLevel");
+		if (sys && sys[0] && lev && lev[0])
+			name = lc_asprintf("%.*s:%.*s", (int)sys[0]->bv_len, sys[0]->bv_val, (int)lev[0]->bv_len,
+					   lev[0]->bv_val);
+		ldap_value_free_len(sys);
+		ldap_value_free_len(lev);
+#endif
 		if (dn != NULL)
-			ms_add(g, m, dn);
+			ms_add(g, m, dn, name);
+		free(name);
 		ldap_memfree(dn);
 	}
 	ldap_msgfree(res);
@@ -300,8 +354,34 @@ static enum pvd_status person_exists(struct grp *g, const char *dn, struct pvd_r
 	return there ? PVD_OK : lc_set(res, PVD_NOTFOUND, "%s does not exist (the account comes first)", dn);
 }
 
+/* params.<key>: an array of names into list; PVD_OK or FAIL. */
+static enum pvd_status param_names(const struct pvd_op *op, const char *key, struct lc_strs *list,
+				   struct pvd_result *res)
+{
+	json_t *pg = op->params ? json_object_get(op->params, key) : NULL;
+	size_t i;
+	json_t *v;
+	if (pg == NULL || json_is_null(pg))
+		return PVD_OK;
+	if (!json_is_array(pg))
+		return lc_set(res, PVD_FAIL, "params.%s must be an array of " THING " names", key);
+	json_array_foreach(pg, i, v) {
+		const char *s = json_string_value(v);
+		if (s == NULL || *s == '\0')
+			return lc_set(res, PVD_FAIL, "params.%s[%zu] is not " THING " name", key, i);
+#ifdef PVD_ACCESS_LEVEL
+		const char *colon = strchr(s, ':');
+		if (colon == NULL || colon == s || colon[1] == '\0')
+			return lc_set(res, PVD_FAIL, "params.%s[%zu] '%s' is not system:level", key, i, s);
+#endif
+		if (!lc_strs_has(list, s))
+			lc_strs_add(list, s);
+	}
+	return PVD_OK;
+}
+
 /* The groups the person should be in: rules for unit and position, all,
- * and params.groups. */
+ * and params.groups (what requests granted). */
 static enum pvd_status desired_groups(struct grp *g, const struct pvd_op *op, struct lc_strs *want,
 				      struct pvd_result *res)
 {
@@ -317,21 +397,7 @@ static enum pvd_status desired_groups(struct grp *g, const struct pvd_op *op, st
 	for (int i = 0; i < g->all.n; i++)
 		if (!lc_strs_has(want, g->all.v[i]))
 			lc_strs_add(want, g->all.v[i]);
-	json_t *pg = op->params ? json_object_get(op->params, "groups") : NULL;
-	if (pg != NULL && !json_is_null(pg)) {
-		size_t i;
-		json_t *v;
-		if (!json_is_array(pg))
-			return lc_set(res, PVD_FAIL, "params.groups must be an array of group names");
-		json_array_foreach(pg, i, v) {
-			const char *s = json_string_value(v);
-			if (s == NULL || *s == '\0')
-				return lc_set(res, PVD_FAIL, "params.groups[%zu] is not a group name", i);
-			if (!lc_strs_has(want, s))
-				lc_strs_add(want, s);
-		}
-	}
-	return PVD_OK;
+	return param_names(op, THINGS, want, res);
 }
 
 /* ---- changes ------------------------------------------------------------------------ */
@@ -415,6 +481,11 @@ static enum pvd_status plan_join(struct grp *g, const char *name, const char *gd
 		goto out;
 	}
 	int ours = has_true(g, e, "pvdManaged");
+#ifdef PVD_ACCESS_LEVEL
+	/* an access level made by hand (pvdAccessLevel) is there to be granted */
+	if (!ours && has_class(g, e, "pvdAccessLevel"))
+		ours = 1;
+#endif
 	if (!ours && !lc_strs_has(&g->rule_groups, name)) {
 		st = lc_set(res, PVD_CONFLICT, "%s exists and was not created by provisiond, and no rule names it; "
 			    "nothing changed", gdn);
@@ -435,9 +506,19 @@ static int do_create(struct grp *g, const struct pvd_op *op, const struct change
 {
 	struct lc_mods m = { NULL, 0 };
 	char rid[32];
+	char *cn = entry_cn(c->name);
 	lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", "groupOfNames");
 	lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", "pvdManagedObject");
-	lc_mods_add(&m, LDAP_MOD_ADD, "cn", c->name);
+	lc_mods_add(&m, LDAP_MOD_ADD, "cn", cn);
+	free(cn);
+#ifdef PVD_ACCESS_LEVEL
+	char *sys = lc_strdup(c->name), *colon = strchr(sys, ':');
+	*colon = '\0';
+	lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", "pvdAccessLevel");
+	lc_mods_add(&m, LDAP_MOD_ADD, "pvdSystem", sys);
+	lc_mods_add(&m, LDAP_MOD_ADD, "pvdLevel", colon + 1);
+	free(sys);
+#endif
 	lc_mods_add(&m, LDAP_MOD_ADD, "member", mdn);
 	lc_mods_add(&m, LDAP_MOD_ADD, "pvdManaged", "TRUE");
 	if (op->request_id > 0) {
@@ -550,7 +631,7 @@ static enum pvd_status execute(struct grp *g, const struct pvd_op *op, const str
 static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct pvd_result *res, int remove_stale,
 				 int add)
 {
-	struct lc_strs want = { NULL, 0 };
+	struct lc_strs want = { NULL, 0 }, revoked = { NULL, 0 };
 	struct memberships cur = { NULL, 0 };
 	struct plan p = { NULL, 0 };
 	enum pvd_status st;
@@ -559,7 +640,8 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 
 	if (mdn == NULL)
 		return res->status;
-	if ((st = desired_groups(g, op, &want, res)) != PVD_OK)
+	if ((st = desired_groups(g, op, &want, res)) != PVD_OK ||
+	    (st = param_names(op, REVOKED, &revoked, res)) != PVD_OK)
 		goto out;
 	if (current_groups(g, mdn, &cur) != LDAP_SUCCESS) {
 		st = lc_result(g->lc, res);
@@ -569,7 +651,9 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 	if (!op->dry_run && (st = person_exists(g, mdn, res)) != PVD_OK)
 		goto out;
 	for (int i = 0; add && i < want.n; i++) {
-		char *gdn = g->lc->host->ldap_child_dn("cn", want.v[i], g->groups_dn);
+		char *cn = entry_cn(want.v[i]);
+		char *gdn = g->lc->host->ldap_child_dn("cn", cn, g->groups_dn);
+		free(cn);
 		if (gdn == NULL) {
 			st = lc_set(res, PVD_FAIL, "no DN can be made of group '%s' under %s", want.v[i], g->groups_dn);
 			goto out;
@@ -583,14 +667,15 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 	leaving = calloc((size_t)cur.n + 1, sizeof(int));
 	if (leaving == NULL)
 		abort();
+	/* out of: rule groups no longer given (a transfer), and what the
+	 * request revoked -- unless a rule or another grant still gives it */
 	for (int i = 0; remove_stale && i < cur.n; i++) {
-		int child = 0;
-		char *name = lc_rdn_value(cur.v[i].dn, g->groups_dn, &child);
-		if (name != NULL && child && lc_strs_has(&g->rule_groups, name) && !lc_strs_has(&want, name)) {
-			plan_add(&p, CH_REMOVE, cur.v[i].dn, cur.v[i].name, 0, 0);
+		const char *name = cur.v[i].name;
+		if (cur.v[i].child && (lc_strs_has(&g->rule_groups, name) || lc_strs_has(&revoked, name)) &&
+		    !lc_strs_has(&want, name)) {
+			plan_add(&p, CH_REMOVE, cur.v[i].dn, name, 0, 0);
 			leaving[i] = 1;
 		}
-		free(name);
 	}
 	if (p.n == 0) {
 		res->after = json_incref(res->before);
@@ -601,10 +686,10 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 	struct memberships next = { NULL, 0 };
 	for (int i = 0; i < cur.n; i++)
 		if (!leaving[i])
-			ms_add(g, &next, cur.v[i].dn);
+			ms_add(g, &next, cur.v[i].dn, cur.v[i].name);
 	for (int i = 0; i < p.n; i++)
 		if (p.v[i].kind != CH_REMOVE)
-			ms_add(g, &next, p.v[i].dn);
+			ms_add(g, &next, p.v[i].dn, p.v[i].name);
 	res->after = ms_json(&next);
 	ms_free(&next);
 
@@ -625,6 +710,7 @@ out:
 	plan_free(&p);
 	ms_free(&cur);
 	lc_strs_free(&want);
+	lc_strs_free(&revoked);
 	free(mdn);
 	return res->status = st;
 }
@@ -659,7 +745,7 @@ static enum pvd_status grp_disable(void *inst, const struct pvd_op *op, struct p
 		goto out;
 	}
 	res->before = ms_json(&cur);
-	res->after = json_pack("{s:[]}", "groups");
+	res->after = json_pack("{s:[]}", THINGS);
 	if (cur.n == 0) {
 		st = lc_set(res, PVD_NOOP, "%s is in no group under %s", mdn, g->groups_dn);
 		goto out;

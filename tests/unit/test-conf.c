@@ -61,7 +61,37 @@ static const struct { const char *name, *text, *want; } bad[] = {
 	{ "plugin key shape", BASE "plugin.x = 1\n", "t.conf:4: plugin.x: plugin keys are plugin.<instance>.<key>" },
 	{ "plugin instance chars", BASE "plugin.a/b.uri = 1\n", "t.conf:4: plugin.a/b.uri: plugin keys are plugin.<instance>.<key>" },
 	{ "control char", BASE "pid_file = a\001b\n", "t.conf:4: control character in line" },
+	{ "access system name", BASE "access.Trib.levels = read\n",
+	  "t.conf:4: access.Trib.levels: a system name is 1-48 of a-z, 0-9, '-' and '_'" },
+	{ "access level name", BASE "access.trib.levels = read, wr ite!\n",
+	  "t.conf:4: access.trib.levels: level 'ite!': a level name is 1-48 of a-z, 0-9, '-' and '_'" },
+	{ "access level twice", BASE "access.trib.levels = read, read\n",
+	  "t.conf:4: access.trib.levels: level 'read' listed twice" },
+	{ "access key", BASE "access.trib.colour = red\n", "t.conf:4: access.trib.colour: unknown access key 'colour' (levels, title)" },
+	{ "access no levels", BASE "access.trib.title = Tributario\n",
+	  "t.conf:4: access: access system trib needs access.trib.levels (a comma-separated list)" },
 };
+
+static void test_catalogue(void)
+{
+	char *err = NULL;
+	struct conf *c = conf_parse("t.conf", BASE "access.tributario.title = Sistema tributario\n"
+				    "access.tributario.levels = read, write,admin\n"
+				    "access.network.levels = internet-internal vpn\n"
+				    "workflow_auto_access = verification\n", &err);
+	CHECK(c != NULL, "catalogue refused: %s", err ? err : "");
+	if (c == NULL)
+		return;
+	CHECK_INT(c->nsystems, 2);
+	const struct access_system *as = conf_access_system(c, "tributario");
+	CHECK(as && as->nlevels == 3 && strcmp(as->title, "Sistema tributario") == 0, "tributario read");
+	CHECK(as && conf_access_level_known(as, "admin") && !conf_access_level_known(as, "delete"), "levels known");
+	as = conf_access_system(c, "network");
+	CHECK(as && as->nlevels == 2 && strcmp(as->levels[1], "vpn") == 0, "network levels");
+	CHECK(conf_access_system(c, "nomina") == NULL, "unknown system");
+	CHECK_INT(c->auto_steps[WF_ACCESS], WF_AUTO_VERIFICATION);
+	conf_put(&c);
+}
 
 static void test_bad(void)
 {
@@ -109,6 +139,7 @@ int main(void)
 	test_example_file();
 	test_good();
 	test_bad();
+	test_catalogue();
 	test_restart_needed();
 	return unit_done("test-conf");
 }

@@ -29,6 +29,11 @@ int main(void)
 			const char *s = hire_states[i];
 			if (t == WF_EXIT && (strcmp(s, "provisioning") == 0 || strcmp(s, "verification") == 0))
 				s = strcmp(s, "provisioning") == 0 ? "disabling" : "scheduled";
+			/* the access procedure has no report and ends at the note to the unit head */
+			if (t == WF_ACCESS && (strcmp(s, "report_review") == 0 || strcmp(s, "concluded") == 0)) {
+				CHECK(wf_state_find(WF_ACCESS, s) == NULL, "access has no state %s", s);
+				continue;
+			}
 			wf_transitions_from((enum wf_type)t, s, check_target, &w);
 			CHECK(w.count > 0, "%s state %s has no way out", wf_type_name((enum wf_type)t), s);
 			CHECK_INT(w.bad, 0);
@@ -56,6 +61,17 @@ int main(void)
 	tr = wf_transition_find(WF_EXIT, "rolling_back", "confirm");
 	CHECK(tr && strcmp(tr->to, "cancelled") == 0, "a rolled-back exit ends cancelled");
 
+	/* access security: unit head asks, head of TIM approves, users verify or send it back */
+	tr = wf_transition_find(WF_ACCESS, "submitted", "approve");
+	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && (tr->rules & WF_NOT_SUBMITTER), "access: tim_head approves");
+	tr = wf_transition_find(WF_ACCESS, "verification", "reject");
+	CHECK(tr && strcmp(tr->to, "provisioning") == 0 && (tr->rules & WF_THE_PERSON) && (tr->rules & WF_NOTE_REQUIRED),
+	      "access: the user rejects with a reason, back to step 4");
+	tr = wf_transition_find(WF_ACCESS, "concluding", "approve");
+	CHECK(tr && (tr->roles & ROLE_BIT(ROLE_TIM_TECH)) && (tr->rules & WF_NOTE_REQUIRED) && strcmp(tr->to, "closed") == 0,
+	      "access: TIM informs the unit head with a note, which closes it");
+	CHECK(wf_transition_find(WF_ACCESS, "returned", "resubmit") != NULL, "access: a returned request is sent again");
+
 	unsigned bits = 0;
 	char *err = NULL;
 	CHECK_INT(wf_auto_parse("review, report  close", &bits, &err), 0);
@@ -68,6 +84,7 @@ int main(void)
 
 	enum wf_type t;
 	CHECK(wf_type_parse("exit", &t) == 0 && t == WF_EXIT, "exit parses");
+	CHECK(wf_type_parse("access", &t) == 0 && t == WF_ACCESS, "access parses");
 	CHECK(wf_type_parse("party", &t) < 0, "unknown type refused");
 	json_t *d = wf_describe();
 	CHECK(json_array_size(json_object_get(d, "hire")) == 10, "10 hire states described");
