@@ -1,0 +1,353 @@
+/*
+ * NAME
+ *	mail-ldap - a person's institutional mailbox, in the directory that
+ *	Dovecot and Postfix read
+ * SYNOPSIS
+ *	plugin.mail.library = mail-ldap
+ *	plugin.mail.after = acct
+ *	plugin.mail.uri = ldapi://%2Fvar%2Frun%2Fslapd%2Fldapi
+ *	plugin.mail.people_dn = ou=people,dc=example,dc=org
+ *	plugin.mail.mail_root = /var/vmail
+ *	plugin.mail.quota = 2G
+ *	plugin.mail.position_alias = yes
+ * DESCRIPTION
+ *	The mailbox lives on the person's own entry (made by ldap-account,
+ *	which also sets mail): the auxiliary class pvdMailAccount with
+ *	pvdMailEnabled, pvdMailHome (<mail_root>/<domain>/<local part>),
+ *	pvdMailQuota and pvdMailAlias (schema/ldap/README.md). Dovecot logs
+ *	people in and delivers (LMTP) only where pvdMailEnabled is TRUE;
+ *	contrib/mail/ has the configuration.
+ *
+ *	apply    add the class and make the attributes so (NOOP when they are);
+ *	         an update of a departed person keeps the mailbox off
+ *	disable  pvdMailEnabled: FALSE (the address, home and mail stay: a
+ *	         rehire gets the same mailbox back)
+ *	enable   pvdMailEnabled: TRUE
+ *	read     the mailbox
+ *	The person's entry must exist (NOTFOUND: the account comes first). An
+ *	address or alias that another entry already has is CONFLICT: two
+ *	mailboxes never share an address.
+ */
+#include "config.h"
+#include "ldapconn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PLUGIN_NAME "mail-ldap"
+
+struct mail {
+	struct ldapconn *lc;
+	char *people_dn;
+	char *mail_root;
+	char *quota;
+	int position_alias;
+};
+
+static const struct lc_key mail_keys[] = {
+	{ "people_dn", LC_STRING, offsetof(struct mail, people_dn), NULL, 1, 0, 0 },
+	{ "mail_root", LC_STRING, offsetof(struct mail, mail_root), NULL, 1, 0, 0 },
+	{ "quota", LC_STRING, offsetof(struct mail, quota), "", 0, 0, 0 },
+	{ "position_alias", LC_BOOL, offsetof(struct mail, position_alias), "no", 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 },
+};
+
+static const char *const shown_attrs[] = { "mail", "pvdMailEnabled", "pvdMailHome", "pvdMailQuota",
+					   "pvdMailAlias", NULL };
+
+static void mail_detach(void *inst)
+{
+	struct mail *m = inst;
+	if (m == NULL)
+		return;
+	lc_free(&m->lc);
+	lc_keys_free(mail_keys, m);
+	free(m);
+}
+
+static int mail_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
+			    void **inst_r, char **error_r)
+{
+	if (host == NULL || host->size < offsetof(struct pvd_host, read_secret_file) + sizeof(host->read_secret_file)) {
+		*error_r = lc_strdup(PLUGIN_NAME ": the host's helper table is too old (no read_secret_file)");
+		return -1;
+	}
+	struct mail *m = lc_xmalloc(sizeof(*m));
+	memset(m, 0, sizeof(*m));
+	m->lc = lc_new(host, instance, PLUGIN_NAME);
+	if (lc_configure(m->lc, kv, nkv, mail_keys, m, NULL, error_r) < 0)
+		goto fail;
+	if (!lc_dn_equal(m->people_dn, m->people_dn)) {
+		*error_r = lc_asprintf("plugin key 'people_dn': '%s' is not a DN", m->people_dn);
+		goto fail;
+	}
+	if (m->mail_root[0] != '/' || strstr(m->mail_root, "..") != NULL) {
+		*error_r = lc_asprintf("plugin key 'mail_root': '%s' is not an absolute path", m->mail_root);
+		goto fail;
+	}
+	for (const char *q = m->quota; *q; q++)
+		if (!((*q >= '0' && *q <= '9') || strchr("kKmMgGtT", *q))) {
+			*error_r = lc_asprintf("plugin key 'quota': '%s' is not a size like 2G or 500M", m->quota);
+			goto fail;
+		}
+	*inst_r = m;
+	return 0;
+fail:
+	mail_detach(m);
+	return -1;
+}
+
+static enum pvd_status mail_check(void *inst, char *message, size_t size)
+{
+	struct mail *m = inst;
+	if (lc_ping(m->lc) != LDAP_SUCCESS) {
+		snprintf(message, size, "%s", m->lc->error);
+		return lc_status(m->lc);
+	}
+	snprintf(message, size, "%s answers", m->lc->uri);
+	return PVD_OK;
+}
+
+/* ---- the mailbox ---------------------------------------------------------------- */
+
+struct box {
+	char *dn;
+	const char *mail;
+	char *home;
+	char *alias;		/* NULL: none */
+};
+
+static void box_free(struct box *b)
+{
+	free(b->dn);
+	free(b->home);
+	free(b->alias);
+	memset(b, 0, sizeof(*b));
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/* An address part that can be a directory name: no '/', not "." or "..". */
+static int path_safe(const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/' || (unsigned char)s[i] < 0x21)
+			return 0;
+	return 1;
+}
+
+/* The DN, address, home and alias the person's mailbox should have. */
+static enum pvd_status box_want(struct mail *m, const struct pvd_op *op, struct box *b, struct pvd_result *res)
+{
+	memset(b, 0, sizeof(*b));
+	const char *uid = jstr(op->person, "uid");
+	b->mail = jstr(op->person, "mail");
+	if (uid == NULL)
+		return lc_set(res, PVD_FAIL, "the person has no uid");
+	b->dn = m->lc->host->ldap_child_dn("uid", uid, m->people_dn);
+	if (b->dn == NULL)
+		return lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", uid, m->people_dn);
+	snprintf(res->object, sizeof(res->object), "%s", b->mail ? b->mail : b->dn);
+	const char *at = b->mail ? strrchr(b->mail, '@') : NULL;
+	if (at == NULL || !path_safe(b->mail, (size_t)(at - b->mail)) || !path_safe(at + 1, strlen(at + 1)))
+		return lc_set(res, PVD_FAIL, "the person's address '%s' is not local@domain", b->mail ? b->mail : "");
+	b->home = lc_asprintf("%s/%s/%.*s", m->mail_root, at + 1, (int)(at - b->mail), b->mail);
+	const char *pos = jstr(op->person, "position");
+	if (m->position_alias && pos != NULL)
+		b->alias = lc_asprintf("%s@%s", pos, at + 1);
+	return PVD_OK;
+}
+
+/* Another entry that already has one of the addresses: CONFLICT. */
+static enum pvd_status box_collision(struct mail *m, const struct box *b, struct pvd_result *res)
+{
+	const char *addrs[2] = { b->mail, b->alias };
+	for (int i = 0; i < 2; i++) {
+		if (addrs[i] == NULL)
+			continue;
+		char *esc = m->lc->host->ldap_filter_value(addrs[i]);
+		char *filter = lc_asprintf("(|(mail=%s)(pvdMailAlias=%s))", esc ? esc : "", esc ? esc : "");
+		char *attrs[] = { "1.1", NULL };
+		LDAPMessage *r = NULL;
+		free(esc);
+		int rc = lc_search(m->lc, m->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &r);
+		free(filter);
+		if (rc != LDAP_SUCCESS)
+			return lc_result(m->lc, res);
+		for (LDAPMessage *e = ldap_first_entry(m->lc->ld, r); e; e = ldap_next_entry(m->lc->ld, e)) {
+			char *dn = ldap_get_dn(m->lc->ld, e);
+			int other = dn != NULL && !lc_dn_equal(dn, b->dn);
+			if (other) {
+				lc_set(res, PVD_CONFLICT, "address %s already belongs to %s; nothing changed", addrs[i], dn);
+				ldap_memfree(dn);
+				ldap_msgfree(r);
+				return PVD_CONFLICT;
+			}
+			ldap_memfree(dn);
+		}
+		ldap_msgfree(r);
+	}
+	return PVD_OK;
+}
+
+static int has_value(struct mail *m, LDAPMessage *e, const char *attr, const char *value, int *present_r)
+{
+	struct berval **v = ldap_get_values_len(m->lc->ld, e, attr);
+	int n = ldap_count_values_len(v), same = 0;
+	for (int i = 0; i < n && !same; i++)
+		same = v[i]->bv_len == strlen(value) && strncasecmp(v[i]->bv_val, value, v[i]->bv_len) == 0;
+	if (present_r)
+		*present_r = n;
+	ldap_value_free_len(v);
+	return same;
+}
+
+/* Reads the entry; NOTFOUND when it is not there. */
+static enum pvd_status read_entry(struct mail *m, const char *dn, LDAPMessage **r, LDAPMessage **e,
+				  struct pvd_result *res)
+{
+	char *attrs[] = { "objectClass", "mail", "pvdMailEnabled", "pvdMailHome", "pvdMailQuota", "pvdMailAlias", NULL };
+	*r = NULL;
+	if (lc_read(m->lc, dn, NULL, attrs, r) != LDAP_SUCCESS)
+		return lc_result(m->lc, res);
+	*e = *r ? ldap_first_entry(m->lc->ld, *r) : NULL;
+	if (*e == NULL)
+		return lc_set(res, PVD_NOTFOUND, "%s does not exist (the account comes first)", dn);
+	return PVD_OK;
+}
+
+/* Makes the mailbox so; enabled: the wanted pvdMailEnabled. */
+static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct pvd_result *res, int enabled,
+				int create)
+{
+	struct box b;
+	LDAPMessage *r = NULL, *e = NULL;
+	struct lc_mods mods = { NULL, 0 };
+	enum pvd_status st;
+	if ((st = box_want(m, op, &b, res)) != PVD_OK || (st = read_entry(m, b.dn, &r, &e, res)) != PVD_OK)
+		goto out;
+	res->before = lc_entry_json(m->lc, e, shown_attrs);
+	int is_box = has_value(m, e, "objectClass", "pvdMailAccount", NULL);
+	if (!is_box && !create) {
+		st = lc_set(res, PVD_NOTFOUND, "%s has no mailbox", b.dn);
+		goto out;
+	}
+	if (create && (st = box_collision(m, &b, res)) != PVD_OK)
+		goto out;
+	const char *flag = enabled ? "TRUE" : "FALSE";
+	int n;
+	if (!is_box)
+		lc_mods_add(&mods, LDAP_MOD_ADD, "objectClass", "pvdMailAccount");
+	if (!has_value(m, e, "pvdMailEnabled", flag, NULL))
+		lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailEnabled", flag);
+	if (create) {
+		if (!has_value(m, e, "mail", b.mail, NULL))
+			lc_mods_add(&mods, LDAP_MOD_REPLACE, "mail", b.mail);
+		if (!has_value(m, e, "pvdMailHome", b.home, NULL))
+			lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailHome", b.home);
+		has_value(m, e, "pvdMailQuota", "", &n);
+		if (m->quota[0] ? !has_value(m, e, "pvdMailQuota", m->quota, NULL) : n > 0)
+			lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailQuota", m->quota[0] ? m->quota : NULL);
+		int same_alias = b.alias ? has_value(m, e, "pvdMailAlias", b.alias, &n) : 0;
+		if (b.alias ? !(same_alias && n == 1) : n > 0)
+			lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailAlias", b.alias);
+	}
+	if (mods.n == 0) {
+		res->after = json_incref(res->before);
+		st = lc_set(res, PVD_NOOP, "mailbox %s already %s", b.mail, enabled ? "enabled" : "disabled");
+		goto out;
+	}
+	res->after = json_pack("{s:s, s:s, s:s}", "mail", b.mail, "pvdMailEnabled", flag, "pvdMailHome", b.home);
+	if (m->quota[0])
+		json_object_set_new(res->after, "pvdMailQuota", json_string(m->quota));
+	if (b.alias)
+		json_object_set_new(res->after, "pvdMailAlias", json_string(b.alias));
+	if (!create) {	/* only the flag changes */
+		json_decref(res->after);
+		res->after = json_deep_copy(res->before);
+		json_object_set_new(res->after, "pvdMailEnabled", json_string(flag));
+	}
+	if (op->dry_run) {
+		st = lc_set(res, PVD_OK, "dry run: mailbox %s would be %s", b.mail,
+			    !is_box ? "created" : enabled ? "enabled" : "disabled");
+		goto out;
+	}
+	if (lc_modify(m->lc, b.dn, mods.v) != LDAP_SUCCESS) {
+		st = lc_result(m->lc, res);
+		json_decref(res->after);
+		res->after = NULL;
+		goto out;
+	}
+	st = lc_set(res, PVD_OK, "mailbox %s %s (%s)", b.mail, !is_box ? "created" : enabled ? "enabled" : "disabled",
+		    b.home);
+out:
+	lc_mods_free(&mods);
+	ldap_msgfree(r);
+	box_free(&b);
+	return res->status = st;
+}
+
+static enum pvd_status mail_apply(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	const char *status = jstr(op->person, "status");
+	/* an update of a departed person keeps the mailbox off */
+	int off = strcmp(op->intent, "update") == 0 && status != NULL && strcmp(status, "disabled") == 0;
+	return converge(inst, op, res, !off, 1);
+}
+
+static enum pvd_status mail_disable(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	return converge(inst, op, res, 0, 0);
+}
+
+static enum pvd_status mail_enable(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	return converge(inst, op, res, 1, 0);
+}
+
+static enum pvd_status mail_read(void *inst, const struct pvd_op *op, struct pvd_result *res)
+{
+	struct mail *m = inst;
+	struct box b;
+	LDAPMessage *r = NULL, *e = NULL;
+	enum pvd_status st;
+	if ((st = box_want(m, op, &b, res)) == PVD_OK && (st = read_entry(m, b.dn, &r, &e, res)) == PVD_OK) {
+		if (!has_value(m, e, "objectClass", "pvdMailAccount", NULL))
+			st = lc_set(res, PVD_NOTFOUND, "%s has no mailbox", b.dn);
+		else {
+			res->after = lc_entry_json(m->lc, e, shown_attrs);
+			st = lc_set(res, PVD_OK, "mailbox %s", b.mail);
+		}
+	}
+	ldap_msgfree(r);
+	box_free(&b);
+	return res->status = st;
+}
+
+static const struct pvd_plugin plugin = {
+	.abi_major = PVD_PLUGIN_ABI_MAJOR,
+	.size = sizeof(struct pvd_plugin),
+	.name = PLUGIN_NAME,
+	.version = PACKAGE_VERSION,
+	.instantiate = mail_instantiate,
+	.detach = mail_detach,
+	.check = mail_check,
+	.read = mail_read,
+	.apply = mail_apply,
+	.disable = mail_disable,
+	.enable = mail_enable,
+	.remove = NULL,
+};
+
+__attribute__((visibility("default"))) const struct pvd_plugin *pvd_plugin_entry(void)
+{
+	return &plugin;
+}

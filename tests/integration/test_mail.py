@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""The mail-ldap plugin with a real Dovecot (IMAP and LMTP) reading the
+directory with contrib/mail/dovecot.conf.in: after a hire the person logs in
+over IMAP with their directory password and a message sent over LMTP to
+their address (or their position's alias) is delivered; after the exit the
+login is refused and delivery is refused; a rehire gives the same mailbox
+back, with its mail. An address another mailbox has is a conflict.
+
+Run: python3 tests/integration/test_mail.py
+"""
+import os
+import pwd
+import shutil
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (ok, act, expect, free_port, main, wait_until, REPO, TestFailure,  # noqa: E402
+                     _register_cleanup)
+from test_queue import wait_state, hire_body, plugin_conf  # noqa: E402
+
+HR = ("aaf.ramos", "dev-password")
+HEAD = ("tim.mendoza", "dev-password")
+TECH = ("tim.flores", "dev-password")
+PASSWORD = "Clave-de-correo-1"
+_dovecot = {}
+
+
+def dovecot(t):
+    """A Dovecot on loopback, run as nobody, reading the test stack's slapd."""
+    if _dovecot:
+        return _dovecot
+    if shutil.which("dovecot") is None:
+        raise TestFailure("dovecot is not installed (apt-get install dovecot-core dovecot-imapd "
+                          "dovecot-lmtpd dovecot-ldap; contrib/dev/devstack test does it)")
+    st = t.stack
+    d = tempfile.mkdtemp(prefix="pvd-dovecot-")
+    nobody = pwd.getpwnam("nobody")
+    for sub in ("run", "state", "vmail"):
+        os.mkdir(os.path.join(d, sub))
+    base = st.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+    values = {"DIR": d, "USER": "nobody", "GROUP": "nogroup", "IMAP_PORT": str(free_port()),
+              "LMTP_PORT": str(free_port()), "LDAP_URI": "ldap://127.0.0.1:%d" % st.ldap_port,
+              "BIND_DN": st.env["PVD_LDAP_ADMIN_DN"],
+              "BIND_PW": open(st.env["PVD_LDAP_ADMIN_PW_FILE"]).read().strip(),
+              "PEOPLE_DN": "ou=people," + base}
+    for name in ("dovecot.conf", "dovecot-ldap.conf.ext"):
+        with open(os.path.join(REPO, "contrib", "mail", name + ".in")) as f:
+            text = f.read()
+        for k, v in values.items():
+            text = text.replace("@%s@" % k, v)
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    for root, dirs, files in os.walk(d):
+        for n in dirs + files:
+            os.chown(os.path.join(root, n), nobody.pw_uid, nobody.pw_gid)
+    os.chown(d, nobody.pw_uid, nobody.pw_gid)
+    os.chmod(os.path.join(d, "dovecot-ldap.conf.ext"), 0o600)
+    conf = os.path.join(d, "dovecot.conf")
+    proc = subprocess.Popen(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                             "dovecot", "-F", "-c", conf], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def stop():
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(d, ignore_errors=True)
+    _register_cleanup("dovecot", stop)
+
+    def listening():
+        if proc.poll() is not None:
+            log = os.path.join(d, "dovecot.log")
+            raise TestFailure("dovecot exited: %s %s" % (proc.stdout.read().decode(errors="replace"),
+                                                          open(log).read() if os.path.exists(log) else ""))
+        for port in (values["IMAP_PORT"], values["LMTP_PORT"]):
+            try:
+                socket.create_connection(("127.0.0.1", int(port)), 1).close()
+            except OSError:
+                return False
+        return True
+    wait_until(listening, 20, interval=0.1, what="dovecot to listen")
+    _dovecot.update(dir=d, imap=int(values["IMAP_PORT"]), lmtp=int(values["LMTP_PORT"]),
+                    vmail=os.path.join(d, "vmail"))
+    return _dovecot
+
+
+def imap(dv, user, password, what='LIST "" "*"', path=""):
+    p = subprocess.run(["curl", "-s", "--max-time", "10", "imap://127.0.0.1:%d/%s" % (dv["imap"], path),
+                        "-u", "%s:%s" % (user, password)] + (["-X", what] if what else []),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return p.returncode, p.stdout.decode(errors="replace")
+
+
+def imap_login(dv, user, password):
+    """curl's exit code: 0 in, 67 refused. Auth settles right after start, so retry a moment."""
+    for _ in range(20):
+        rc, out = imap(dv, user, password)
+        if rc in (0, 67):
+            return rc
+        time.sleep(0.2)
+    return rc
+
+
+def lmtp_send(dv, to, subject):
+    """None when delivered, else the refusal."""
+    msg = "From: aaf.ramos@example.org\r\nTo: %s\r\nSubject: %s\r\n\r\nBienvenida.\r\n" % (to, subject)
+    try:
+        with smtplib.LMTP("127.0.0.1", dv["lmtp"], timeout=10) as s:
+            refused = s.sendmail("aaf.ramos@example.org", [to], msg.encode())
+            return refused or None
+    except smtplib.SMTPRecipientsRefused as e:
+        return e.recipients
+
+
+def conf(t, dv, **extra):
+    c = plugin_conf(t.stack, **{"workflow_auto_hire": "review verification report conclusion close",
+                                "plugin.mail.library": "mail-ldap", "plugin.mail.after": "acct",
+                                "plugin.mail.uri": t.stack.ldapi_url(), "plugin.mail.auth": "sasl_external",
+                                "plugin.mail.people_dn": "ou=people," + t.stack.env.get("PVD_LDAP_BASE",
+                                                                                          "dc=example,dc=org"),
+                                "plugin.mail.mail_root": dv["vmail"], "plugin.mail.quota": "1G",
+                                "plugin.mail.position_alias": "yes"})
+    c.update(extra)
+    return c
+
+
+def test_mailbox_lifecycle(t):
+    dv = dovecot(t)
+    with t.new_daemon(overrides=conf(t, dv)) as d:
+        js = ok(d.request("POST", "/v1/hires", body=hire_body("AM0001", given="Rosa", family="Vargas",
+                                                              position="jefe-tributaria"), basic=HR), 201)
+        mail = js["person"]["mail"]
+        js = wait_state(d, js["id"], "closed")
+        op = [o for o in js["operations"] if o["instance"] == "mail"][0]
+        expect(op["outcome"] == "ok" and op["object"] == mail, "mailbox made: %r", op)
+        tok = ok(d.request("POST", "/v1/people/AM0001/password-token", basic=TECH), 201)["token"]
+        ok(d.request("POST", "/v1/password", body={"token": tok, "new_password": PASSWORD}))
+        expect(imap_login(dv, mail, PASSWORD) == 0, "IMAP login with the directory password")
+        expect(imap_login(dv, mail, "wrong-password") == 67, "a wrong password is refused")
+        expect(lmtp_send(dv, mail, "Bienvenida") is None, "delivered to the address")
+        expect(lmtp_send(dv, "jefe-tributaria@example.org", "Al cargo") is None, "delivered to the position alias")
+        rc, out = imap(dv, mail, PASSWORD, "SEARCH ALL", "INBOX")
+        expect(rc == 0 and "SEARCH 1 2" in out, "both messages are in the inbox: %r", out)
+        home = os.path.join(dv["vmail"], "example.org", mail.split("@")[0])
+        expect(os.path.isdir(os.path.join(home, "Maildir")), "Maildir under pvdMailHome %s", home)
+
+        # another jefe-tributaria would take the same alias: a conflict, nothing changed
+        js2 = ok(d.request("POST", "/v1/hires", body=hire_body("AM0002", given="Sara", family="Vargas",
+                                                               position="jefe-tributaria"), basic=HR), 201)
+
+        def conflict():
+            js = ok(d.request("GET", "/v1/requests/%d" % js2["id"], basic=HEAD))
+            ops = [o for o in js["operations"] if o["instance"] == "mail"]
+            return ops and ops[0]["outcome"] == "conflict" and ops[0]
+        wait_until(conflict, 30, interval=0.1, what="the second mailbox to be refused")
+        expect("jefe-tributaria@example.org already belongs to" in conflict()["message"], "names the owner: %r",
+               conflict())
+        ok(act(d, js2["id"], "rollback", HEAD, note="cargo ocupado"))
+
+        # exit: login and delivery refused; the mailbox and its mail stay
+        ex = ok(d.request("POST", "/v1/exits", body={"employee_number": "AM0001", "effective_at": "2026-01-01T00:00:00Z",
+                                                     "reason": "renuncia"}, basic=HR), 201)
+        ok(act(d, ex["id"], "approve", HEAD))
+        wait_state(d, ex["id"], "report_review")
+        expect(imap_login(dv, mail, PASSWORD) == 67, "login refused after the exit")
+        refused = lmtp_send(dv, mail, "Tarde")
+        expect(refused and mail in refused and refused[mail][0] == 550, "delivery refused: %r", refused)
+        row = t.stack.psql("SELECT before->>'pvdMailEnabled', after->>'pvdMailEnabled' FROM changelog "
+                           "WHERE system = 'mail' AND action = 'disable' AND employee_number = 'AM0001'").strip()
+        expect(row == "TRUE|FALSE", "the disable is recorded: %r", row)
+        expect(os.path.isdir(os.path.join(home, "Maildir")), "the mail is kept")
+        close = ok(d.request("GET", "/v1/requests/%d" % ex["id"], basic=HEAD))
+        expect(close["state"] == "report_review", "exit waits for its report")
+
+        # rehire: the same address, the same mailbox, its mail
+        ok(act(d, ex["id"], "approve", ("tim.quispe", "dev-password")))
+        ok(act(d, ex["id"], "approve", HEAD, note="baja concluida"))
+        ok(act(d, ex["id"], "confirm", HR))
+        js = ok(d.request("POST", "/v1/hires", body=hire_body("AM0001", given="Rosa", family="Vargas",
+                                                              position="jefe-tributaria"), basic=HR), 201)
+        expect(js["person"]["mail"] == mail, "same address: %r", js["person"]["mail"])
+        wait_state(d, js["id"], "closed")
+        expect(imap_login(dv, mail, PASSWORD) == 0, "login again after the rehire")
+        rc, out = imap(dv, mail, PASSWORD, "SEARCH ALL", "INBOX")
+        expect("SEARCH 1 2" in out, "the old mail is there: %r", out)
+
+
+if __name__ == "__main__":
+    main(globals())
