@@ -641,6 +641,25 @@ int lc_ping(struct ldapconn *lc)
 	return rc;
 }
 
+enum pvd_status lc_check(struct ldapconn *lc, char *message, size_t size)
+{
+	if (lc_ping(lc) != LDAP_SUCCESS) {
+		snprintf(message, size, "%s", lc->error);
+		return lc_status(lc);
+	}
+	snprintf(message, size, "%s answers", lc->uri);
+	return PVD_OK;
+}
+
+int lc_host_ok(const struct pvd_host *host, const char *plugin, char **error_r)
+{
+	if (host == NULL || host->size < offsetof(struct pvd_host, read_secret_file) + sizeof(host->read_secret_file)) {
+		*error_r = lc_asprintf("%s: the host's helper table is too old (no read_secret_file)", plugin);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- DNs ------------------------------------------------------------------------ */
 
 static char *normalize(const char *dn)

@@ -102,6 +102,8 @@ struct ldapconn {
 	char error[1024];	/* message of the last failure */
 };
 
+/* Does the host give the helpers these plugins use? 0, or -1 and *error_r. */
+int lc_host_ok(const struct pvd_host *host, const char *plugin, char **error_r);
 struct ldapconn *lc_new(const struct pvd_host *host, const char *instance, const char *plugin);
 void lc_free(struct ldapconn **lc);
 
@@ -128,6 +130,8 @@ int lc_delete(struct ldapconn *lc, const char *dn);
 int lc_read(struct ldapconn *lc, const char *dn, const char *filter, char **attrs, LDAPMessage **res_r);
 /* A base search of the root DSE: is the server there and do we get in? */
 int lc_ping(struct ldapconn *lc);
+/* A plugin's check(): lc_ping as OK, RETRY or CONFIG with the message. */
+enum pvd_status lc_check(struct ldapconn *lc, char *message, size_t size);
 void lc_close(struct ldapconn *lc);
 
 int lc_is_down(int rc);

@@ -103,19 +103,10 @@ static void acct_detach(void *inst)
 	free(a);
 }
 
-static int host_ok(const struct pvd_host *host, char **error_r)
-{
-	if (host == NULL || host->size < offsetof(struct pvd_host, read_secret_file) + sizeof(host->read_secret_file)) {
-		*error_r = lc_strdup(PLUGIN_NAME ": the host's helper table is too old (no read_secret_file)");
-		return -1;
-	}
-	return 0;
-}
-
 static int acct_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
 			    void **inst_r, char **error_r)
 {
-	if (host_ok(host, error_r) < 0)
+	if (lc_host_ok(host, PLUGIN_NAME, error_r) < 0)
 		return -1;
 	struct acct *a = lc_xmalloc(sizeof(*a));
 	memset(a, 0, sizeof(*a));
@@ -135,13 +126,7 @@ static int acct_instantiate(const struct pvd_host *host, const char *instance, c
 
 static enum pvd_status acct_check(void *inst, char *message, size_t size)
 {
-	struct acct *a = inst;
-	if (lc_ping(a->lc) != LDAP_SUCCESS) {
-		snprintf(message, size, "%s", a->lc->error);
-		return lc_status(a->lc);
-	}
-	snprintf(message, size, "%s answers", a->lc->uri);
-	return PVD_OK;
+	return lc_check(((struct acct *)inst)->lc, message, size);
 }
 
 /* ---- the person ------------------------------------------------------------------ */

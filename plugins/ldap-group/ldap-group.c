@@ -177,10 +177,8 @@ static int rule_key(void *conf, const struct pvd_kv *kv, char **error_r)
 static int grp_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
 			   void **inst_r, char **error_r)
 {
-	if (host == NULL || host->size < offsetof(struct pvd_host, read_secret_file) + sizeof(host->read_secret_file)) {
-		*error_r = lc_strdup(PLUGIN_NAME ": the host's helper table is too old (no read_secret_file)");
+	if (lc_host_ok(host, PLUGIN_NAME, error_r) < 0)
 		return -1;
-	}
 	struct grp *g = lc_xmalloc(sizeof(*g));
 	memset(g, 0, sizeof(*g));
 	g->lc = lc_new(host, instance, PLUGIN_NAME);
@@ -210,13 +208,7 @@ fail:
 
 static enum pvd_status grp_check(void *inst, char *message, size_t size)
 {
-	struct grp *g = inst;
-	if (lc_ping(g->lc) != LDAP_SUCCESS) {
-		snprintf(message, size, "%s", g->lc->error);
-		return lc_status(g->lc);
-	}
-	snprintf(message, size, "%s answers", g->lc->uri);
-	return PVD_OK;
+	return lc_check(((struct grp *)inst)->lc, message, size);
 }
 
 /* ---- memberships ------------------------------------------------------------------ */

@@ -70,10 +70,8 @@ static void mail_detach(void *inst)
 static int mail_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
 			    void **inst_r, char **error_r)
 {
-	if (host == NULL || host->size < offsetof(struct pvd_host, read_secret_file) + sizeof(host->read_secret_file)) {
-		*error_r = lc_strdup(PLUGIN_NAME ": the host's helper table is too old (no read_secret_file)");
+	if (lc_host_ok(host, PLUGIN_NAME, error_r) < 0)
 		return -1;
-	}
 	struct mail *m = lc_xmalloc(sizeof(*m));
 	memset(m, 0, sizeof(*m));
 	m->lc = lc_new(host, instance, PLUGIN_NAME);
@@ -101,13 +99,7 @@ fail:
 
 static enum pvd_status mail_check(void *inst, char *message, size_t size)
 {
-	struct mail *m = inst;
-	if (lc_ping(m->lc) != LDAP_SUCCESS) {
-		snprintf(message, size, "%s", m->lc->error);
-		return lc_status(m->lc);
-	}
-	snprintf(message, size, "%s answers", m->lc->uri);
-	return PVD_OK;
+	return lc_check(((struct mail *)inst)->lc, message, size);
 }
 
 /* ---- the mailbox ---------------------------------------------------------------- */
@@ -265,13 +257,13 @@ static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct 
 		st = lc_set(res, PVD_NOOP, "mailbox %s already %s", b.mail, enabled ? "enabled" : "disabled");
 		goto out;
 	}
-	res->after = json_pack("{s:s, s:s, s:s}", "mail", b.mail, "pvdMailEnabled", flag, "pvdMailHome", b.home);
-	if (m->quota[0])
-		json_object_set_new(res->after, "pvdMailQuota", json_string(m->quota));
-	if (b.alias)
-		json_object_set_new(res->after, "pvdMailAlias", json_string(b.alias));
-	if (!create) {	/* only the flag changes */
-		json_decref(res->after);
+	if (create) {
+		res->after = json_pack("{s:s, s:s, s:s}", "mail", b.mail, "pvdMailEnabled", flag, "pvdMailHome", b.home);
+		if (m->quota[0])
+			json_object_set_new(res->after, "pvdMailQuota", json_string(m->quota));
+		if (b.alias)
+			json_object_set_new(res->after, "pvdMailAlias", json_string(b.alias));
+	} else {	/* only the flag changes */
 		res->after = json_deep_copy(res->before);
 		json_object_set_new(res->after, "pvdMailEnabled", json_string(flag));
 	}
