@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "http.h"
 #include "json.h"
+#include "outbox.h"
 #include "queue.h"
 #include "requests.h"
 #include "workflow.h"
@@ -86,6 +87,7 @@ void api_hires_create(struct http_ctx *ctx) { create(ctx, WF_HIRE); }
 void api_exits_create(struct http_ctx *ctx) { create(ctx, WF_EXIT); }
 void api_transfers_create(struct http_ctx *ctx) { create(ctx, WF_TRANSFER); }
 void api_access_requests_create(struct http_ctx *ctx) { create(ctx, WF_ACCESS); }
+void api_call_code_requests_create(struct http_ctx *ctx) { create(ctx, WF_CALLCODE); }
 
 /* The access levels that may be requested (access.<system>.* lines). */
 void api_access_catalogue(struct http_ctx *ctx)
@@ -205,6 +207,36 @@ void api_queue(struct http_ctx *ctx)
 		return;
 	}
 	http_reply_json(ctx, 200, out);
+}
+
+/* GET /v1/outbox[?state=pending|sent][&limit=N]: the messages, never their bodies */
+void api_outbox(struct http_ctx *ctx)
+{
+	static const char *const allowed[] = { "state", "limit", NULL };
+	const char *bad = http_query_unknown(ctx, allowed);
+	if (bad != NULL) {
+		http_reply_error(ctx, 400, "invalid_parameter", bad, "unknown parameter '%s' (state, limit)", bad);
+		return;
+	}
+	const char *state = http_query(ctx, "state"), *lim = http_query(ctx, "limit");
+	if (state != NULL && strcmp(state, "pending") != 0 && strcmp(state, "sent") != 0) {
+		http_reply_error(ctx, 400, "invalid_parameter", "state", "state is pending or sent, not '%s'", state);
+		return;
+	}
+	char *end = NULL;
+	long limit = lim ? strtol(lim, &end, 10) : 100;
+	if (lim != NULL && (*lim == '\0' || *end != '\0' || limit < 1 || limit > 1000)) {
+		http_reply_error(ctx, 400, "invalid_parameter", "limit", "limit is a number from 1 to 1000");
+		return;
+	}
+	char *err = NULL;
+	enum db_status st;
+	json_t *list = outbox_list(state, (int)limit, &err, &st);
+	if (list == NULL) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	http_reply_json(ctx, 200, json_pack("{s:o}", "messages", list));
 }
 
 static void operation_action(struct http_ctx *ctx, int resolve)

@@ -33,6 +33,9 @@ const struct route api_routes[] = {
 	{ "POST", "/v1/access-requests", R(UNIT_HEAD) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), ROUTE_JSON_BODY,
 	  api_access_requests_create },
 	{ "GET", "/v1/access-catalogue", ROLES_ANY, 0, api_access_catalogue },
+	/* the person or the head of their unit (checked against the person) */
+	{ "POST", "/v1/call-code-requests", ROLES_ANY, ROUTE_JSON_BODY, api_call_code_requests_create },
+	{ "GET", "/v1/outbox", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(ADMIN) | R(MONITOR), 0, api_outbox },
 	{ "GET", "/v1/requests", ROLES_ANY, 0, api_requests_list },
 	{ "GET", "/v1/requests/{id}", ROLES_ANY, 0, api_requests_get },
 	/* every role may try; the workflow's table decides per state */

@@ -93,6 +93,7 @@ static int check_basic(const struct conf *c, const char *cred, struct principal 
 		snprintf(p->dn, sizeof(p->dn), "%s", u.dn);
 		snprintf(p->display_name, sizeof(p->display_name), "%s", u.display_name);
 		snprintf(p->unit, sizeof(p->unit), "%s", u.unit ? u.unit : "");
+		snprintf(p->mail, sizeof(p->mail), "%s", u.mail ? u.mail : "");
 		p->roles = u.roles;
 		dir_user_free(&u);
 		{

@@ -22,6 +22,7 @@ struct principal {
 	char dn[512];		/* users only */
 	char display_name[256];
 	char unit[64];		/* users: their unit (directory ldap_unit_attr), "" if none */
+	char mail[256];		/* users: their mail address, "" if none */
 	role_mask roles;
 };
 

@@ -89,6 +89,17 @@ static const struct conf_row rows[] = {
 	{ "workflow_auto_exit", T_STR, S(workflow_auto_exit), "", 0, 0, 1, 0 },
 	{ "workflow_auto_transfer", T_STR, S(workflow_auto_transfer), "", 0, 0, 1, 0 },
 	{ "workflow_auto_access", T_STR, S(workflow_auto_access), "", 0, 0, 1, 0 },
+	{ "workflow_auto_call_code", T_STR, S(workflow_auto_call_code), "", 0, 0, 1, 0 },
+	{ "smtp_url", T_STR, S(smtp_url), "", 0, 0, 0, 0 },	/* starts the sender */
+	{ "smtp_from", T_STR, S(smtp_from), "", 0, 0, 1, 0 },
+	{ "smtp_timeout", T_INT, S(smtp_timeout), "30", 1, 600, 1, 0 },
+	{ "smtp_starttls", T_BOOL, S(smtp_starttls), "no", 0, 0, 1, 0 },
+	{ "smtp_username", T_STR, S(smtp_username), "", 0, 0, 1, 0 },
+	{ "smtp_password_file", T_STR, S(smtp_password_file), "", 0, 0, 1, 0 },
+	{ "outbox_sender", T_BOOL, S(outbox_sender), "yes", 0, 0, 0, 0 },
+	{ "outbox_retry_base", T_INT, S(outbox_retry_base), "30", 1, 3600, 1, 0 },
+	{ "outbox_retry_max", T_INT, S(outbox_retry_max), "1800", 1, 86400, 1, 0 },
+	{ "notify_hr", T_STR, S(notify_hr), "", 0, 0, 1, 0 },
 };
 #undef S
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -317,9 +328,23 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 		}
 	}
 	const char *autos[WF_TYPE_COUNT] = { c->workflow_auto_hire, c->workflow_auto_exit, c->workflow_auto_transfer,
-					     c->workflow_auto_access };
+					     c->workflow_auto_access, c->workflow_auto_call_code };
 	static const char *const auto_keys[WF_TYPE_COUNT] = { "workflow_auto_hire", "workflow_auto_exit",
-							      "workflow_auto_transfer", "workflow_auto_access" };
+							      "workflow_auto_transfer", "workflow_auto_access",
+							      "workflow_auto_call_code" };
+	if (c->smtp_from[0] == '\0') {
+		free(c->smtp_from);
+		c->smtp_from = xasprintf("provisiond@%s", c->mail_domain);
+	}
+	if (c->smtp_username[0] != '\0' && c->smtp_password_file[0] == '\0') {
+		*error_r = conf_err(file, 0, "smtp_password_file", "smtp_username is set: the password file is needed too");
+		return -1;
+	}
+	if (c->outbox_retry_max < c->outbox_retry_base) {
+		*error_r = conf_err(file, 0, "outbox_retry_max", "%d is less than outbox_retry_base (%d)",
+				    c->outbox_retry_max, c->outbox_retry_base);
+		return -1;
+	}
 	for (int t = 0; t < WF_TYPE_COUNT; t++) {
 		if (wf_auto_parse(autos[t], &c->auto_steps[t], &err) < 0) {
 			*error_r = conf_err(file, 0, auto_keys[t], "%s", err);

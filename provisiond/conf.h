@@ -108,6 +108,7 @@ struct conf {
 	char *workflow_auto_exit;
 	char *workflow_auto_transfer;
 	char *workflow_auto_access;
+	char *workflow_auto_call_code;
 	unsigned auto_steps[WF_TYPE_COUNT];	/* parsed: bit per enum wf_auto, per type */
 
 	char *plugin_dir;		/* where plugin libraries are */
@@ -118,6 +119,17 @@ struct conf {
 	int queue_max_attempts;
 	int queue_backoff_base;
 	int queue_backoff_max;
+	/* outgoing mail (outbox.h) */
+	char *smtp_url;			/* smtp://relay:25 or smtps://...; "" keeps mail waiting */
+	char *smtp_from;		/* default provisiond@<mail_domain> */
+	int smtp_timeout;
+	int smtp_starttls;		/* require STARTTLS on smtp:// */
+	char *smtp_username;
+	char *smtp_password_file;
+	int outbox_sender;		/* this daemon runs the sender thread */
+	int outbox_retry_base;
+	int outbox_retry_max;
+	char *notify_hr;		/* conclusion notes for HR; "" = the HR person who filed */
 	int password_token_hours;
 	int password_min_length;
 

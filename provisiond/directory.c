@@ -430,7 +430,7 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 				      char **error_r)
 {
 	char *esc, *filter;
-	char *attrs[] = { "cn", "displayName", c->ldap_unit_attr, NULL };
+	char *attrs[] = { "cn", "displayName", "mail", c->ldap_unit_attr, NULL };
 	LDAPMessage *res = NULL, *e;
 	int rc, n;
 
@@ -474,6 +474,10 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 	if (vals != NULL && vals[0] != NULL)
 		user_r->unit = xstrndup(vals[0]->bv_val, vals[0]->bv_len);
 	ldap_value_free_len(vals);
+	vals = ldap_get_values_len(svc_conn.ld, e, "mail");
+	if (vals != NULL && vals[0] != NULL)
+		user_r->mail = xstrndup(vals[0]->bv_val, vals[0]->bv_len);
+	ldap_value_free_len(vals);
 	ldap_memfree(dn);
 	ldap_msgfree(res);
 
@@ -496,5 +500,6 @@ void dir_user_free(struct dir_user *u)
 	free(u->login);
 	free(u->display_name);
 	free(u->unit);
+	free(u->mail);
 	memset(u, 0, sizeof(*u));
 }

@@ -29,6 +29,7 @@ struct dir_user {
 	char *login;
 	char *display_name;
 	char *unit;		/* ldap_unit_attr, or NULL */
+	char *mail;		/* their mail address (notes are sent there), or NULL */
 	role_mask roles;
 };
 

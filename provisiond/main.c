@@ -29,11 +29,13 @@
 #include "log.h"
 #include "metrics.h"
 #include "migrate.h"
+#include "outbox.h"
 #include "plugin_host.h"
 #include "queue.h"
 #include "scheduler.h"
 #include "tokens.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -193,6 +195,7 @@ static int run_daemon(const char *path, int foreground)
 	if (write_pid_file(c->pid_file) < 0)
 		goto out;
 	log_info("provisiond %s starting (config %s)", PACKAGE_VERSION, path);
+	curl_global_init(CURL_GLOBAL_DEFAULT);	/* before any thread: it is not thread-safe */
 	{
 		char *err = NULL;
 		if (plugins_load(c, &err) < 0) {
@@ -231,7 +234,7 @@ static int run_daemon(const char *path, int foreground)
 	}
 	{
 		char *err = NULL;
-		if (queue_start(c, &err) < 0 || scheduler_start(c, &err) < 0) {
+		if (queue_start(c, &err) < 0 || scheduler_start(c, &err) < 0 || outbox_start(c, &err) < 0) {
 			log_error("%s", err);
 			free(err);
 			http_stop(0);
@@ -259,6 +262,7 @@ static int run_daemon(const char *path, int foreground)
 	http_stop(c->shutdown_timeout);
 	scheduler_stop();
 	queue_stop();
+	outbox_stop();
 	metrics_shutdown();
 	free(names);
 	ret = 0;
@@ -268,6 +272,7 @@ out_pid:
 		unlink(c->pid_file);
 out:
 	plugins_unload();
+	curl_global_cleanup();
 	db_shutdown();
 	dir_thread_close();
 	conf_put(&c);

@@ -49,6 +49,68 @@ static void host_log(enum pvd_log_level level, const char *instance, const char 
 	}
 }
 
+/* ---- secrets handed over by plugins (deliver_secret) ------------------------
+ * Held per thread for the operation being run, never logged; the queue
+ * worker turns them into outbox mail in the transaction that records the
+ * operation as done, then wipes them. */
+#define MAX_SECRETS 4
+static _Thread_local struct plugin_secret secrets[MAX_SECRETS];
+static _Thread_local int nsecrets;
+static _Thread_local const struct pvd_op *running_op;
+
+int plugins_secrets(const struct plugin_secret **s_r)
+{
+	*s_r = secrets;
+	return nsecrets;
+}
+
+void plugins_secrets_clear(void)
+{
+	for (int i = 0; i < nsecrets; i++) {
+		if (secrets[i].secret != NULL) {
+			explicit_bzero(secrets[i].secret, strlen(secrets[i].secret));
+			free(secrets[i].secret);
+		}
+		free(secrets[i].rcpt);
+		free(secrets[i].note);
+		memset(&secrets[i], 0, sizeof(secrets[i]));
+	}
+	nsecrets = 0;
+}
+
+static int host_deliver_secret(const struct pvd_op *op, const char *what, const char *secret,
+			       const char *note, char **error_r)
+{
+	const char *mail = json_string_value(json_object_get(op ? op->person : NULL, "mail"));
+	if (op == NULL || op != running_op || op->dry_run) {
+		*error_r = xstrdup("deliver_secret: called outside the operation being run (or in a dry run)");
+		return -1;
+	}
+	if (what == NULL || (strcmp(what, "sip_password") != 0 && strcmp(what, "call_code") != 0)) {
+		*error_r = xasprintf("deliver_secret: unknown kind '%s' (sip_password or call_code)", what ? what : "");
+		return -1;
+	}
+	if (secret == NULL || secret[0] == '\0' || strlen(secret) > 128) {
+		*error_r = xasprintf("deliver_secret: the %s is empty or longer than 128 characters", what);
+		return -1;
+	}
+	if (mail == NULL || strchr(mail, '@') == NULL) {
+		*error_r = xasprintf("the person has no institutional mail address to deliver the %s to "
+				     "(configure the mail plugin to run before this one)", what);
+		return -1;
+	}
+	if (nsecrets == MAX_SECRETS) {
+		*error_r = xasprintf("deliver_secret: more than %d secrets in one operation", MAX_SECRETS);
+		return -1;
+	}
+	struct plugin_secret *s = &secrets[nsecrets++];
+	snprintf(s->what, sizeof(s->what), "%s", what);
+	s->secret = xstrdup(secret);
+	s->rcpt = xstrdup(mail);
+	s->note = xstrdup(note ? note : "");
+	return 0;
+}
+
 static const struct pvd_host host = {
 	.abi_major = PVD_PLUGIN_ABI_MAJOR,
 	.size = sizeof(struct pvd_host),
@@ -56,6 +118,7 @@ static const struct pvd_host host = {
 	.ldap_filter_value = dir_filter_value,
 	.ldap_child_dn = dir_child_dn,
 	.read_secret_file = read_secret_file,
+	.deliver_secret = host_deliver_secret,
 };
 
 static void thread_destroy(void *p)
@@ -140,6 +203,14 @@ int plugins_load(const struct conf *c, char **error_r)
 				return -1;
 			}
 			pi->skip_on_exit = strcmp(v, "keep") == 0;
+		} else if (strcmp(sub, "call_codes") == 0) {
+			const char *v = c->plugin_kv[i].value;
+			if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+				*error_r = xasprintf("%s:%d: plugin.%s.call_codes: '%s' is not yes or no", c->path,
+						     c->plugin_kv[i].line, pi->name, v);
+				return -1;
+			}
+			pi->call_codes = strcmp(v, "yes") == 0;
 		} else if (strcmp(sub, "after") == 0) {
 			char *list = xstrdup(c->plugin_kv[i].value), *save = NULL;
 			for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
@@ -172,6 +243,14 @@ int plugins_load(const struct conf *c, char **error_r)
 				return -1;
 			}
 		}
+	}
+	int ncc = 0;
+	for (int i = 0; i < ninsts; i++)
+		ncc += insts[i].call_codes;
+	if (ncc > 1) {
+		*error_r = xasprintf("%s: %d plugin instances have call_codes = yes; one PBX issues the codes",
+				     c->path, ncc);
+		return -1;
 	}
 	/* a cycle in "after" would leave operations waiting forever */
 	for (int i = 0; i < ninsts; i++) {
@@ -297,7 +376,8 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 	}
 	const struct pvd_plugin *p = insts[i].plugin;
 	pvd_op_fn *fn = NULL;
-	if (strcmp(op->intent, "create") == 0 || strcmp(op->intent, "update") == 0)
+	if (strcmp(op->intent, "create") == 0 || strcmp(op->intent, "update") == 0 ||
+	    strcmp(op->intent, "call_code") == 0)
 		fn = p->apply;
 	else if (strcmp(op->intent, "disable") == 0)
 		fn = p->disable;
@@ -312,7 +392,12 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 		snprintf(res->message, sizeof(res->message), "plugin %s does not support '%s'", p->name, op->intent);
 		return res->status;
 	}
+	plugins_secrets_clear();
+	running_op = op;
 	res->status = fn(inst, op, res);
+	running_op = NULL;
+	if (res->status != PVD_OK)
+		plugins_secrets_clear();	/* only a change that happened may announce a secret */
 	return res->status;
 }
 

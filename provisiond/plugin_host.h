@@ -11,6 +11,7 @@
  *	its operations wait (RETRY) instead of being lost.
  *
  *	Host keys of an instance (not passed to the plugin): library, after,
+ *	call_codes = yes (the one instance that gets call-code operations),
  *	and on_exit = disable | keep (the grace setting: keep leaves what this
  *	instance gave in place when a person leaves; their accounts are still
  *	disabled by the other instances, and nothing is ever deleted).
@@ -31,6 +32,7 @@ struct plugin_instance {
 	char **after;			/* instances that must finish first */
 	int nafter;
 	int skip_on_exit;		/* plugin.X.on_exit = keep: exits leave it alone */
+	int call_codes;			/* plugin.X.call_codes = yes: the PBX that issues call codes */
 	struct pvd_kv *kv;
 	int nkv;
 	void *dl;
@@ -54,5 +56,17 @@ enum pvd_status plugins_check(int i, char *message, size_t size);
 void plugins_thread_close(void);
 
 const char *pvd_status_name(enum pvd_status s);
+
+/* Secrets the plugin handed over (pvd_host.deliver_secret) during this
+ * thread's last plugins_run() that answered OK; wiped by the next run or
+ * plugins_secrets_clear(). */
+struct plugin_secret {
+	char what[32];		/* sip_password, call_code */
+	char *secret;
+	char *rcpt;		/* the person's mail address */
+	char *note;
+};
+int plugins_secrets(const struct plugin_secret **s_r);
+void plugins_secrets_clear(void);
 
 #endif

@@ -12,10 +12,16 @@
 #include "plugin_host.h"
 #include "queue.h"
 
+#include <string.h>
+
 int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, char **error_r)
 {
 	int round;
-	if (plugins_count() == 0) {
+	int pbx = 0;
+	for (int i = 0; i < plugins_count(); i++)
+		pbx |= plugins_get(i)->call_codes;
+	/* no PBX plugin issues call codes: the technician does it by hand */
+	if (plugins_count() == 0 || (strcmp(r->intent, "call_code") == 0 && !pbx)) {
 		*mode_r = PROVISION_MANUAL;
 		return 0;
 	}

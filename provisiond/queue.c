@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "directory.h"
 #include "log.h"
+#include "outbox.h"
 #include "plugin_host.h"
 #include "requests.h"
 
@@ -55,6 +56,8 @@ enum db_status queue_enqueue(long long request_id, const char *intent, json_t *p
 		const struct plugin_instance *pi = plugins_get(i);
 		if (pi->skip_on_exit && strcmp(intent, "disable") == 0)
 			continue;	/* the grace setting: this instance keeps what it gave */
+		if (strcmp(intent, "call_code") == 0 && !pi->call_codes)
+			continue;	/* call codes go to the one PBX that issues them */
 		struct buf deps = BUF_INIT;
 		buf_putc(&deps, '{');
 		for (int a = 0; a < pi->nafter; a++) {
@@ -161,6 +164,30 @@ static int backoff_seconds(const struct conf *c, int attempts)
 	return (int)(d + d * (r % 26) / 100);	/* up to 25% jitter so retries spread out */
 }
 
+/* What a plugin generated for the person (a call code, a SIP password)
+ * goes to their mailbox through the outbox, in the transaction that
+ * records the operation as done: mailed if and only if it was issued. */
+static enum db_status mail_secrets(const struct claimed *op, char **err)
+{
+	const struct plugin_secret *s;
+	int n = plugins_secrets(&s);
+	const char *given = json_string_value(json_object_get(op->person, "given_names"));
+	for (int i = 0; i < n; i++) {
+		int code = strcmp(s[i].what, "call_code") == 0;
+		char *body = xasprintf("Hello %s,\n\n%s\n\n%s: %s\n\nThis message is the only copy: the service "
+				       "keeps none and nobody at TIM can read it again. Keep it to yourself; if it "
+				       "becomes known, ask for it to be revoked.\n", given ? given : "",
+				       s[i].note, code ? "Your call code" : "Your SIP password", s[i].secret);
+		enum db_status st = outbox_add(s[i].what, s[i].rcpt, code ? "Your telephone call code"
+					       : "Your IP telephone account", body, 1, op->request_id, err);
+		explicit_bzero(body, strlen(body));
+		free(body);
+		if (st != DB_OK)
+			return st;
+	}
+	return DB_OK;
+}
+
 /* Records the outcome; advances the request when it was the last one. */
 static void finish(const struct conf *c, const char *me, struct claimed *op, struct pvd_result *res)
 {
@@ -236,6 +263,8 @@ static void finish(const struct conf *c, const char *me, struct claimed *op, str
 		if ((st = changelog_append(&e, &err)) != DB_OK)
 			goto fail;
 	}
+	if (strcmp(state, "done") == 0 && (st = mail_secrets(op, &err)) != DB_OK)
+		goto fail;
 	if (strcmp(state, "done") == 0 && (st = requests_round_done(c, op->request_id, op->round, &err)) != DB_OK)
 		goto fail;
 	if ((st = db_exec("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, &err)) != DB_OK)
@@ -357,6 +386,7 @@ static void *worker_main(void *arg)
 			plugins_run(op.instance, &pop, &res);
 		crash_point(op.instance_name);
 		finish(c, me, &op, &res);
+		plugins_secrets_clear();
 		db_end_of_unit("queue worker");
 		json_decref(res.before);
 		json_decref(res.after);

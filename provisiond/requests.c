@@ -20,6 +20,7 @@
 #include "db.h"
 #include "directory.h"
 #include "grants.h"
+#include "outbox.h"
 #include "json.h"
 #include "log.h"
 #include "naming.h"
@@ -158,6 +159,8 @@ struct person_in {
 	/* exit */
 	const char *effective_at, *reason;
 	time_t effective_t;
+	/* call code */
+	const char *cc_action, *cc_level;
 };
 
 static int parse_hire(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
@@ -425,6 +428,53 @@ static json_t *access_items(const struct conf *c, json_t *payload, const char *w
 	return items;
 }
 
+/* The calling levels of PR01 (UIT-M01 section 5), lowest first. */
+static const char *const call_levels[] = { "local", "mobile", "national", "international", NULL };
+
+static int parse_call_code(json_t *p, struct person_in *in, struct outcome *o)
+{
+	static const char *const keys[] = { "employee_number", "action", "level", "justification", NULL };
+	struct json_err je;
+	memset(in, 0, sizeof(*in));
+	if (json_check_keys(p, keys, &je) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
+	    !(in->reason = json_get_string(p, "justification", 1, 2000, &je)))
+		return fail_json(o, &je);
+	je.code = NULL;
+	in->cc_action = json_get_string(p, "action", 0, 16, &je);
+	if (je.code == NULL)
+		in->cc_level = json_get_string(p, "level", 0, 32, &je);
+	if (je.code != NULL)
+		return fail_json(o, &je);
+	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
+		return -1;
+	if (in->cc_action == NULL)
+		in->cc_action = "issue";
+	if (strcmp(in->cc_action, "issue") != 0 && strcmp(in->cc_action, "revoke") != 0) {
+		fail(o, 400, "invalid_field", "action", "action is issue (a new code, the default) or revoke, not '%.16s'",
+		     in->cc_action);
+		return -1;
+	}
+	if (strcmp(in->cc_action, "revoke") == 0) {
+		if (in->cc_level != NULL) {
+			fail(o, 400, "invalid_field", "level", "a revocation takes the person's code away: it has no level");
+			return -1;
+		}
+		return 0;
+	}
+	if (in->cc_level == NULL) {
+		fail(o, 400, "missing_field", "level", "a call code request names its level: local, mobile, national "
+		     "or international");
+		return -1;
+	}
+	for (int i = 0; call_levels[i]; i++)
+		if (strcmp(in->cc_level, call_levels[i]) == 0)
+			return 0;
+	fail(o, 400, "invalid_field", "level", "unknown calling level '%.32s': local (fixed local), mobile, national "
+	     "(long distance) or international", in->cc_level);
+	return -1;
+}
+
 static int parse_payload(const struct conf *c, enum wf_type t, json_t *p, struct person_in *in,
 			 struct outcome *o)
 {
@@ -432,6 +482,7 @@ static int parse_payload(const struct conf *c, enum wf_type t, json_t *p, struct
 	case WF_HIRE: return parse_hire(c, p, in, o);
 	case WF_EXIT: return parse_exit(p, in, o);
 	case WF_ACCESS: return parse_access(c, p, in, o);
+	case WF_CALLCODE: return parse_call_code(p, in, o);
 	default: return parse_transfer(c, p, in, o);
 	}
 }
@@ -637,6 +688,36 @@ static int may_act(const struct principal *who, const struct wf_transition *tr, 
 	return 1;
 }
 
+/* A unit head acts only for the people of their own unit (the unit on
+ * their directory entry, ldap_unit_attr). 0 yes, -1 no (o answered). */
+static int check_unit_head_of(const struct conf *c, const struct principal *who, long long person_id,
+			      const char *employee_number, const char *what, struct outcome *o)
+{
+	char *err = NULL, pid[32];
+	enum db_status st;
+	snprintf(pid, sizeof(pid), "%lld", person_id);
+	const char *params[1] = { pid };
+	PGresult *r = db_query("person.unit", "SELECT unit FROM people WHERE id = $1::bigint", 1, params, &st, &err);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return -1;
+	}
+	char unit[80];
+	snprintf(unit, sizeof(unit), "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
+	PQclear(r);
+	if (who->unit[0] == '\0') {
+		fail(o, 403, "forbidden", "employee_number", "your directory entry names no unit (%s): "
+		     "a unit head %s only for the people of their unit", c->ldap_unit_attr, what);
+		return -1;
+	}
+	if (strcmp(unit, who->unit) != 0) {
+		fail(o, 403, "forbidden", "employee_number", "%s belongs to unit %s: as head of unit %s you "
+		     "%s only for people of your unit", employee_number, unit, who->unit, what);
+		return -1;
+	}
+	return 0;
+}
+
 /* The rules of an access request that need the person: a unit head asks
  * only for people of their own unit; what is revoked must be held. */
 static int check_access_rules(const struct conf *c, const struct principal *who, long long person_id,
@@ -644,31 +725,10 @@ static int check_access_rules(const struct conf *c, const struct principal *who,
 {
 	role_mask tim = ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_TIM_LEAD) | ROLE_BIT(ROLE_TIM_TECH) |
 			ROLE_BIT(ROLE_ADMIN);
-	char *err = NULL, pid[32];
+	char *err = NULL;
 	enum db_status st;
-	snprintf(pid, sizeof(pid), "%lld", person_id);
-	if (!(who->roles & tim)) {
-		const char *params[1] = { pid };
-		PGresult *r = db_query("person.unit", "SELECT unit FROM people WHERE id = $1::bigint", 1, params,
-				       &st, &err);
-		if (r == NULL) {
-			fail_db(o, st, err);
-			return -1;
-		}
-		char unit[80];
-		snprintf(unit, sizeof(unit), "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
-		PQclear(r);
-		if (who->unit[0] == '\0') {
-			fail(o, 403, "forbidden", "employee_number", "your directory entry names no unit (%s): "
-			     "a unit head asks access for the people of their unit", c->ldap_unit_attr);
-			return -1;
-		}
-		if (strcmp(unit, who->unit) != 0) {
-			fail(o, 403, "forbidden", "employee_number", "%s belongs to unit %s: as head of unit %s you "
-			     "may ask access only for people of your unit", employee_number, unit, who->unit);
-			return -1;
-		}
-	}
+	if (!(who->roles & tim) && check_unit_head_of(c, who, person_id, employee_number, "may ask access", o) < 0)
+		return -1;
 	json_t *revoke = access_items(c, payload, "revoke", &err);
 	if (revoke == NULL) {
 		fail(o, 400, "invalid_field", "revoke", "%s", err);
@@ -951,6 +1011,26 @@ out:
 	return st;
 }
 
+/* What the PBX is asked for a call-code request: {"call_code": {"action":
+ * "issue", "level": ...}} or a revocation (also the undo of an issue). */
+static enum db_status call_code_params(struct txn *t, int undo, json_t **params_r, char **err)
+{
+	char rid[32];
+	enum db_status st;
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	const char *params[1] = { rid };
+	PGresult *r = db_query("request.payload", "SELECT payload->>'action', payload->>'level' FROM requests "
+			       "WHERE id = $1::bigint", 1, params, &st, err);
+	if (r == NULL)
+		return st;
+	int issue = !undo && PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "issue") == 0;
+	json_t *cc = issue ? json_pack("{s:s, s:s}", "action", "issue", "level", PQgetvalue(r, 0, 1))
+			   : json_pack("{s:s}", "action", "revoke");
+	PQclear(r);
+	*params_r = json_pack("{s:o}", "call_code", cc);
+	return DB_OK;
+}
+
 /* Entering a provisioning step: ask provision.h how the work is done. */
 static enum db_status begin_provisioning(struct txn *t, const char *intent, char **err)
 {
@@ -965,10 +1045,16 @@ static enum db_status begin_provisioning(struct txn *t, const char *intent, char
 		return st;
 	}
 	json_t *granted = NULL;
-	if ((st = grants_params(t->person_id, t->request_id, &granted, err)) != DB_OK) {
+	if (strncmp(intent, "call_code", 9) == 0)
+		st = call_code_params(t, strcmp(intent, "call_code_undo") == 0, &granted, err);
+	else
+		st = grants_params(t->person_id, t->request_id, &granted, err);
+	if (st != DB_OK) {
 		json_decref(person);
 		return st;
 	}
+	if (strcmp(intent, "call_code_undo") == 0)
+		intent = "call_code";
 	struct provision_request pr = { t->request_id, t->type, intent, person, granted };
 	enum provision_mode mode;
 	int rc = provision_begin(&pr, &mode, err);
@@ -1039,6 +1125,41 @@ static int open_task_count(long long request_id, struct buf *names, enum db_stat
 	return n;
 }
 
+/* The conclusion note goes by mail (outbox.h) to whoever must read it:
+ * for hires, exits and transfers HR (notify_hr, or the HR person who
+ * filed); for access requests and call codes whoever filed it and the unit
+ * head who approved. */
+static enum db_status mail_conclusion(struct txn *t, const char *note, char **err)
+{
+	char rid[32];
+	enum db_status st;
+	snprintf(rid, sizeof(rid), "%lld", t->request_id);
+	const char *params[1] = { rid };
+	PGresult *r = db_query("request.notify",
+		"SELECT unnest(notify_mails), p.given_names || ' ' || p.family_names FROM requests q "
+		"JOIN people p ON p.id = q.person_id WHERE q.id = $1::bigint", 1, params, &st, err);
+	if (r == NULL)
+		return st;
+	int to_hr = t->type == WF_HIRE || t->type == WF_EXIT || t->type == WF_TRANSFER;
+	char subject[300], name[200] = "";
+	if (PQntuples(r) > 0)
+		snprintf(name, sizeof(name), "%s", PQgetvalue(r, 0, 1));
+	snprintf(subject, sizeof(subject), "Conclusion of %s request %lld for %s (%s)", wf_type_name(t->type),
+		 t->request_id, t->employee_number, name);
+	char *body = xasprintf("The %s request %lld for %s (%s) is concluded.\n\nConclusion note:\n%s\n\n"
+			       "The technical report: GET /v1/requests/%lld/report\n", wf_type_name(t->type),
+			       t->request_id, t->employee_number, name, note ? note : "", t->request_id);
+	st = DB_OK;
+	if (to_hr && t->conf->notify_hr[0] != '\0')
+		st = outbox_add("conclusion", t->conf->notify_hr, subject, body, 0, t->request_id, err);
+	else
+		for (int i = 0; i < PQntuples(r) && st == DB_OK; i++)
+			st = outbox_add("conclusion", PQgetvalue(r, i, 0), subject, body, 0, t->request_id, err);
+	free(body);
+	PQclear(r);
+	return st;
+}
+
 /* What happens when a request enters a state (besides the state itself). */
 static enum db_status on_enter(struct txn *t, const char *from, const char *action, const char *to,
 			       const char *note, char **err)
@@ -1055,7 +1176,8 @@ static enum db_status on_enter(struct txn *t, const char *from, const char *acti
 			st = change_grants(t, GRANTS_END_ALL, err);
 		if (st == DB_OK)
 			st = begin_provisioning(t, strcmp(to, "disabling") == 0 ? "disable"
-						: t->type == WF_HIRE ? "create" : "update", err);
+						: t->type == WF_HIRE ? "create" : t->type == WF_CALLCODE ? "call_code"
+						: "update", err);
 		return st == DB_OK ? open_tasks(t, err) : st;
 	}
 	if (strcmp(to, "rolling_back") == 0) {
@@ -1075,7 +1197,8 @@ static enum db_status on_enter(struct txn *t, const char *from, const char *acti
 		 * exit's enabled again, a transfer's put back to the old unit
 		 * and position (the person row still has them), an access
 		 * request's grants taken away and its revocations given back */
-		return begin_provisioning(t, t->type == WF_HIRE ? "disable" : t->type == WF_EXIT ? "enable" : "rollback", err);
+		return begin_provisioning(t, t->type == WF_HIRE ? "disable" : t->type == WF_EXIT ? "enable"
+					  : t->type == WF_CALLCODE ? "call_code_undo" : "rollback", err);
 	}
 	/* the technician's confirmation ends the provisioning step */
 	if (strcmp(action, "confirm") == 0 && strcmp(from, "provisioning") == 0) {
@@ -1095,8 +1218,15 @@ static enum db_status on_enter(struct txn *t, const char *from, const char *acti
 		return person_set_status(t, "disabled", err);
 	if (strcmp(to, "concluded") == 0 || (strcmp(from, "concluding") == 0 && strcmp(to, "closed") == 0)) {
 		const char *params[2] = { rid, note };
-		return db_exec("request.conclusion", "UPDATE requests SET conclusion = $2 WHERE id = $1::bigint",
-			       2, params, err);
+		enum db_status st = db_exec("request.conclusion", "UPDATE requests SET conclusion = $2 WHERE id = $1::bigint",
+					    2, params, err);
+		return st == DB_OK ? mail_conclusion(t, note, err) : st;
+	}
+	/* the unit head who approved a call code hears how it ended (PR01 step 9) */
+	if (t->type == WF_CALLCODE && strcmp(to, "tim_review") == 0 && t->who != NULL && t->who->mail[0] != '\0') {
+		const char *params[2] = { rid, t->who->mail };
+		return db_exec("request.notify_add", "UPDATE requests SET notify_mails = array_append(notify_mails, $2) "
+			       "WHERE id = $1::bigint AND NOT ($2 = ANY (notify_mails))", 2, params, err);
 	}
 	return DB_OK;
 }
@@ -1118,6 +1248,21 @@ static enum db_status transition(struct txn *t, const struct wf_transition *tr, 
 	return st;
 }
 
+/* A transition taken by the service itself: the actor is "system". */
+static enum db_status transition_as_system(struct txn *t, const struct wf_transition *tr, const char *note,
+					   char **err)
+{
+	char saved_actor[160];
+	const char *saved_role = t->role;
+	snprintf(saved_actor, sizeof(saved_actor), "%s", t->actor);
+	snprintf(t->actor, sizeof(t->actor), "system");
+	t->role = "system";
+	enum db_status st = transition(t, tr, note, err);
+	snprintf(t->actor, sizeof(t->actor), "%s", saved_actor);
+	t->role = saved_role;
+	return st;
+}
+
 /* Takes the steps the policy makes automatic, as "system". */
 static enum db_status run_auto_steps(struct txn *t, char **err)
 {
@@ -1128,14 +1273,7 @@ static enum db_status run_auto_steps(struct txn *t, char **err)
 		const struct wf_transition *tr = wf_transition_find(t->type, t->state, ws->auto_action);
 		if (tr == NULL)
 			return DB_OK;
-		char saved_actor[160];
-		const char *saved_role = t->role;
-		snprintf(saved_actor, sizeof(saved_actor), "%s", t->actor);
-		snprintf(t->actor, sizeof(t->actor), "system");
-		t->role = "system";
-		enum db_status st = transition(t, tr, "automatic step (workflow policy)", err);
-		snprintf(t->actor, sizeof(t->actor), "%s", saved_actor);
-		t->role = saved_role;
+		enum db_status st = transition_as_system(t, tr, "automatic step (workflow policy)", err);
 		if (st != DB_OK)
 			return st;
 	}
@@ -1274,6 +1412,42 @@ static void txn_fail(struct outcome *o, enum db_status st, char *err)
 	}
 }
 
+/* Who may ask a call code (PR01 step 1): the person, or the head of their
+ * unit; a revocation also TIM. Sets t->role. */
+static int call_code_filer(const struct conf *c, const struct principal *who, struct txn *t,
+			   const struct person_in *in, struct outcome *o)
+{
+	if (who->kind == PRINCIPAL_USER && t->person_uid[0] && strcmp(t->person_uid, who->subject) == 0) {
+		t->role = "employee";
+		return 0;
+	}
+	if (strcmp(in->cc_action, "revoke") == 0 &&
+	    (t->role = acting_role(who, ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_TIM_TECH))) != NULL)
+		return 0;
+	if (who->roles & ROLE_BIT(ROLE_UNIT_HEAD)) {
+		t->role = "unit_head";
+		return check_unit_head_of(c, who, t->person_id, in->employee_number, "may ask a call code", o);
+	}
+	fail(o, 403, "forbidden", "employee_number", "a call code for %s is asked by that person or by the head of "
+	     "their unit%s", in->employee_number, strcmp(in->cc_action, "revoke") == 0 ? " (or revoked by TIM)" : "");
+	return -1;
+}
+
+/* A unit head's own filing is their approval (PR01 step 3); a revocation
+ * needs no approval: it only takes away, so provisioning starts at once. */
+static enum db_status call_code_first_steps(struct txn *t, const struct person_in *in, char **err)
+{
+	if (strcmp(in->cc_action, "revoke") == 0)
+		return transition_as_system(t, wf_transition_find(WF_CALLCODE, "submitted", "start"),
+					    "a revocation needs no approval: it only takes away", err);
+	if (strcmp(t->role, "unit_head") == 0) {
+		char note[160];
+		snprintf(note, sizeof(note), "filed by the head of unit %.64s: the filing is their approval", t->who->unit);
+		return transition(t, wf_transition_find(WF_CALLCODE, "submitted", "approve"), note, err);
+	}
+	return DB_OK;
+}
+
 void requests_create(const struct conf *c, const struct principal *who, enum wf_type type,
 		     json_t *payload, const struct idem *idem, struct outcome *o)
 {
@@ -1294,6 +1468,8 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 	if (type == WF_ACCESS)
 		t.role = acting_role(who, ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_TIM_LEAD) | ROLE_BIT(ROLE_TIM_TECH) |
 				     ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_UNIT_HEAD));
+	else if (type == WF_CALLCODE)
+		t.role = "employee";	/* decided by call_code_filer once the person is known */
 	else
 		t.role = acting_role(who, ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN));
 	if (t.role == NULL)
@@ -1320,6 +1496,7 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 	if (exists) {
 		t.person_id = atoll(PQgetvalue(r, 0, 0));
 		snprintf(status, sizeof(status), "%s", PQgetvalue(r, 0, 1));
+		snprintf(t.person_uid, sizeof(t.person_uid), "%s", PQgetvalue(r, 0, 2));
 	}
 	PQclear(r);
 
@@ -1334,6 +1511,7 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 			     in.employee_number, status,
 			     strcmp(status, "disabled") != 0 ? "the hire has not been provisioned yet"
 			     : type == WF_ACCESS ? "access is given only to active people (a rehire comes first)"
+			     : type == WF_CALLCODE ? "call codes are given only to active people"
 						 : "there is nothing to disable or move");
 			goto fail;
 		}
@@ -1346,6 +1524,12 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 		goto fail;
 	if (type == WF_ACCESS && check_access_rules(c, who, t.person_id, in.employee_number, payload, o) < 0)
 		goto fail;
+	if (type == WF_CALLCODE) {
+		if (call_code_filer(c, who, &t, &in, o) < 0)
+			goto fail;
+		if (json_object_get(payload, "action") == NULL)
+			json_object_set_new(payload, "action", json_string(in.cc_action));
+	}
 
 	if (type == WF_HIRE) {
 		const char *params[10] = { in.employee_number, in.national_id, in.given_names, in.family_names,
@@ -1397,12 +1581,13 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 			t.effective_t = in.effective_t;
 			t.has_effective = 1;
 		}
-		const char *params[6] = { wf_type_name(type), pid, pl, type == WF_EXIT ? eff : NULL,
-					  t.actor, t.role };
+		const char *params[7] = { wf_type_name(type), pid, pl, type == WF_EXIT ? eff : NULL,
+					  t.actor, t.role, who->mail };
 		r = db_query("request.create",
 			     "INSERT INTO requests (type, state, person_id, payload, effective_at, submitted_by, "
-			     "submitted_role) VALUES ($1, 'submitted', $2::bigint, $3::jsonb, $4::timestamptz, $5, $6) "
-			     "RETURNING id::text", 6, params, &st, &err);
+			     "submitted_role, notify_mails) VALUES ($1, 'submitted', $2::bigint, $3::jsonb, $4::timestamptz, "
+			     "$5, $6, CASE WHEN $7 = '' THEN '{}'::text[] ELSE ARRAY[$7] END) "
+			     "RETURNING id::text", 7, params, &st, &err);
 		free(pl);
 		if (r == NULL)
 			goto dbfail;
@@ -1412,6 +1597,8 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 	snprintf(t.submitted_by, sizeof(t.submitted_by), "%s", t.actor);
 	snprintf(t.state, sizeof(t.state), "submitted");
 	if ((st = log_step(&t, "submit", NULL, "submitted", NULL, &err)) != DB_OK)
+		goto dbfail;
+	if (type == WF_CALLCODE && (st = call_code_first_steps(&t, &in, &err)) != DB_OK)
 		goto dbfail;
 	if ((st = run_auto_steps(&t, &err)) != DB_OK)
 		goto dbfail;
@@ -1659,6 +1846,9 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 		fail(o, 403, "forbidden", "action", "%s", why);
 		goto fail;
 	}
+	if ((tr->rules & WF_UNIT_HEAD_OF_PERSON) && strcmp(t.role, "unit_head") == 0 &&
+	    check_unit_head_of(c, who, t.person_id, t.employee_number, "may act on call codes", o) < 0)
+		goto fail;
 	if ((tr->rules & WF_NOTE_REQUIRED) && note == NULL) {
 		fail(o, 400, "missing_field", "note", "'%s' needs a note saying why%s", action,
 		     strcmp(t.state, "concluding") == 0 ? " (the conclusion note HR will read)" : "");

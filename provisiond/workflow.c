@@ -10,7 +10,7 @@
 
 #define R(r) ROLE_BIT(ROLE_##r)
 
-static const char *const type_names[WF_TYPE_COUNT] = { "hire", "exit", "transfer", "access" };
+static const char *const type_names[WF_TYPE_COUNT] = { "hire", "exit", "transfer", "access", "call_code" };
 
 static const struct wf_state states[] = {
 	/* hire: PR05 + new mail user + access security */
@@ -58,6 +58,16 @@ static const struct wf_state states[] = {
 	{ WF_ACCESS, "rolling_back", "TIM undoes what provisioning did (grants taken away, revocations given back)", 1, 0, NULL },
 	{ WF_ACCESS, "closed", "closed", 0, 0, NULL },
 	{ WF_ACCESS, "cancelled", "cancelled", 0, 0, NULL },
+
+	/* call_code: PR01 (a revocation skips the approvals: it only takes away) */
+	{ WF_CALLCODE, "submitted", "PR01 steps 2-3: the unit head reviews the request, approves it or returns it for correction", 1, 0, NULL },
+	{ WF_CALLCODE, "returned", "PR01 step 1: the requester corrects the request and sends it again", 1, 0, NULL },
+	{ WF_CALLCODE, "tim_review", "PR01 steps 4-5: the head of TIM approves it and routes it to networks and telecommunications", 1, WF_AUTO_REVIEW, "approve" },
+	{ WF_CALLCODE, "provisioning", "PR01 step 6: the code is generated in the IP PBX and mailed to its owner (a revocation: the code is disabled)", 1, 0, NULL },
+	{ WF_CALLCODE, "concluding", "PR01 steps 7-9: TIM writes and approves the confirmation note to the unit head", 1, WF_AUTO_CONCLUSION, "approve" },
+	{ WF_CALLCODE, "rolling_back", "TIM takes back the code (it is disabled)", 1, 0, NULL },
+	{ WF_CALLCODE, "closed", "closed", 0, 0, NULL },
+	{ WF_CALLCODE, "cancelled", "cancelled", 0, 0, NULL },
 };
 
 #define NOTE WF_NOTE_REQUIRED
@@ -94,6 +104,19 @@ static const struct wf_transition transitions[] = {
 	{ WF_ACCESS, "concluding", "approve", R(TIM_TECH) | R(TIM_HEAD), NOTE, "closed" },
 	{ WF_ACCESS, "provisioning", "rollback", R(TIM_HEAD), NOTE | SOD, "rolling_back" },
 	{ WF_ACCESS, "rolling_back", "confirm", R(TIM_TECH), WF_MANUAL_ONLY, "cancelled" },
+	{ WF_CALLCODE, "submitted", "approve", R(UNIT_HEAD), SOD | WF_UNIT_HEAD_OF_PERSON, "tim_review" },
+	{ WF_CALLCODE, "submitted", "return", R(UNIT_HEAD), NOTE | SOD | WF_UNIT_HEAD_OF_PERSON, "returned" },
+	{ WF_CALLCODE, "submitted", "cancel", R(UNIT_HEAD) | R(TIM_HEAD), WF_THE_PERSON, "cancelled" },
+	{ WF_CALLCODE, "submitted", "start", 0, WF_SYSTEM_ONLY, "provisioning" },	/* a revocation */
+	{ WF_CALLCODE, "returned", "resubmit", R(UNIT_HEAD), WF_THE_PERSON | WF_UNIT_HEAD_OF_PERSON, "submitted" },
+	{ WF_CALLCODE, "returned", "cancel", R(UNIT_HEAD) | R(TIM_HEAD), WF_THE_PERSON, "cancelled" },
+	{ WF_CALLCODE, "tim_review", "approve", R(TIM_HEAD), SOD, "provisioning" },
+	{ WF_CALLCODE, "tim_review", "return", R(TIM_HEAD), NOTE | SOD, "returned" },
+	{ WF_CALLCODE, "tim_review", "cancel", R(TIM_HEAD), 0, "cancelled" },
+	{ WF_CALLCODE, "provisioning", "confirm", R(TIM_TECH), WF_MANUAL_ONLY, "concluding" },
+	{ WF_CALLCODE, "concluding", "approve", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD), NOTE, "closed" },
+	{ WF_CALLCODE, "provisioning", "rollback", R(TIM_HEAD), NOTE | SOD, "rolling_back" },
+	{ WF_CALLCODE, "rolling_back", "confirm", R(TIM_TECH), WF_MANUAL_ONLY, "cancelled" },
 	{ WF_EXIT, "submitted", "approve", R(TIM_HEAD), SOD, "scheduled" },	/* or disabling when due */
 	{ WF_EXIT, "submitted", "return", R(TIM_HEAD), NOTE | SOD, "returned" },
 	{ WF_EXIT, "submitted", "cancel", R(HR) | R(TIM_HEAD), 0, "cancelled" },

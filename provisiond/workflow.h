@@ -1,7 +1,7 @@
 /*
  * NAME
  *	workflow - the procedures as state machines: hires (PR05), exits
- *	(PR06), transfers
+ *	(PR06), transfers, access requests, call codes (PR01)
  * DESCRIPTION
  *	Each request type is a table of states (each one a step of the
  *	written procedure, with who acts there) and transitions {from,
@@ -26,6 +26,14 @@
  *	    scheduled --start (the scheduler, at effective_at)--> disabling
  *	    disabling --confirm (tim_tech)--> report_review --> concluding --> concluded --> closed
  *
+ *	  call_code (PR01)
+ *	    submitted  --approve (unit head of the person's unit)--> tim_review
+ *	    submitted  --return (that unit head, note)--> returned --resubmit (the person, unit head)--> submitted
+ *	    tim_review --approve (tim_head)--> provisioning --(code issued and mailed)--> concluding
+ *	    concluding --approve (TIM, note = confirmation to the unit head)--> closed
+ *	    A unit head's own filing is their approval; a revocation starts
+ *	    provisioning at once ("start", by the service): it only takes away.
+ *
  *	  provisioning / disabling --rollback (tim_head, note)--> rolling_back
  *	    --(the undo is done)--> cancelled
  *
@@ -40,7 +48,7 @@
 #include <jansson.h>
 #include "roles.h"
 
-enum wf_type { WF_HIRE, WF_EXIT, WF_TRANSFER, WF_ACCESS, WF_TYPE_COUNT };
+enum wf_type { WF_HIRE, WF_EXIT, WF_TRANSFER, WF_ACCESS, WF_CALLCODE, WF_TYPE_COUNT };
 
 /* Steps a policy may make automatic. */
 enum wf_auto {
@@ -57,6 +65,7 @@ enum wf_auto {
 #define WF_THE_PERSON		(1u << 2)	/* the person the request is about may act */
 #define WF_MANUAL_ONLY		(1u << 3)	/* only while provisioning is manual */
 #define WF_SYSTEM_ONLY		(1u << 4)	/* taken by the service itself (the scheduler) */
+#define WF_UNIT_HEAD_OF_PERSON	(1u << 5)	/* a unit head acts only for people of their unit */
 
 struct wf_state {
 	enum wf_type type;

@@ -36,6 +36,12 @@
  *	was not created by provisiond is CONFLICT, never overwritten.
  *	With op->dry_run set, nothing is changed: the result says what would be.
  *
+ *	Call codes. The one instance configured with plugin.X.call_codes = yes
+ *	(a PBX) also gets intent "call_code" through apply, with params
+ *	{"call_code": {"action": "issue", "level": "national"}} or
+ *	{"call_code": {"action": "revoke"}}; an issued code goes to the person
+ *	through host->deliver_secret, never into the result.
+ *
  *	Results. Every operation fills a struct pvd_result: status, a message
  *	for people ("ldap_add(dn=uid=jperez,ou=people,dc=example,dc=org) failed:
  *	Already exists"), the object touched (a DN, an address) and the state
@@ -71,6 +77,8 @@ struct pvd_kv {
 };
 
 /* What the host gives plugins. */
+struct pvd_op;
+
 struct pvd_host {
 	unsigned abi_major;
 	size_t size;
@@ -83,6 +91,17 @@ struct pvd_host {
 	char *(*ldap_child_dn)(const char *attr, const char *value, const char *parent);
 	/* reads the first line of a file holding a secret; NULL + *error_r */
 	char *(*read_secret_file)(const char *path, char **error_r);
+	/* Since ABI 1.1 (read it only when host->size covers it). A secret the
+	 * plugin generated for the person of op (a SIP password, a call code)
+	 * goes to the host, which mails it to the person's institutional
+	 * address from its outbox if and only if the operation is recorded as
+	 * done, and never logs it, returns it or puts it in the change log.
+	 * what: "sip_password" or "call_code"; note: one line for the
+	 * message without the secret ("Extension 2001 (sip:2001@pbx.example.org)").
+	 * 0, or -1 with *error_r (malloc'd) when it cannot be delivered (the
+	 * person has no mail address): the plugin then changes nothing, FAIL. */
+	int (*deliver_secret)(const struct pvd_op *op, const char *what, const char *secret,
+			      const char *note, char **error_r);
 };
 
 /* An operation. The person is the identity record as the API shows it
@@ -92,7 +111,7 @@ struct pvd_host {
 struct pvd_op {
 	long long id;			/* operation id (0 for a dry-run plan) */
 	long long request_id;
-	const char *intent;		/* create, update, disable, enable */
+	const char *intent;		/* create, update, disable, enable, call_code */
 	json_t *person;
 	json_t *params;			/* extra, intent-specific input (may be NULL) */
 	int attempt;			/* 1 on first delivery */

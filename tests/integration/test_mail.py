@@ -19,9 +19,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ok, act, expect, free_port, main, wait_until, REPO, TestFailure,  # noqa: E402
+from harness import (ok, act, expect, expect_error, free_port, main, wait_until, REPO, TestFailure,  # noqa: E402
                      _register_cleanup)
-from test_queue import wait_state, hire_body, plugin_conf  # noqa: E402
+from test_queue import wait_state, hire_body, plugin_conf, ldap_admin  # noqa: E402
 
 HR = ("aaf.ramos", "dev-password")
 HEAD = ("tim.mendoza", "dev-password")
@@ -90,6 +90,89 @@ def dovecot(t):
     _dovecot.update(dir=d, imap=int(values["IMAP_PORT"]), lmtp=int(values["LMTP_PORT"]),
                     vmail=os.path.join(d, "vmail"))
     return _dovecot
+
+
+_postfix = {}
+
+
+def postfix(t, dv, domain="example.org", port=None):
+    """A Postfix on loopback with contrib/mail/postfix/*.in: SMTP in, the
+    directory for who has a mailbox, LMTP to the Dovecot dv. Started as
+    root (postfix start needs it); stopped by the harness's cleanup."""
+    if _postfix:
+        return _postfix
+    if shutil.which("postfix") is None:
+        raise TestFailure("postfix is not installed (apt-get install postfix postfix-ldap; "
+                          "contrib/dev/devstack test does it)")
+    st = t.stack
+    d = tempfile.mkdtemp(prefix="pvd-postfix-")
+    os.chmod(d, 0o755)  # postfix's own processes run as the postfix user
+    etc, queue, data = (os.path.join(d, n) for n in ("etc", "spool", "data"))
+    for x in (etc, queue, data):
+        os.mkdir(x)
+    pf = pwd.getpwnam("postfix")
+    os.chown(data, pf.pw_uid, pf.pw_gid)
+    base = st.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+    values = {"DIR": etc, "QUEUE": queue, "DATA": data, "SMTP_PORT": str(port or free_port()),
+              "LMTP_PORT": str(dv["lmtp"]), "DOMAIN": domain,
+              "LDAP_URI": "ldap://127.0.0.1:%d" % st.ldap_port, "BIND_DN": st.env["PVD_LDAP_ADMIN_DN"],
+              "BIND_PW": open(st.env["PVD_LDAP_ADMIN_PW_FILE"]).read().strip(), "PEOPLE_DN": "ou=people," + base}
+    for name in ("main.cf", "master.cf", "ldap-mailboxes.cf"):
+        with open(os.path.join(REPO, "contrib", "mail", "postfix", name + ".in")) as f:
+            text = f.read()
+        for k, v in values.items():
+            text = text.replace("@%s@" % k, v)
+        with open(os.path.join(etc, name), "w") as f:
+            f.write(text)
+    os.chown(os.path.join(etc, "ldap-mailboxes.cf"), 0, pf.pw_gid)
+    os.chmod(os.path.join(etc, "ldap-mailboxes.cf"), 0o640)
+    port = int(values["SMTP_PORT"])
+
+    def run(*args):
+        return subprocess.run(["postfix", "-c", etc] + list(args), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+
+    def stop():
+        run("abort")
+        # postfix abort returns before master is gone; wait for its pid file to go
+        pidf = os.path.join(queue, "pid", "master.pid")
+        for _ in range(100):
+            try:
+                pid = int(open(pidf).read().strip())
+                os.kill(pid, 0)
+            except (OSError, ValueError):
+                break
+            time.sleep(0.05)
+        shutil.rmtree(d, ignore_errors=True)
+    _register_cleanup("postfix", stop)
+    p = run("start")
+    if p.returncode != 0:
+        logf = os.path.join(etc, "postfix.log")
+        raise TestFailure("postfix start failed: %s %s" % (p.stdout.decode(errors="replace"),
+                          open(logf).read() if os.path.exists(logf) else ""))
+
+    def listening():
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return True
+        except OSError:
+            return False
+    wait_until(listening, 20, interval=0.1, what="postfix to listen")
+    _postfix.update(dir=d, etc=etc, port=port, log=os.path.join(etc, "postfix.log"), run=run)
+    return _postfix
+
+
+def maildir_messages(dv, address):
+    """The texts of the messages delivered to address's Maildir (new/ and cur/)."""
+    local, domain = address.split("@")
+    out = []
+    for sub_dir in ("new", "cur"):
+        p = os.path.join(dv["vmail"], domain, local, "Maildir", sub_dir)
+        if os.path.isdir(p):
+            for n in sorted(os.listdir(p)):
+                with open(os.path.join(p, n), errors="replace") as f:
+                    out.append(f.read())
+    return out
 
 
 def imap(dv, user, password, what='LIST "" "*"', path=""):
@@ -191,6 +274,80 @@ def test_mailbox_lifecycle(t):
         expect(imap_login(dv, mail, PASSWORD) == 0, "login again after the rehire")
         rc, out = imap(dv, mail, PASSWORD, "SEARCH ALL", "INBOX")
         expect("SEARCH 1 2" in out, "the old mail is there: %r", out)
+
+
+def smtp_send(port, to, subject):
+    """Through Postfix: None when accepted, else the refusal {rcpt: (code, text)}."""
+    msg = "From: aaf.ramos@example.org\r\nTo: %s\r\nSubject: %s\r\n\r\nHola.\r\n" % (to, subject)
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+            return s.sendmail("aaf.ramos@example.org", [to], msg.encode()) or None
+    except smtplib.SMTPRecipientsRefused as e:
+        return e.recipients
+
+
+def give_mailbox(t, dv, uid, address):
+    """A directory entry of the example stack gets a mailbox (as the mail plugin would)."""
+    base = t.stack.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+    ldap_admin(t.stack, "ldapmodify", input_="dn: uid=%s,ou=people,%s\nchangetype: modify\n"
+               "add: objectClass\nobjectClass: pvdMailAccount\n-\nreplace: mail\nmail: %s\n-\n"
+               "add: pvdMailEnabled\npvdMailEnabled: TRUE\n-\nadd: pvdMailHome\npvdMailHome: %s\n"
+               % (uid, base, address, os.path.join(dv["vmail"], *reversed(address.split("@")))))
+
+
+def test_outbox_and_postfix(t):
+    """Postfix takes mail for the domain from the directory and hands it to
+    Dovecot; the outbox sends the conclusion note to HR through it. While
+    the relay is down the note waits (attempts, the reason); once it is up
+    the note arrives, and the change log records that it was sent."""
+    dv = dovecot(t)
+    port = free_port()
+    give_mailbox(t, dv, "aaf.ramos", "aaf.ramos@example.org")
+    with t.new_daemon(overrides=conf(t, dv, smtp_url="smtp://127.0.0.1:%d" % port, outbox_retry_base="1",
+                                     outbox_retry_max="1")) as d:
+        js = ok(d.request("POST", "/v1/hires", body=hire_body("AM0003", given="Olga", family="Quiroga"),
+                          basic=HR), 201)
+        mail = js["person"]["mail"]
+        wait_state(d, js["id"], "closed")
+
+        def waiting():
+            m = ok(d.request("GET", "/v1/outbox", basic=HEAD))["messages"]
+            m = [x for x in m if x["request_id"] == js["id"]]
+            return m and m[0]["attempts"] >= 2 and m[0]
+        m = wait_until(waiting, 30, interval=0.2, what="the note to be tried while the relay is down")
+        expect(m["state"] == "pending" and m["rcpt"] == "aaf.ramos@example.org" and m["kind"] == "conclusion",
+               "the note waits for the relay: %r", m)
+        expect("127.0.0.1:%d" % port in m["last_error"], "says why: %r", m["last_error"])
+        expect("body" not in m, "no body in the API: %r", m)
+        expect_error(d.request("GET", "/v1/outbox", basic=("trib.nunez", "dev-password")), 403, "forbidden")
+
+        pf = postfix(t, dv, port=port)
+
+        def sent():
+            m = ok(d.request("GET", "/v1/outbox?state=sent", basic=HEAD))["messages"]
+            return [x for x in m if x["request_id"] == js["id"]]
+        wait_until(sent, 30, interval=0.2, what="the note to be sent once the relay is up")
+        got = wait_until(lambda: maildir_messages(dv, "aaf.ramos@example.org"), 30, interval=0.2,
+                         what="the note in HR's mailbox")
+        expect("Subject: Conclusion of hire request %d for AM0003" % js["id"] in got[0], "the note: %r", got[0])
+        expect("automatic step" in got[0], "with the conclusion text: %r", got[0])
+        row = t.stack.psql("SELECT count(*) FROM outbox WHERE body IS NOT NULL AND state = 'sent'").strip()
+        expect(row == "0", "sent messages keep no body: %r", row)
+        row = t.stack.psql("SELECT count(*) FROM changelog WHERE system = 'outbox' AND action = 'mail.sent' "
+                           "AND request_id = %d" % js["id"]).strip()
+        expect(row == "1", "the change log records the sending: %r", row)
+
+        # any mail through Postfix: delivered while enabled, refused after the exit
+        expect(smtp_send(pf["port"], mail, "Bienvenida") is None, "Postfix accepts mail for %s" % mail)
+        wait_until(lambda: maildir_messages(dv, mail), 30, interval=0.2, what="delivery through Postfix")
+        ex = ok(d.request("POST", "/v1/exits", body={"employee_number": "AM0003",
+                                                     "effective_at": "2026-01-01T00:00:00Z",
+                                                     "reason": "renuncia"}, basic=HR), 201)
+        ok(act(d, ex["id"], "approve", HEAD))
+        wait_state(d, ex["id"], "report_review")
+        refused = smtp_send(pf["port"], mail, "Tarde")
+        expect(refused and mail in refused and refused[mail][0] == 550, "Postfix refuses after the exit: %r",
+               refused)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@
  *   pvd-plugin-run -c CONF -i INSTANCE --check
  *
  * INTENT: create, update, disable, enable, read, remove. -n: dry run.
- * Output: {"status":"ok|noop|...","message":..,"object":..,"before":..,"after":..}
+ * Output: {"status":"ok|noop|...","message":..,"object":..,"before":..,"after":..,
+ *          "secrets":[{"what":..,"secret":..,"rcpt":..,"note":..}]}
+ * (secrets: what the plugin handed to deliver_secret, which the daemon
+ * would mail; printed here so tests can use them -- a test tool only)
  * Exit: 0 when the operation ran (whatever its status), 2 on usage or load errors.
  * Used by the plugin integration tests against real servers.
  */
@@ -95,6 +98,14 @@ int main(int argc, char **argv)
 					"message", res.message, "object", res.object,
 					"before", res.before ? res.before : json_null(),
 					"after", res.after ? res.after : json_null());
+		const struct plugin_secret *sec;
+		int nsec = plugins_secrets(&sec);
+		json_t *arr = json_array();
+		for (int k = 0; k < nsec; k++)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "what", sec[k].what, "secret",
+							     sec[k].secret, "rcpt", sec[k].rcpt, "note", sec[k].note));
+		plugins_secrets_clear();
+		json_object_set_new(out, "secrets", arr);
 		char *s = json_dumps(out, JSON_COMPACT);
 		printf("%s\n", s);
 		free(s);

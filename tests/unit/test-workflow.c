@@ -23,7 +23,7 @@ int main(void)
 {
 	static const char *const hire_states[] = { "submitted", "returned", "provisioning", "verification",
 		"report_review", "concluding", "concluded", NULL };
-	for (int t = 0; t < WF_TYPE_COUNT; t++)
+	for (int t = 0; t < WF_CALLCODE; t++)	/* PR01's own shape is checked below */
 		for (int i = 0; hire_states[i]; i++) {
 			struct walk w = { (enum wf_type)t, 0, 0 };
 			const char *s = hire_states[i];
@@ -71,6 +71,30 @@ int main(void)
 	CHECK(tr && (tr->roles & ROLE_BIT(ROLE_TIM_TECH)) && (tr->rules & WF_NOTE_REQUIRED) && strcmp(tr->to, "closed") == 0,
 	      "access: TIM informs the unit head with a note, which closes it");
 	CHECK(wf_transition_find(WF_ACCESS, "returned", "resubmit") != NULL, "access: a returned request is sent again");
+
+	/* PR01: the person asks; their unit head, then the head of TIM approve;
+	 * the code is made and mailed; TIM's confirmation note closes it */
+	static const char *const cc_states[] = { "submitted", "returned", "tim_review", "provisioning",
+		"concluding", "rolling_back", NULL };
+	for (int i = 0; cc_states[i]; i++) {
+		struct walk cw = { WF_CALLCODE, 0, 0 };
+		wf_transitions_from(WF_CALLCODE, cc_states[i], check_target, &cw);
+		CHECK(cw.count > 0, "call_code state %s has no way out", cc_states[i]);
+		CHECK_INT(cw.bad, 0);
+	}
+	tr = wf_transition_find(WF_CALLCODE, "submitted", "approve");
+	CHECK(tr && tr->roles == ROLE_BIT(ROLE_UNIT_HEAD) && (tr->rules & WF_UNIT_HEAD_OF_PERSON) &&
+	      (tr->rules & WF_NOT_SUBMITTER) && strcmp(tr->to, "tim_review") == 0,
+	      "PR01 steps 2-3: the head of the person's unit approves first");
+	tr = wf_transition_find(WF_CALLCODE, "tim_review", "approve");
+	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && strcmp(tr->to, "provisioning") == 0,
+	      "PR01 step 4: then the head of TIM");
+	tr = wf_transition_find(WF_CALLCODE, "submitted", "start");
+	CHECK(tr && (tr->rules & WF_SYSTEM_ONLY) && strcmp(tr->to, "provisioning") == 0,
+	      "a revocation is started by the service, not approved by a person");
+	tr = wf_transition_find(WF_CALLCODE, "returned", "resubmit");
+	CHECK(tr && (tr->rules & WF_THE_PERSON), "the person corrects a returned request");
+	CHECK(wf_transition_find(WF_CALLCODE, "tim_review", "confirm") == NULL, "no shortcut past TIM's approval");
 
 	unsigned bits = 0;
 	char *err = NULL;

@@ -1,0 +1,361 @@
+/*
+ * NAME
+ *	outbox - durable institutional e-mail (see outbox.h)
+ */
+#include "config.h"
+#include "outbox.h"
+#include "buf.h"
+#include "changelog.h"
+#include "crypto.h"
+#include "log.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+static pthread_t sender;
+static int running;
+static atomic_int stopping;
+static int wake_pipe[2] = { -1, -1 };
+
+/* Header values come from data (names, addresses): no line breaks. */
+static int header_safe(const char *s)
+{
+	return s != NULL && strpbrk(s, "\r\n") == NULL;
+}
+
+enum db_status outbox_add(const char *kind, const char *rcpt, const char *subject, const char *body,
+			  int secret, long long request_id, char **error_r)
+{
+	if (!header_safe(rcpt) || strchr(rcpt, '@') == NULL || !header_safe(subject)) {
+		*error_r = xasprintf("outbox: refusing a %s message: the recipient '%.80s' or the subject is not "
+				     "a single line address", kind, rcpt ? rcpt : "");
+		return DB_ERROR;
+	}
+	char rid[32];
+	snprintf(rid, sizeof(rid), "%lld", request_id);
+	const char *params[6] = { kind, rcpt, subject, body, secret ? "t" : "f", request_id ? rid : NULL };
+	return db_exec("outbox.add",
+		       "INSERT INTO outbox (kind, rcpt, subject, body, secret, request_id) "
+		       "VALUES ($1, $2, $3, $4, $5::boolean, $6::bigint)", 6, params, error_r);
+}
+
+/* ---- the message ----------------------------------------------------------- */
+
+static void base64(struct buf *b, const unsigned char *s, size_t n)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
+			     (i + 2 < n ? s[i + 2] : 0);
+		buf_putc(b, t[v >> 18 & 63]);
+		buf_putc(b, t[v >> 12 & 63]);
+		buf_putc(b, i + 1 < n ? t[v >> 6 & 63] : '=');
+		buf_putc(b, i + 2 < n ? t[v & 63] : '=');
+	}
+}
+
+/* RFC 2047: a subject with non-ASCII letters (names: "Peña") as UTF-8 B-words */
+static void put_subject(struct buf *b, const char *s)
+{
+	int ascii = 1;
+	for (const char *p = s; *p; p++)
+		ascii &= (unsigned char)*p < 0x80;
+	if (ascii) {
+		buf_printf(b, "Subject: %s\r\n", s);
+		return;
+	}
+	buf_puts(b, "Subject:");
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t take = n - i < 45 ? n - i : 45;
+		while (i + take < n && ((unsigned char)s[i + take] & 0xC0) == 0x80)
+			take--;		/* never split a UTF-8 sequence */
+		buf_puts(b, " =?UTF-8?B?");
+		base64(b, (const unsigned char *)s + i, take);
+		buf_puts(b, "?=\r\n");
+		i += take;
+	}
+}
+
+char *outbox_format(const char *from, const char *rcpt, const char *subject, const char *body,
+		    long long id, const char *domain)
+{
+	struct buf b = BUF_INIT;
+	char date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	unsigned char rnd[8];
+	char hex[17];
+	crypto_random(rnd, sizeof(rnd));
+	crypto_hex(rnd, sizeof(rnd), hex);
+	buf_printf(&b, "Date: %s\r\nFrom: %s\r\nTo: %s\r\n", date, from, rcpt);
+	put_subject(&b, subject);
+	buf_printf(&b, "Message-ID: <outbox-%lld.%s@%s>\r\n", id, hex, domain);
+	buf_puts(&b, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+		     "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
+	for (const char *p = body ? body : ""; *p; p++) {
+		if (*p == '\n' && (p == body || p[-1] != '\r'))
+			buf_putc(&b, '\r');
+		buf_putc(&b, *p);
+	}
+	if (b.len < 2 || buf_str(&b)[b.len - 1] != '\n')
+		buf_puts(&b, "\r\n");
+	return buf_steal(&b);
+}
+
+/* ---- sending --------------------------------------------------------------- */
+
+struct upload {
+	const char *data;
+	size_t len, off;
+};
+
+static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct upload *u = arg;
+	size_t room = size * nmemb, left = u->len - u->off;
+	size_t n = left < room ? left : room;
+	memcpy(ptr, u->data + u->off, n);
+	u->off += n;
+	return n;
+}
+
+/* 0 sent, -1 not (err filled: the relay's words, never the body) */
+static int smtp_send(const struct conf *c, const char *rcpt, const char *text, char *err, size_t errsize)
+{
+	CURL *h = curl_easy_init();
+	if (h == NULL) {
+		snprintf(err, errsize, "curl_easy_init failed");
+		return -1;
+	}
+	char ebuf[CURL_ERROR_SIZE] = "", from[300];
+	snprintf(from, sizeof(from), "<%.280s>", c->smtp_from);
+	struct curl_slist *to = curl_slist_append(NULL, rcpt);
+	struct upload u = { text, strlen(text), 0 };
+	char *password = NULL;
+	curl_easy_setopt(h, CURLOPT_URL, c->smtp_url);
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, to);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(h, CURLOPT_READDATA, &u);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)c->smtp_timeout);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->smtp_timeout);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+	if (c->smtp_starttls)
+		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (c->smtp_username[0] != '\0') {
+		char *perr = NULL;
+		password = read_secret_file(c->smtp_password_file, &perr);
+		if (password == NULL) {
+			snprintf(err, errsize, "smtp_password_file: %s", perr ? perr : "unreadable");
+			free(perr);
+			curl_slist_free_all(to);
+			curl_easy_cleanup(h);
+			return -1;
+		}
+		curl_easy_setopt(h, CURLOPT_USERNAME, c->smtp_username);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, password);
+	}
+	CURLcode rc = curl_easy_perform(h);
+	long reply = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
+	if (rc != CURLE_OK)
+		snprintf(err, errsize, "SMTP to %s for <%s> failed: %s%s%s (last reply %ld)", c->smtp_url, rcpt,
+			 curl_easy_strerror(rc), ebuf[0] ? ": " : "", ebuf, reply);
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	curl_slist_free_all(to);
+	curl_easy_cleanup(h);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+static int retry_seconds(const struct conf *c, int attempts)
+{
+	long d = c->outbox_retry_base;
+	for (int i = 1; i < attempts && d < c->outbox_retry_max; i++)
+		d *= 2;
+	return (int)(d > c->outbox_retry_max ? c->outbox_retry_max : d);
+}
+
+/* Sends one due message. 1 one was handled, 0 none due, -1 database trouble. */
+static int send_one(const struct conf *c)
+{
+	char *err = NULL;
+	enum db_status st;
+	char lease[16];
+	/* claiming pushes next_at past the send's timeout: a sender that dies
+	 * mid-send leaves the message to be tried again, not lost */
+	snprintf(lease, sizeof(lease), "%d", c->smtp_timeout * 2 + 30);
+	const char *p1[1] = { lease };
+	PGresult *r = db_query("outbox.claim",
+		"UPDATE outbox SET attempts = attempts + 1, next_at = now() + make_interval(secs => $1::int) "
+		"WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND next_at <= now() "
+		"ORDER BY next_at, id FOR UPDATE SKIP LOCKED LIMIT 1) "
+		"RETURNING id::text, kind, rcpt, subject, body, attempts::text, request_id::text, secret::text",
+		1, p1, &st, &err);
+	if (r == NULL) {
+		log_warn("outbox: cannot claim a message: %s", err ? err : "?");
+		free(err);
+		return -1;
+	}
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return 0;
+	}
+	long long id = atoll(PQgetvalue(r, 0, 0));
+	char kind[32], rcpt[320], attempts_s[16], rid[32];
+	snprintf(kind, sizeof(kind), "%s", PQgetvalue(r, 0, 1));
+	snprintf(rcpt, sizeof(rcpt), "%s", PQgetvalue(r, 0, 2));
+	snprintf(attempts_s, sizeof(attempts_s), "%s", PQgetvalue(r, 0, 5));
+	snprintf(rid, sizeof(rid), "%s", PQgetvalue(r, 0, 6));
+	int attempts = atoi(attempts_s);
+	char *text = outbox_format(c->smtp_from, rcpt, PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 4), id, c->mail_domain);
+	json_t *after = json_pack("{s:s, s:s, s:s, s:i}", "kind", kind, "rcpt", rcpt, "subject",
+				  PQgetvalue(r, 0, 3), "attempts", attempts);
+	explicit_bzero(PQgetvalue(r, 0, 4), strlen(PQgetvalue(r, 0, 4)));
+	PQclear(r);
+
+	char why[1024] = "";
+	int ok = smtp_send(c, rcpt, text, why, sizeof(why));
+	explicit_bzero(text, strlen(text));
+	free(text);
+
+	char ids[32], delay[16];
+	snprintf(ids, sizeof(ids), "%lld", id);
+	if (ok == 0) {	/* the relay has it */
+		if ((st = db_begin(&err)) != DB_OK)
+			goto fail;
+		const char *p2[1] = { ids };
+		if ((st = db_exec("outbox.sent", "UPDATE outbox SET state = 'sent', sent_at = now(), body = NULL, "
+				  "last_error = NULL WHERE id = $1::bigint", 1, p2, &err)) != DB_OK)
+			goto fail;
+		char obj[360];
+		snprintf(obj, sizeof(obj), "mail/%s", rcpt);
+		struct cl_entry e = { "system", "system", atoll(rid), NULL, "outbox", "mail.sent", obj, NULL, after,
+				      "ok", NULL };
+		if ((st = changelog_append(&e, &err)) != DB_OK)
+			goto fail;
+		if ((st = db_commit(&err)) != DB_OK)
+			goto fail;
+		log_info("outbox: message %lld (%s) to %s sent", id, kind, rcpt);
+	} else {
+		snprintf(delay, sizeof(delay), "%d", retry_seconds(c, attempts));
+		const char *p3[3] = { ids, delay, why };
+		if ((st = db_exec("outbox.retry", "UPDATE outbox SET next_at = now() + make_interval(secs => $2::int), "
+				  "last_error = $3 WHERE id = $1::bigint", 3, p3, &err)) != DB_OK)
+			goto fail;
+		log_warn("outbox: message %lld (%s) to %s: %s; attempt %d, next in %s s", id, kind, rcpt, why,
+			 attempts + 1, delay);
+	}
+	json_decref(after);
+	return 1;
+fail:
+	db_rollback();
+	json_decref(after);
+	/* the claim's lease brings the message back: nothing is lost */
+	log_error("outbox: recording message %lld failed: %s", id, err ? err : "database error");
+	free(err);
+	return -1;
+}
+
+static void *sender_main(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stopping)) {
+		struct conf *c = conf_get();
+		int n = send_one(c);
+		db_end_of_unit("outbox sender");
+		conf_put(&c);
+		if (n == 1)
+			continue;	/* more may be due */
+		struct pollfd pfd = { wake_pipe[0], POLLIN, 0 };
+		poll(&pfd, 1, 1000);
+	}
+	db_thread_close();
+	return NULL;
+}
+
+int outbox_start(const struct conf *c, char **error_r)
+{
+	if (!c->outbox_sender)
+		return 0;
+	if (c->smtp_url[0] == '\0') {
+		/* another instance with a relay sends them, or this one once configured */
+		log_warn("outbox: no smtp_url: this daemon sends no mail; messages wait for a relay");
+		return 0;
+	}
+	if (pipe(wake_pipe) < 0) {
+		*error_r = xasprintf("pipe() failed: %s", strerror(errno));
+		return -1;
+	}
+	atomic_store(&stopping, 0);
+	if (pthread_create(&sender, NULL, sender_main, NULL) != 0) {
+		*error_r = xstrdup("pthread_create failed for the outbox sender");
+		return -1;
+	}
+	running = 1;
+	log_info("outbox: sending through %s as %s", c->smtp_url, c->smtp_from);
+	return 0;
+}
+
+void outbox_stop(void)
+{
+	if (!running)
+		return;
+	atomic_store(&stopping, 1);
+	if (write(wake_pipe[1], "x", 1) < 0)
+		log_warn("outbox: waking the sender failed: %s", strerror(errno));
+	pthread_join(sender, NULL);
+	running = 0;
+	close(wake_pipe[0]);
+	close(wake_pipe[1]);
+	wake_pipe[0] = wake_pipe[1] = -1;
+}
+
+/* ---- reading ----------------------------------------------------------------- */
+
+json_t *outbox_list(const char *state, int limit, char **error_r, enum db_status *st_r)
+{
+	char lim[16];
+	snprintf(lim, sizeof(lim), "%d", limit);
+	const char *params[2] = { state, lim };
+	PGresult *r = db_query("outbox.list",
+		"SELECT id, kind, rcpt, subject, state, attempts, request_id, last_error, "
+		TS("created_at") ", " TS("next_at") ", " TS("sent_at") " FROM outbox "
+		"WHERE ($1::text IS NULL OR state = $1) ORDER BY outbox.id DESC LIMIT $2::int",
+		2, params, st_r, error_r);
+	if (r == NULL)
+		return NULL;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i}", "id", (json_int_t)atoll(PQgetvalue(r, i, 0)),
+				      "kind", PQgetvalue(r, i, 1), "rcpt", PQgetvalue(r, i, 2), "subject",
+				      PQgetvalue(r, i, 3), "state", PQgetvalue(r, i, 4), "attempts",
+				      atoi(PQgetvalue(r, i, 5)));
+		json_object_set_new(m, "request_id", PQgetisnull(r, i, 6) ? json_null()
+				    : json_integer(atoll(PQgetvalue(r, i, 6))));
+		json_object_set_new(m, "last_error", PQgetisnull(r, i, 7) ? json_null() : json_string(PQgetvalue(r, i, 7)));
+		json_object_set_new(m, "created_at", json_string(PQgetvalue(r, i, 8)));
+		json_object_set_new(m, "next_at", PQgetvalue(r, i, 4)[0] == 'p' ? json_string(PQgetvalue(r, i, 9)) : json_null());
+		json_object_set_new(m, "sent_at", PQgetisnull(r, i, 10) ? json_null() : json_string(PQgetvalue(r, i, 10)));
+		json_array_append_new(arr, m);
+	}
+	PQclear(r);
+	return arr;
+}
