@@ -1,0 +1,137 @@
+/*
+ * NAME
+ *	pbx.h - the parts of the pbx plugin and the backend table between them
+ * DESCRIPTION
+ *	pbx.c		the plugin: configuration, the operations, the number
+ *			range policy, digests, deliver_secret; PostgreSQL
+ *			connection and statement helpers for the backends
+ *	callcode.c	calling levels, SIP passwords and call codes from
+ *			getrandom(2), the trivial-code rules (no libpq, no
+ *			OpenSSL: the unit test links it alone)
+ *	backend-*.c	one PBX's schema: the SQL behind struct pbx_backend
+ *
+ *	A backend stores what pbx.c decided; it decides nothing. Every
+ *	backend function runs inside the transaction pbx.c opened (BEGIN ...
+ *	COMMIT/ROLLBACK are pbx.c's), returns -1 with res set on failure
+ *	(FAIL, RETRY when the connection broke, CONFIG when the schema is
+ *	missing), and never sees a secret: only digests and hashes.
+ */
+#ifndef PVD_PBX_H
+#define PVD_PBX_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+#include "provisiond-plugin.h"
+
+/* ---- calling levels (callcode.c) ----
+ * Ordered: a level allows the calls of every level below it. The routing
+ * script compares ranks (pvd_extension.level_rank, pvd_call_code.level_rank). */
+#define PBX_LEVEL_MAX 4
+int pbx_level_rank(const char *name);	/* 1 local .. 4 international; 0 unknown */
+const char *pbx_level_name(int rank);	/* NULL outside 1..4 */
+#define PBX_LEVEL_LIST "local, mobile, national, international"
+
+/* ---- secrets (callcode.c) ---- */
+#define PBX_PASSWORD_LENGTH 20
+#define PBX_CODE_MIN 4
+#define PBX_CODE_MAX 12
+/* Alphabet of SIP passwords: letters and digits that cannot be mistaken
+ * for one another when read from a mail (no 0 O o 1 l I i). */
+#define PBX_PASSWORD_ALPHABET "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+
+/* n uniformly random values in [0, bound) (bound <= 256) from getrandom(2),
+ * by rejection sampling (no modulo bias). 0, or -1 with errno. */
+int pbx_random_below(unsigned char *out, size_t n, unsigned bound);
+/* PBX_PASSWORD_LENGTH characters of PBX_PASSWORD_ALPHABET into out
+ * (size > PBX_PASSWORD_LENGTH). 0, or -1 with errno. */
+int pbx_make_password(char *out, size_t size);
+/* NULL when code (digits) is acceptable for the owner of extension (may be
+ * NULL), else why not: "all one digit", "a run of consecutive digits",
+ * "a repeated group of digits", "the extension", "contains the extension". */
+const char *pbx_code_trivial(const char *code, const char *extension);
+/* A code of digits digits (PBX_CODE_MIN..PBX_CODE_MAX), uniform over the
+ * codes pbx_code_trivial() accepts, into out (size > digits).
+ * 0, or -1 with errno (EINVAL: bad length; EAGAIN: no acceptable code in
+ * 1000 draws, which only a degenerate extension could cause). */
+int pbx_make_code(char *out, size_t size, int digits, const char *extension);
+
+/* ---- PostgreSQL helpers for backends (pbx.c) ---- */
+struct pbx_db {
+	PGconn *conn;
+	const char *schema_hint;	/* "apply .../kamailio.sql to the PBX database" */
+	char sqlstate[6];		/* of the last failed statement, "" if none */
+};
+/* Runs a parameterized statement. On failure sets res ("<what> failed:
+ * <primary message>"; RETRY when the connection broke, CONFIG when a
+ * table or column is missing, with the schema hint, else FAIL), records
+ * db->sqlstate and returns NULL. The caller PQclear()s the result. */
+PGresult *pbx_sql(struct pbx_db *db, struct pvd_result *res, const char *what, const char *sql, int n,
+		  const char *const *params);
+/* pbx_sql for statements whose rows do not matter: 0 or -1. */
+int pbx_sql_do(struct pbx_db *db, struct pvd_result *res, const char *what, const char *sql, int n,
+	       const char *const *params);
+void pbx_set(struct pvd_result *res, enum pvd_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- the backend table ---- */
+
+/* An extension as stored, with its owner's call code. */
+struct pbx_ext {
+	char extension[24];
+	char realm[128];
+	char caller_id[256];
+	char level[24];
+	int enabled;
+	long long password_op;		/* -1 when none recorded */
+	int code_active;		/* the owner's code is enabled */
+	char code_level[24];		/* of the owner's code, "" when none ever */
+};
+
+/* Digest credentials: md5("ext:realm:password"), md5("ext@realm:realm:password"). */
+struct pbx_cred {
+	char ha1[33];
+	char ha1b[33];
+	long long op_id;		/* the operation that made the password */
+};
+
+struct pbx_backend {
+	const char *name;		/* the value of plugin.X.backend */
+	const char *schema_file;	/* installed under $(pkgdatadir)/pbx */
+	/* OK when every table and view the backend and the PBX need is
+	 * there, else CONFIG naming the first one missing; msg set. */
+	enum pvd_status (*check)(struct pbx_db *db, char *msg, size_t size);
+	/* Keeps every other number allocation out until this transaction
+	 * ends (readers, the PBX itself, are not blocked). */
+	int (*lock_numbers)(struct pbx_db *db, struct pvd_result *res);
+	/* The owner's extension: 1 (e filled; with lock, the row stays
+	 * locked until the transaction ends), 0 none, -1 error. */
+	int (*get)(struct pbx_db *db, const char *owner, int lock, struct pbx_ext *e, struct pvd_result *res);
+	/* Every number from first to last (same length) that is assigned, to
+	 * anyone, enabled or not, ascending; *nums_r is freed by the caller
+	 * (pbx_free_list). 0 or -1. */
+	int (*assigned)(struct pbx_db *db, const char *first, const char *last, char ***nums_r, int *n_r,
+			struct pvd_result *res);
+	/* A new extension for owner from e (extension, realm, caller_id,
+	 * level, enabled) and cred. 0 or -1. */
+	int (*insert)(struct pbx_db *db, const char *owner, const struct pbx_ext *e, const struct pbx_cred *cred,
+		      struct pvd_result *res);
+	/* caller_id, level and enabled of owner's extension from e. 0 or -1. */
+	int (*update)(struct pbx_db *db, const char *owner, const struct pbx_ext *e, struct pvd_result *res);
+	/* New digest credentials for owner's extension. 0 or -1. */
+	int (*set_credentials)(struct pbx_db *db, const char *owner, const struct pbx_cred *cred,
+			       struct pvd_result *res);
+	/* Owner's call code becomes hash at level (replacing any earlier
+	 * one), enabled. 0, 1 when another code already has that hash (the
+	 * transaction is intact: make another code), -1 error. */
+	int (*code_issue)(struct pbx_db *db, const char *owner, const char *hash, const char *level,
+			  long long request_id, struct pvd_result *res);
+	/* Owner's enabled call code off: 1 revoked, 0 there was none, -1. */
+	int (*code_revoke)(struct pbx_db *db, const char *owner, struct pvd_result *res);
+};
+
+extern const struct pbx_backend pbx_backend_kamailio;
+
+void pbx_free_list(char **list, int n);
+
+#endif
