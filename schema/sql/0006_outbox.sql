@@ -29,3 +29,8 @@ CREATE INDEX outbox_request ON outbox (request_id) WHERE request_id IS NOT NULL;
 -- Who hears the conclusion of a request: the address of whoever filed it
 -- and, for call codes, of the unit head who approved it.
 ALTER TABLE requests ADD COLUMN notify_mails text[] NOT NULL DEFAULT '{}';
+
+-- Call-code requests (PR01) queue intent 'call_code' for the PBX plugin.
+ALTER TABLE operations DROP CONSTRAINT operations_intent_check;
+ALTER TABLE operations ADD CONSTRAINT operations_intent_check
+    CHECK (intent IN ('create', 'update', 'disable', 'enable', 'call_code'));
