@@ -77,7 +77,7 @@ static void put_subject(struct buf *b, const char *s)
 	buf_puts(b, "Subject:");
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
-		size_t take = n - i < 45 ? n - i : 45;
+		size_t take = n - i < 39 ? n - i : 39;	/* 52 base64 characters: lines stay under 78 */
 		while (i + take < n && ((unsigned char)s[i + take] & 0xC0) == 0x80)
 			take--;		/* never split a UTF-8 sequence */
 		buf_puts(b, " =?UTF-8?B?");

@@ -188,6 +188,21 @@ static enum db_status mail_secrets(const struct claimed *op, char **err)
 	return DB_OK;
 }
 
+/* The PBX's answer names the person's extension: the identity record
+ * shows it (a number the PBX gave someone else is never taken over). */
+static enum db_status record_extension(const struct claimed *op, const struct pvd_result *res, char **err)
+{
+	const char *ext = json_string_value(json_object_get(res->after, "extension"));
+	const char *emp = json_string_value(json_object_get(op->person, "employee_number"));
+	if (ext == NULL || emp == NULL || op->instance < 0 || !plugins_get(op->instance)->call_codes)
+		return DB_OK;
+	const char *params[2] = { emp, ext };
+	return db_exec("queue.extension", "UPDATE people SET extension = $2, updated_at = now() "
+		       "WHERE employee_number = $1 AND extension IS DISTINCT FROM $2 "
+		       "AND NOT EXISTS (SELECT 1 FROM people o WHERE o.extension = $2 AND o.employee_number <> $1)",
+		       2, params, err);
+}
+
 /* Records the outcome; advances the request when it was the last one. */
 static void finish(const struct conf *c, const char *me, struct claimed *op, struct pvd_result *res)
 {
@@ -264,6 +279,8 @@ static void finish(const struct conf *c, const char *me, struct claimed *op, str
 			goto fail;
 	}
 	if (strcmp(state, "done") == 0 && (st = mail_secrets(op, &err)) != DB_OK)
+		goto fail;
+	if (strcmp(state, "done") == 0 && (st = record_extension(op, res, &err)) != DB_OK)
 		goto fail;
 	if (strcmp(state, "done") == 0 && (st = requests_round_done(c, op->request_id, op->round, &err)) != DB_OK)
 		goto fail;

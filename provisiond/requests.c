@@ -376,16 +376,23 @@ static int access_part(const struct conf *c, json_t *part, const char *field, js
 	return 0;
 }
 
-static int parse_access(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
+/* What every request about an existing person carries: only the keys
+ * given, the person's HR number and a justification. */
+static int parse_person_and_why(json_t *p, const char *const *keys, struct person_in *in, struct outcome *o)
 {
-	static const char *const keys[] = { "employee_number", "grant", "revoke", "justification", NULL };
 	struct json_err je;
 	memset(in, 0, sizeof(*in));
 	if (json_check_keys(p, keys, &je) < 0 ||
 	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
 	    !(in->reason = json_get_string(p, "justification", 1, 2000, &je)))
 		return fail_json(o, &je);
-	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
+	return check_code(o, "employee_number", in->employee_number, "the HR number");
+}
+
+static int parse_access(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
+{
+	static const char *const keys[] = { "employee_number", "grant", "revoke", "justification", NULL };
+	if (parse_person_and_why(p, keys, in, o) < 0)
 		return -1;
 	json_t *grant = json_array(), *revoke = json_array();
 	int rc = -1;
@@ -435,19 +442,14 @@ static int parse_call_code(json_t *p, struct person_in *in, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", "action", "level", "justification", NULL };
 	struct json_err je;
-	memset(in, 0, sizeof(*in));
-	if (json_check_keys(p, keys, &je) < 0 ||
-	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
-	    !(in->reason = json_get_string(p, "justification", 1, 2000, &je)))
-		return fail_json(o, &je);
+	if (parse_person_and_why(p, keys, in, o) < 0)
+		return -1;
 	je.code = NULL;
 	in->cc_action = json_get_string(p, "action", 0, 16, &je);
 	if (je.code == NULL)
 		in->cc_level = json_get_string(p, "level", 0, 32, &je);
 	if (je.code != NULL)
 		return fail_json(o, &je);
-	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
-		return -1;
 	if (in->cc_action == NULL)
 		in->cc_action = "issue";
 	if (strcmp(in->cc_action, "issue") != 0 && strcmp(in->cc_action, "revoke") != 0) {

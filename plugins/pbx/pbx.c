@@ -434,6 +434,24 @@ static enum pvd_status undo(struct inst *in, struct pvd_result *res)
 	return res->status;
 }
 
+/* Connects, opens the operation's transaction (not in a dry run; lock_numbers
+ * also takes the number-range lock) and reads the owner's extension, locked.
+ * 1 found, 0 none (transaction still open), -1 failed (res set, undone). */
+static int load_owner(struct inst *in, const struct pvd_op *op, const char *owner, int lock_numbers,
+		      struct pbx_ext *have, struct pvd_result *res)
+{
+	if (connect_db(in, res) < 0)
+		return -1;
+	if (!op->dry_run && (begin(in, res) < 0 || (lock_numbers && in->be->lock_numbers(&in->db, res) < 0))) {
+		undo(in, res);
+		return -1;
+	}
+	int found = in->be->get(&in->db, owner, !op->dry_run, have, res);
+	if (found < 0)
+		undo(in, res);
+	return found;
+}
+
 /* ---- digests ---- */
 
 static int digest_hex(const EVP_MD *md, const char *data, size_t len, char *out, size_t size)
@@ -642,13 +660,9 @@ static enum pvd_status apply_person(struct inst *in, const struct pvd_op *op, st
 	caller_id(op->person, want.caller_id, sizeof(want.caller_id));
 	snprintf(want.level, sizeof(want.level), "%s", pbx_level_name(person_rank(in, op->person)));
 	snprintf(want.realm, sizeof(want.realm), "%s", in->realm);
-	if (connect_db(in, res) < 0)
-		return res->status;
-	if (!op->dry_run && (begin(in, res) < 0 || in->be->lock_numbers(&in->db, res) < 0))
-		return undo(in, res);
-	int found = in->be->get(&in->db, owner, !op->dry_run, &have, res);
+	int found = load_owner(in, op, owner, 1, &have, res);
 	if (found < 0)
-		return undo(in, res);
+		return res->status;
 	if (!found) {
 		if (!create && person_disabled) {
 			rollback(in);
@@ -730,14 +744,10 @@ static enum pvd_status code_issue(struct inst *in, const struct pvd_op *op, cons
 	}
 	if (!in->can_deliver)
 		return no_deliver(res);
-	if (connect_db(in, res) < 0)
-		return res->status;
-	if (!op->dry_run && begin(in, res) < 0)
-		return undo(in, res);
 	struct pbx_ext have;
-	int found = in->be->get(&in->db, owner, !op->dry_run, &have, res);
+	int found = load_owner(in, op, owner, 0, &have, res);
 	if (found < 0)
-		return undo(in, res);
+		return res->status;
 	if (!found || !have.enabled) {
 		rollback(in);
 		pbx_set(res, PVD_FAIL, "%s has no enabled extension: a call code needs one", owner);
@@ -791,14 +801,10 @@ static enum pvd_status code_issue(struct inst *in, const struct pvd_op *op, cons
 static enum pvd_status code_revoke(struct inst *in, const struct pvd_op *op, const char *owner,
 				   struct pvd_result *res)
 {
-	if (connect_db(in, res) < 0)
-		return res->status;
-	if (!op->dry_run && begin(in, res) < 0)
-		return undo(in, res);
 	struct pbx_ext have;
-	int found = in->be->get(&in->db, owner, !op->dry_run, &have, res);
+	int found = load_owner(in, op, owner, 0, &have, res);
 	if (found < 0)
-		return undo(in, res);
+		return res->status;
 	if (!found || !have.code_active) {
 		rollback(in);
 		if (found)
@@ -858,14 +864,12 @@ static enum pvd_status set_enabled(struct inst *in, const struct pvd_op *op, int
 {
 	memset(res, 0, sizeof(*res));
 	const char *owner = owner_of(op, res);
-	if (owner == NULL || connect_db(in, res) < 0)
+	if (owner == NULL)
 		return res->status;
-	if (!op->dry_run && begin(in, res) < 0)
-		return undo(in, res);
 	struct pbx_ext have;
-	int found = in->be->get(&in->db, owner, !op->dry_run, &have, res);
+	int found = load_owner(in, op, owner, 0, &have, res);
 	if (found < 0)
-		return undo(in, res);
+		return res->status;
 	if (!found) {
 		rollback(in);
 		pbx_set(res, PVD_NOTFOUND, "%s has no extension", owner);

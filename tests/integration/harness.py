@@ -161,6 +161,15 @@ def _pdeathsig():
 _given_ports = set()
 
 
+def read_log(path):
+    """A log file's text so far ("" before it exists)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
 def free_port():
     """A TCP port free on 127.0.0.1 now (and not handed out before)."""
     for _ in range(100):
@@ -716,11 +725,7 @@ class Daemon:
 
     # -- logs
     def log_text(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
+        return read_log(self.log_path)
 
     def log_lines_for(self, request_id):
         return [ln for ln in self.log_text().splitlines() if request_id in ln]

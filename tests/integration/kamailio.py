@@ -36,7 +36,8 @@ import tempfile
 import threading
 import time
 
-from harness import REPO, TIME_SCALE, TestFailure, _pdeathsig, _pg_bin, _register_cleanup, _unregister_cleanup
+from harness import (REPO, TIME_SCALE, TestFailure, _pdeathsig, _pg_bin, _register_cleanup, _unregister_cleanup,
+                     read_log)
 
 KAMAILIO_SQL = "/usr/share/kamailio/postgres"
 PBX_SQL = os.path.join(REPO, "plugins", "pbx", "kamailio.sql")
@@ -560,11 +561,7 @@ class Kamailio:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def log_text(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
+        return read_log(self.log_path)
 
     def log_tail(self, n=40):
         return "\n".join(self.log_text().splitlines()[-n:])

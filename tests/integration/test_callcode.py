@@ -174,6 +174,8 @@ def run_end_to_end(t, d, dv, kam, gw):
     ext = re.search(r"Extension (\d+)", text).group(1)
     sip_pw = re.search(r"Your SIP password: (\S+)", text).group(1)
     expect(register(kam, ext, sip_pw) == 0, "the extension REGISTERs with the mailed password")
+    pr = ok(d.request("GET", "/v1/people/CE0001", basic=HEAD))
+    expect(pr.get("extension") == ext, "the identity record shows the extension: %r", pr)
     expect(register(kam, ext, sip_pw + "x") != 0, "a wrong password is refused")
     expect(call(kam, ext, sip_pw, "2123456") == 200, "local calls at the extension's own level")
     expect(call(kam, ext, sip_pw, "022123456") == 403, "national needs a code")

@@ -30,6 +30,17 @@ PASSWORD = "Clave-de-correo-1"
 _dovecot = {}
 
 
+def render(src, names, values, dest):
+    """dest/<name> from src/<name>.in with every @KEY@ of values filled in."""
+    for name in names:
+        with open(os.path.join(src, name + ".in")) as f:
+            text = f.read()
+        for k, v in values.items():
+            text = text.replace("@%s@" % k, v)
+        with open(os.path.join(dest, name), "w") as f:
+            f.write(text)
+
+
 def dovecot(t):
     """A Dovecot on loopback, run as nobody, reading the test stack's slapd."""
     if _dovecot:
@@ -48,13 +59,7 @@ def dovecot(t):
               "BIND_DN": st.env["PVD_LDAP_ADMIN_DN"],
               "BIND_PW": open(st.env["PVD_LDAP_ADMIN_PW_FILE"]).read().strip(),
               "PEOPLE_DN": "ou=people," + base}
-    for name in ("dovecot.conf", "dovecot-ldap.conf.ext"):
-        with open(os.path.join(REPO, "contrib", "mail", name + ".in")) as f:
-            text = f.read()
-        for k, v in values.items():
-            text = text.replace("@%s@" % k, v)
-        with open(os.path.join(d, name), "w") as f:
-            f.write(text)
+    render(os.path.join(REPO, "contrib", "mail"), ("dovecot.conf", "dovecot-ldap.conf.ext"), values, d)
     for root, dirs, files in os.walk(d):
         for n in dirs + files:
             os.chown(os.path.join(root, n), nobody.pw_uid, nobody.pw_gid)
@@ -117,13 +122,8 @@ def postfix(t, dv, domain="example.org", port=None):
               "LMTP_PORT": str(dv["lmtp"]), "DOMAIN": domain,
               "LDAP_URI": "ldap://127.0.0.1:%d" % st.ldap_port, "BIND_DN": st.env["PVD_LDAP_ADMIN_DN"],
               "BIND_PW": open(st.env["PVD_LDAP_ADMIN_PW_FILE"]).read().strip(), "PEOPLE_DN": "ou=people," + base}
-    for name in ("main.cf", "master.cf", "ldap-mailboxes.cf"):
-        with open(os.path.join(REPO, "contrib", "mail", "postfix", name + ".in")) as f:
-            text = f.read()
-        for k, v in values.items():
-            text = text.replace("@%s@" % k, v)
-        with open(os.path.join(etc, name), "w") as f:
-            f.write(text)
+    render(os.path.join(REPO, "contrib", "mail", "postfix"), ("main.cf", "master.cf", "ldap-mailboxes.cf"),
+           values, etc)
     os.chown(os.path.join(etc, "ldap-mailboxes.cf"), 0, pf.pw_gid)
     os.chmod(os.path.join(etc, "ldap-mailboxes.cf"), 0o640)
     port = int(values["SMTP_PORT"])
