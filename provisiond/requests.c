@@ -1137,26 +1137,42 @@ static enum db_status mail_conclusion(struct txn *t, const char *note, char **er
 	enum db_status st;
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);
 	const char *params[1] = { rid };
+	/* one row per address; one row with a NULL address when there is none */
 	PGresult *r = db_query("request.notify",
-		"SELECT unnest(notify_mails), p.given_names || ' ' || p.family_names FROM requests q "
-		"JOIN people p ON p.id = q.person_id WHERE q.id = $1::bigint", 1, params, &st, err);
+		"SELECT p.given_names || ' ' || p.family_names, m FROM requests q "
+		"JOIN people p ON p.id = q.person_id LEFT JOIN LATERAL unnest(q.notify_mails) m ON true "
+		"WHERE q.id = $1::bigint", 1, params, &st, err);
 	if (r == NULL)
 		return st;
-	int to_hr = t->type == WF_HIRE || t->type == WF_EXIT || t->type == WF_TRANSFER;
-	char subject[300], name[200] = "";
-	if (PQntuples(r) > 0)
-		snprintf(name, sizeof(name), "%s", PQgetvalue(r, 0, 1));
+	int to_hr = (t->type == WF_HIRE || t->type == WF_EXIT || t->type == WF_TRANSFER) &&
+		    t->conf->notify_hr[0] != '\0';
+	if (PQntuples(r) == 0 || (!to_hr && PQgetisnull(r, 0, 1))) {
+		PQclear(r);
+		return DB_OK;	/* nobody to tell: filed with a token, and no notify_hr */
+	}
+	char subject[300], name[200];
+	snprintf(name, sizeof(name), "%s", PQgetvalue(r, 0, 0));
 	snprintf(subject, sizeof(subject), "Conclusion of %s request %lld for %s (%s)", wf_type_name(t->type),
 		 t->request_id, t->employee_number, name);
-	char *body = xasprintf("The %s request %lld for %s (%s) is concluded.\n\nConclusion note:\n%s\n\n"
-			       "The technical report: GET /v1/requests/%lld/report\n", wf_type_name(t->type),
-			       t->request_id, t->employee_number, name, note ? note : "", t->request_id);
+	/* the technical report as it stands now goes with the note */
+	struct principal reader = { .kind = PRINCIPAL_TOKEN, .roles = ROLE_BIT(ROLE_AUDITOR) };
+	struct outcome ro;
+	char *report = NULL;
+	snprintf(reader.subject, sizeof(reader.subject), "system");
+	requests_report(&reader, t->request_id, 1, &ro, &report);
+	json_decref(ro.body);
+	char link[96];
+	snprintf(link, sizeof(link), "The technical report: GET /v1/requests/%lld/report", t->request_id);
+	char *body = xasprintf("The %s request %lld for %s (%s) is concluded.\n\nConclusion note:\n%s\n\n%s\n",
+			       wf_type_name(t->type), t->request_id, t->employee_number, name, note ? note : "",
+			       report ? report : link);
+	free(report);
 	st = DB_OK;
-	if (to_hr && t->conf->notify_hr[0] != '\0')
+	if (to_hr)
 		st = outbox_add("conclusion", t->conf->notify_hr, subject, body, 0, t->request_id, err);
 	else
 		for (int i = 0; i < PQntuples(r) && st == DB_OK; i++)
-			st = outbox_add("conclusion", PQgetvalue(r, i, 0), subject, body, 0, t->request_id, err);
+			st = outbox_add("conclusion", PQgetvalue(r, i, 1), subject, body, 0, t->request_id, err);
 	free(body);
 	PQclear(r);
 	return st;

@@ -199,6 +199,8 @@ def run_end_to_end(t, d, dv, kam, gw):
     ok(act(d, rid, "approve", TECH, note="código entregado al interesado por correo institucional"))
     note = wait_mail(dv, "trib.pena@example.org", "Conclusion of call_code request %d" % rid)
     expect("código entregado" in note, "the unit head gets the confirmation note: %r", note)
+    expect("Technical report (informe técnico), request %d" % rid in note and "call_code" in note,
+           "with the technical report (what was done where): %r", note)
     wait_mail(dv, mail, "Conclusion of call_code request %d" % rid)
 
     # the code and the SIP password are nowhere but in the person's mailbox
