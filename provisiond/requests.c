@@ -2229,8 +2229,18 @@ void requests_plan(const struct principal *who, long long id, struct outcome *o)
 	if (req == NULL)
 		return;
 	const char *type = json_string_value(json_object_get(req, "type"));
-	const char *intent = strcmp(type, "exit") == 0 ? "disable" : strcmp(type, "transfer") == 0 ? "update" : "create";
-	json_t *person = json_deep_copy(json_object_get(req, "person"));
+	int cc = strcmp(type, "call_code") == 0;
+	const char *intent = strcmp(type, "exit") == 0 ? "disable" : strcmp(type, "transfer") == 0 ? "update"
+			     : cc ? "call_code" : "create";
+	json_t *person = json_deep_copy(json_object_get(req, "person")), *params = NULL;
+	if (cc) {
+		/* what the PBX would be asked (the request's payload), only it */
+		json_t *pl = json_object_get(req, "payload");
+		const char *action = json_string_value(json_object_get(pl, "action"));
+		params = json_pack("{s:{s:s}}", "call_code", "action", action ? action : "issue");
+		if (json_object_get(pl, "level") != NULL)
+			json_object_set(json_object_get(params, "call_code"), "level", json_object_get(pl, "level"));
+	}
 	if (strcmp(type, "transfer") == 0) {
 		json_t *pl = json_object_get(req, "payload");
 		json_object_set(person, "unit", json_object_get(pl, "unit"));
@@ -2240,7 +2250,9 @@ void requests_plan(const struct principal *who, long long id, struct outcome *o)
 	for (int i = 0; i < plugins_count(); i++) {
 		if (strcmp(intent, "disable") == 0 && plugins_get(i)->skip_on_exit)
 			continue;	/* not queued on exits (on_exit = keep) */
-		struct pvd_op op = { 0, id, intent, person, NULL, 1, 1 };
+		if (cc && !plugins_get(i)->call_codes)
+			continue;	/* call codes go to the PBX only */
+		struct pvd_op op = { 0, id, intent, person, params, 1, 1 };
 		struct pvd_result res;
 		plugins_run(i, &op, &res);
 		json_array_append_new(steps, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}",
@@ -2251,8 +2263,9 @@ void requests_plan(const struct principal *who, long long id, struct outcome *o)
 	o->status = 200;
 	o->body = json_pack("{s:I, s:s, s:s, s:O, s:o, s:b}", "request_id", (json_int_t)id, "type", type,
 			    "intent", intent, "state", json_object_get(req, "state"), "plan", steps,
-			    "manual", plugins_count() == 0);
+			    "manual", plugins_count() == 0 || (cc && json_array_size(steps) == 0));
 	json_decref(person);
+	json_decref(params);
 	json_decref(req);
 }
 

@@ -184,6 +184,9 @@ def run_end_to_end(t, d, dv, kam, gw):
     js = ok(ask(d, me, {"employee_number": "CE0001", "level": "national", "justification": "coordina con La Paz"}), 201)
     rid = js["id"]
     ok(act(d, rid, "approve", TRIB_HEAD))
+    plan = ok(d.request("GET", "/v1/requests/%d/plan" % rid, basic=HEAD))
+    expect([(s["instance"], s["intent"], s["status"]) for s in plan["plan"]] == [("pbx", "call_code", "ok")],
+           "the dry run asks only the PBX, for a code: %r", plan)
     js = ok(act(d, rid, "approve", HEAD))
     expect(js["provisioning_mode"] == "queued", "the PBX plugin issues it: %r", js)
     wait_state(d, rid, "concluding")
