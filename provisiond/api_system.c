@@ -11,6 +11,7 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "outbox.h"
 #include "metrics.h"
 #include "plugin_host.h"
 #include "tokens.h"
@@ -111,9 +112,14 @@ void api_health(struct http_ctx *ctx)
 					: json_pack("{s:s, s:s}", "status", "down", "error", msg));
 	}
 	int all = db_ok && dir_ok && plugins_ok;
+	/* mail that waits is delayed, not lost: shown, but not "unavailable" */
+	json_t *outbox = db_ok ? outbox_backlog() : NULL;
+	if (outbox != NULL)
+		json_object_set_new(outbox, "relay", json_string(ctx->conf->smtp_url[0] ? "configured" : "none"));
 	http_reply_json(ctx, all ? 200 : 503,
-			json_pack("{s:s, s:o, s:o, s:o}", "status", all ? "ok" : "unavailable",
-				  "database", db, "directory", dir, "plugins", plugins));
+			json_pack("{s:s, s:o, s:o, s:o, s:o}", "status", all ? "ok" : "unavailable",
+				  "database", db, "directory", dir, "plugins", plugins,
+				  "outbox", outbox ? outbox : json_null()));
 }
 
 void api_metrics(struct http_ctx *ctx)

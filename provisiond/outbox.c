@@ -330,6 +330,23 @@ void outbox_stop(void)
 
 /* ---- reading ----------------------------------------------------------------- */
 
+json_t *outbox_backlog(void)
+{
+	char *err = NULL;
+	enum db_status st;
+	PGresult *r = db_query("outbox.backlog", "SELECT count(*), extract(epoch FROM now() - min(created_at))::bigint "
+			       "FROM outbox WHERE state = 'pending'", 0, NULL, &st, &err);
+	if (r == NULL) {
+		free(err);
+		return NULL;
+	}
+	json_t *j = json_pack("{s:I}", "pending", (json_int_t)atoll(PQgetvalue(r, 0, 0)));
+	json_object_set_new(j, "oldest_pending_seconds", PQgetisnull(r, 0, 1) ? json_null()
+			    : json_integer(atoll(PQgetvalue(r, 0, 1))));
+	PQclear(r);
+	return j;
+}
+
 json_t *outbox_list(const char *state, int limit, char **error_r, enum db_status *st_r)
 {
 	char lim[16];

@@ -31,6 +31,10 @@ enum db_status outbox_add(const char *kind, const char *rcpt, const char *subjec
 int outbox_start(const struct conf *c, char **error_r);
 void outbox_stop(void);
 
+/* How much waits: {"pending": n, "oldest_pending_seconds": s | null}, or
+ * NULL when the database cannot say. For /v1/health. */
+json_t *outbox_backlog(void);
+
 /* GET /v1/outbox: messages without their bodies, newest first. */
 json_t *outbox_list(const char *state, int limit, char **error_r, enum db_status *st_r);
 

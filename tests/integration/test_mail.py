@@ -318,6 +318,9 @@ def test_outbox_and_postfix(t):
         expect(m["state"] == "pending" and m["rcpt"] == "aaf.ramos@example.org" and m["kind"] == "conclusion",
                "the note waits for the relay: %r", m)
         expect("127.0.0.1:%d" % port in m["last_error"], "says why: %r", m["last_error"])
+        h = ok(d.request("GET", "/v1/health"))
+        expect(h["outbox"]["pending"] >= 1 and h["outbox"]["oldest_pending_seconds"] is not None and
+               h["outbox"]["relay"] == "configured", "health shows the backlog: %r", h["outbox"])
         expect("body" not in m, "no body in the API: %r", m)
         expect_error(d.request("GET", "/v1/outbox", basic=("trib.nunez", "dev-password")), 403, "forbidden")
 
