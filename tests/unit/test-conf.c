@@ -70,6 +70,12 @@ static const struct { const char *name, *text, *want; } bad[] = {
 	{ "access key", BASE "access.trib.colour = red\n", "t.conf:4: access.trib.colour: unknown access key 'colour' (levels, title)" },
 	{ "access no levels", BASE "access.trib.title = Tributario\n",
 	  "t.conf:4: access: access system trib needs access.trib.levels (a comma-separated list)" },
+	{ "smtp user without password", BASE "smtp_username = provisiond\n",
+	  "t.conf: smtp_password_file: smtp_username is set: the password file is needed too" },
+	{ "outbox retry order", BASE "outbox_retry_base = 60\noutbox_retry_max = 10\n",
+	  "t.conf: outbox_retry_max: 10 is less than outbox_retry_base (60)" },
+	{ "call code auto step", BASE "workflow_auto_call_code = lunch\n",
+	  "t.conf: workflow_auto_call_code: unknown step 'lunch' (steps: review, verification, report, conclusion, close)" },
 };
 
 static void test_catalogue(void)
@@ -90,6 +96,8 @@ static void test_catalogue(void)
 	CHECK(as && as->nlevels == 2 && strcmp(as->levels[1], "vpn") == 0, "network levels");
 	CHECK(conf_access_system(c, "nomina") == NULL, "unknown system");
 	CHECK_INT(c->auto_steps[WF_ACCESS], WF_AUTO_VERIFICATION);
+	CHECK_STR(c->smtp_from, "provisiond@example.org");	/* from mail_domain when not set */
+	CHECK_INT(c->smtp_url[0], 0);
 	conf_put(&c);
 }
 
