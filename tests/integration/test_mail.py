@@ -298,13 +298,14 @@ def give_mailbox(t, dv, uid, address):
 def test_outbox_and_postfix(t):
     """Postfix takes mail for the domain from the directory and hands it to
     Dovecot; the outbox sends the conclusion note to HR through it. While
-    the relay is down the note waits (attempts, the reason); once it is up
-    the note arrives, and the change log records that it was sent."""
+    the relay is down the note waits (attempts, the reason), also across a
+    restart of the daemon; once the relay is up the note arrives, and the
+    change log records that it was sent."""
     dv = dovecot(t)
     port = free_port()
     give_mailbox(t, dv, "aaf.ramos", "aaf.ramos@example.org")
-    with t.new_daemon(overrides=conf(t, dv, smtp_url="smtp://127.0.0.1:%d" % port, outbox_retry_base="1",
-                                     outbox_retry_max="1")) as d:
+    c = conf(t, dv, smtp_url="smtp://127.0.0.1:%d" % port, outbox_retry_base="1", outbox_retry_max="1")
+    with t.new_daemon(overrides=c) as d:
         js = ok(d.request("POST", "/v1/hires", body=hire_body("AM0003", given="Olga", family="Quiroga"),
                           basic=HR), 201)
         mail = js["person"]["mail"]
@@ -324,7 +325,9 @@ def test_outbox_and_postfix(t):
         expect("body" not in m, "no body in the API: %r", m)
         expect_error(d.request("GET", "/v1/outbox", basic=("trib.nunez", "dev-password")), 403, "forbidden")
 
-        pf = postfix(t, dv, port=port)
+    # the daemon stops with the note unsent; the relay comes up; a new daemon sends it
+    pf = postfix(t, dv, port=port)
+    with t.new_daemon(overrides=c) as d:
 
         def sent():
             m = ok(d.request("GET", "/v1/outbox?state=sent", basic=HEAD))["messages"]
