@@ -4,28 +4,21 @@
  */
 #include "config.h"
 #include "outbox.h"
+#include "bgthread.h"
 #include "buf.h"
 #include "changelog.h"
 #include "crypto.h"
 #include "log.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-static pthread_t sender;
-static int running;
-static atomic_int stopping;
-static int wake_pipe[2] = { -1, -1 };
+static struct bg_thread bg = BG_THREAD_INIT("outbox sender");
 
 /* Header values come from data (names, addresses): no line breaks. */
 static int header_safe(const char *s)
@@ -277,15 +270,14 @@ fail:
 static void *sender_main(void *arg)
 {
 	(void)arg;
-	while (!atomic_load(&stopping)) {
+	while (!bg_stopping(&bg)) {
 		struct conf *c = conf_get();
 		int n = send_one(c);
 		db_end_of_unit("outbox sender");
 		conf_put(&c);
 		if (n == 1)
 			continue;	/* more may be due */
-		struct pollfd pfd = { wake_pipe[0], POLLIN, 0 };
-		poll(&pfd, 1, 1000);
+		bg_sleep(&bg, 1000);
 	}
 	db_thread_close();
 	return NULL;
@@ -300,32 +292,15 @@ int outbox_start(const struct conf *c, char **error_r)
 		log_warn("outbox: no smtp_url: this daemon sends no mail; messages wait for a relay");
 		return 0;
 	}
-	if (pipe(wake_pipe) < 0) {
-		*error_r = xasprintf("pipe() failed: %s", strerror(errno));
+	if (bg_start(&bg, sender_main, error_r) < 0)
 		return -1;
-	}
-	atomic_store(&stopping, 0);
-	if (pthread_create(&sender, NULL, sender_main, NULL) != 0) {
-		*error_r = xstrdup("pthread_create failed for the outbox sender");
-		return -1;
-	}
-	running = 1;
 	log_info("outbox: sending through %s as %s", c->smtp_url, c->smtp_from);
 	return 0;
 }
 
 void outbox_stop(void)
 {
-	if (!running)
-		return;
-	atomic_store(&stopping, 1);
-	if (write(wake_pipe[1], "x", 1) < 0)
-		log_warn("outbox: waking the sender failed: %s", strerror(errno));
-	pthread_join(sender, NULL);
-	running = 0;
-	close(wake_pipe[0]);
-	close(wake_pipe[1]);
-	wake_pipe[0] = wake_pipe[1] = -1;
+	bg_stop(&bg);
 }
 
 /* ---- reading ----------------------------------------------------------------- */

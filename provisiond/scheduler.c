@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "scheduler.h"
+#include "bgthread.h"
 #include "buf.h"
 #include "db.h"
 #include "directory.h"
@@ -11,23 +12,15 @@
 #include "plugin_host.h"
 #include "requests.h"
 
-#include <errno.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-static pthread_t thread;
-static int running;
-static atomic_int stopping;
-static int wake[2] = { -1, -1 };
+static struct bg_thread bg = BG_THREAD_INIT("scheduler");
 
 /* Starts every due exit, one transaction each. */
 static void tick(const struct conf *c)
 {
-	for (int n = 0; n < 1000 && !atomic_load(&stopping); n++) {
+	for (int n = 0; n < 1000 && !bg_stopping(&bg); n++) {
 		char *err = NULL;
 		enum db_status st;
 		if ((st = db_begin(&err)) != DB_OK) {
@@ -69,7 +62,7 @@ static void tick(const struct conf *c)
 /* Opens the automatic exits of consultants whose contracts ended. */
 static void contract_tick(const struct conf *c)
 {
-	for (int n = 0; n < 1000 && !atomic_load(&stopping); n++) {
+	for (int n = 0; n < 1000 && !bg_stopping(&bg); n++) {
 		char *err = NULL;
 		int created = 0;
 		enum db_status st = db_begin(&err);
@@ -92,15 +85,14 @@ static void contract_tick(const struct conf *c)
 static void *scheduler_main(void *arg)
 {
 	(void)arg;
-	while (!atomic_load(&stopping)) {
+	while (!bg_stopping(&bg)) {
 		struct conf *c = conf_get();
 		int interval = c->scheduler_interval_ms;
 		tick(c);
 		contract_tick(c);
 		db_end_of_unit("scheduler");
 		conf_put(&c);
-		struct pollfd pfd = { wake[0], POLLIN, 0 };
-		poll(&pfd, 1, interval);
+		bg_sleep(&bg, interval);
 	}
 	plugins_thread_close();
 	db_thread_close();
@@ -112,30 +104,13 @@ int scheduler_start(const struct conf *c, char **error_r)
 {
 	if (c->scheduler_interval_ms == 0)
 		return 0;	/* this daemon does not schedule (another one does) */
-	if (pipe(wake) < 0) {
-		*error_r = xasprintf("pipe() failed: %s", strerror(errno));
+	if (bg_start(&bg, scheduler_main, error_r) < 0)
 		return -1;
-	}
-	atomic_store(&stopping, 0);
-	if (pthread_create(&thread, NULL, scheduler_main, NULL) != 0) {
-		*error_r = xstrdup("pthread_create failed for the scheduler");
-		return -1;
-	}
-	running = 1;
 	log_info("scheduler: started (every %d ms)", c->scheduler_interval_ms);
 	return 0;
 }
 
 void scheduler_stop(void)
 {
-	if (!running)
-		return;
-	atomic_store(&stopping, 1);
-	if (write(wake[1], "x", 1) < 0)
-		log_warn("scheduler: waking failed: %s", strerror(errno));
-	pthread_join(thread, NULL);
-	close(wake[0]);
-	close(wake[1]);
-	wake[0] = wake[1] = -1;
-	running = 0;
+	bg_stop(&bg);
 }
