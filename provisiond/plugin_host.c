@@ -401,6 +401,23 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 	return res->status;
 }
 
+int plugins_takes(int i, const char *intent)
+{
+	if (strcmp(intent, "disable") == 0)
+		return !insts[i].skip_on_exit;	/* the grace setting: it keeps what it gave */
+	if (strcmp(intent, "call_code") == 0)
+		return insts[i].call_codes;	/* one PBX issues the codes */
+	return 1;
+}
+
+int plugins_any_takes(const char *intent)
+{
+	for (int i = 0; i < ninsts; i++)
+		if (plugins_takes(i, intent))
+			return 1;
+	return 0;
+}
+
 enum pvd_status plugins_check(int i, char *message, size_t size)
 {
 	void *inst = thread_instance(i, message, size);

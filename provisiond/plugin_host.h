@@ -51,6 +51,11 @@ int plugins_find(const char *name);	/* index or -1 */
  * i on this thread's instance. Always fills res (RETRY when broken or not
  * instantiable). */
 enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *res);
+/* Does instance i get operations of intent? Not a disable when it is
+ * on_exit = keep; a call_code only when it is the call_codes instance. */
+int plugins_takes(int i, const char *intent);
+/* Does any instance get operations of intent? */
+int plugins_any_takes(const char *intent);
 /* check() on this thread's instance; message filled. */
 enum pvd_status plugins_check(int i, char *message, size_t size);
 void plugins_thread_close(void);

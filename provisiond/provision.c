@@ -3,25 +3,21 @@
  *	provision - provisioning entry point (see provision.h)
  * DESCRIPTION
  *	With plugins configured, every provisioning step becomes one queued
- *	operation per plugin instance; the queue moves the request on when
- *	they are all done. Without plugins the step is manual: a technician
- *	does the work and confirms it with a note that goes into the report.
+ *	operation per plugin instance that takes it (plugins_takes); the queue
+ *	moves the request on when they are all done. When none takes it (no
+ *	plugins, no PBX for call codes) the step is manual: a technician does
+ *	the work and confirms it with a note that goes into the report.
  */
 #include "config.h"
 #include "provision.h"
 #include "plugin_host.h"
 #include "queue.h"
 
-#include <string.h>
-
 int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, char **error_r)
 {
 	int round;
-	int pbx = 0;
-	for (int i = 0; i < plugins_count(); i++)
-		pbx |= plugins_get(i)->call_codes;
-	/* no PBX plugin issues call codes: the technician does it by hand */
-	if (plugins_count() == 0 || (strcmp(r->intent, "call_code") == 0 && !pbx)) {
+	/* no plugin does this (no PBX issues call codes): the technician does it by hand */
+	if (!plugins_any_takes(r->intent)) {
 		*mode_r = PROVISION_MANUAL;
 		return 0;
 	}

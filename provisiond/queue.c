@@ -54,17 +54,15 @@ enum db_status queue_enqueue(long long request_id, const char *intent, json_t *p
 	st = DB_OK;
 	for (int i = 0; i < plugins_count() && st == DB_OK; i++) {
 		const struct plugin_instance *pi = plugins_get(i);
-		if (pi->skip_on_exit && strcmp(intent, "disable") == 0)
-			continue;	/* the grace setting: this instance keeps what it gave */
-		if (strcmp(intent, "call_code") == 0 && !pi->call_codes)
-			continue;	/* call codes go to the one PBX that issues them */
+		if (!plugins_takes(i, intent))
+			continue;
 		struct buf deps = BUF_INIT;
 		buf_putc(&deps, '{');
 		for (int a = 0; a < pi->nafter; a++) {
 			/* instance names are [A-Za-z0-9_-]: no quoting needed in the array literal;
-			 * a dependency that is skipped on exit is not waited for */
+			 * a dependency that gets no operation of this intent is not waited for */
 			int k = plugins_find(pi->after[a]);
-			if (strcmp(intent, "disable") == 0 && k >= 0 && plugins_get(k)->skip_on_exit)
+			if (k >= 0 && !plugins_takes(k, intent))
 				continue;
 			buf_printf(&deps, "%s%s", deps.len > 1 ? "," : "", pi->after[a]);
 		}

@@ -2248,10 +2248,8 @@ void requests_plan(const struct principal *who, long long id, struct outcome *o)
 	}
 	json_t *steps = json_array();
 	for (int i = 0; i < plugins_count(); i++) {
-		if (strcmp(intent, "disable") == 0 && plugins_get(i)->skip_on_exit)
-			continue;	/* not queued on exits (on_exit = keep) */
-		if (cc && !plugins_get(i)->call_codes)
-			continue;	/* call codes go to the PBX only */
+		if (!plugins_takes(i, intent))
+			continue;	/* not queued for it either */
 		struct pvd_op op = { 0, id, intent, person, params, 1, 1 };
 		struct pvd_result res;
 		plugins_run(i, &op, &res);
@@ -2263,7 +2261,7 @@ void requests_plan(const struct principal *who, long long id, struct outcome *o)
 	o->status = 200;
 	o->body = json_pack("{s:I, s:s, s:s, s:O, s:o, s:b}", "request_id", (json_int_t)id, "type", type,
 			    "intent", intent, "state", json_object_get(req, "state"), "plan", steps,
-			    "manual", plugins_count() == 0 || (cc && json_array_size(steps) == 0));
+			    "manual", !plugins_any_takes(intent));
 	json_decref(person);
 	json_decref(params);
 	json_decref(req);
@@ -2446,7 +2444,7 @@ static json_t *run_reconcile(json_t *person, int repair, const struct principal 
 	if (intent == NULL)
 		return out;
 	for (int i = 0; i < plugins_count(); i++) {
-		if (strcmp(intent, "disable") == 0 && plugins_get(i)->skip_on_exit)
+		if (!plugins_takes(i, intent))
 			continue;	/* the grace setting: what it gave is meant to stay */
 		struct pvd_op op = { 0, 0, intent, person, NULL, 1, 1 };
 		struct pvd_result res;

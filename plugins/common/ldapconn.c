@@ -672,6 +672,24 @@ static char *normalize(const char *dn)
 	return s;
 }
 
+int lc_has_class(const struct ldapconn *lc, LDAPMessage *e, const char *cls)
+{
+	struct berval **v = ldap_get_values_len(lc->ld, e, "objectClass");
+	int found = 0;
+	for (int i = 0; v != NULL && v[i] != NULL && !found; i++)
+		found = v[i]->bv_len == strlen(cls) && strncasecmp(v[i]->bv_val, cls, v[i]->bv_len) == 0;
+	ldap_value_free_len(v);
+	return found;
+}
+
+int lc_is_true(const struct ldapconn *lc, LDAPMessage *e, const char *attr)
+{
+	struct berval **v = ldap_get_values_len(lc->ld, e, attr);
+	int t = ldap_count_values_len(v) == 1 && v[0]->bv_len == 4 && strncasecmp(v[0]->bv_val, "TRUE", 4) == 0;
+	ldap_value_free_len(v);
+	return t;
+}
+
 int lc_dn_equal(const char *a, const char *b)
 {
 	char *na = normalize(a), *nb = normalize(b);

@@ -149,6 +149,10 @@ char *lc_strdup(const char *s);
 char *lc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Two DNs name the same entry (ldap_dn_normalize, case-insensitive). */
 int lc_dn_equal(const char *a, const char *b);
+/* Entry e has objectClass cls (case-insensitive, as LDAP compares them). */
+int lc_has_class(const struct ldapconn *lc, LDAPMessage *e, const char *cls);
+/* Entry e has exactly one value of attr and it is TRUE (pvdManaged). */
+int lc_is_true(const struct ldapconn *lc, LDAPMessage *e, const char *attr);
 /* The value of the first RDN of dn (malloc'd), NULL when dn is not a DN;
  * with parent_r: 1 when dn is a direct child of parent. */
 char *lc_rdn_value(const char *dn, const char *parent, int *is_child_r);

@@ -271,16 +271,6 @@ static int has_value(struct acct *a, LDAPMessage *e, const char *attr, const cha
 	return found;
 }
 
-static int has_class(struct acct *a, LDAPMessage *e, const char *cls)
-{
-	struct berval **v = ldap_get_values_len(a->lc->ld, e, "objectClass");
-	int found = 0;
-	for (int i = 0; v != NULL && v[i] != NULL && !found; i++)
-		found = v[i]->bv_len == strlen(cls) && strncasecmp(v[i]->bv_val, cls, v[i]->bv_len) == 0;
-	ldap_value_free_len(v);
-	return found;
-}
-
 /* Exactly one value, equal to value. */
 static int equals(struct acct *a, LDAPMessage *e, const char *attr, const char *value)
 {
@@ -291,12 +281,19 @@ static int equals(struct acct *a, LDAPMessage *e, const char *attr, const char *
 	return eq;
 }
 
+/* Takes away what disabling put on the entry (the ppolicy lock, the
+ * shadow expiry): the account works again. */
+static void unlock_mods(struct acct *a, LDAPMessage *e, struct lc_mods *m)
+{
+	if (has_value(a, e, "pwdAccountLockedTime", NULL))
+		lc_mods_add(m, LDAP_MOD_DELETE, "pwdAccountLockedTime", NULL);
+	if (has_value(a, e, "shadowExpire", NULL))
+		lc_mods_add(m, LDAP_MOD_DELETE, "shadowExpire", NULL);
+}
+
 static int is_ours(struct acct *a, LDAPMessage *e)
 {
-	struct berval **v = ldap_get_values_len(a->lc->ld, e, "pvdManaged");
-	int ours = ldap_count_values_len(v) == 1 && v[0]->bv_len == 4 && strncasecmp(v[0]->bv_val, "TRUE", 4) == 0;
-	ldap_value_free_len(v);
-	return ours;
+	return lc_is_true(a->lc, e, "pvdManaged");
 }
 
 static int is_locked(struct acct *a, LDAPMessage *e)
@@ -466,7 +463,7 @@ static enum pvd_status acct_apply(void *inst, const struct pvd_op *op, struct pv
 
 	/* what differs */
 	for (int i = 0; object_classes[i] != NULL; i++)
-		if (!has_class(a, en.e, object_classes[i]))
+		if (!lc_has_class(a->lc, en.e, object_classes[i]))
 			lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", object_classes[i]);
 	for (int i = A_CN; i < A_NATTRS; i++) {
 		if (p.want[i] != NULL) {
@@ -479,12 +476,8 @@ static enum pvd_status acct_apply(void *inst, const struct pvd_op *op, struct pv
 	names_of(&m, changed, sizeof(changed));
 	/* a hire (also a rehire) gives access; an update of a departed person does not */
 	int reenable = is_locked(a, en.e) && (strcmp(op->intent, "create") == 0 || !p.status_disabled);
-	if (reenable) {
-		if (has_value(a, en.e, "pwdAccountLockedTime", NULL))
-			lc_mods_add(&m, LDAP_MOD_DELETE, "pwdAccountLockedTime", NULL);
-		if (has_value(a, en.e, "shadowExpire", NULL))
-			lc_mods_add(&m, LDAP_MOD_DELETE, "shadowExpire", NULL);
-	}
+	if (reenable)
+		unlock_mods(a, en.e, &m);
 	if (m.n == 0) {
 		res->after = json_incref(res->before);
 		st = lc_set(res, PVD_NOOP, "%s is up to date", p.dn);
@@ -555,13 +548,10 @@ static enum pvd_status set_lock(struct acct *a, const struct pvd_op *op, int loc
 			lc_mods_add(&m, LDAP_MOD_REPLACE, "pwdAccountLockedTime", LOCKED_TIME);
 		if (!equals(a, en.e, "shadowExpire", EXPIRED_DAY))
 			lc_mods_add(&m, LDAP_MOD_REPLACE, "shadowExpire", EXPIRED_DAY);
-		if (!has_class(a, en.e, "shadowAccount"))
+		if (!lc_has_class(a->lc, en.e, "shadowAccount"))
 			lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", "shadowAccount");
 	} else {
-		if (has_value(a, en.e, "pwdAccountLockedTime", NULL))
-			lc_mods_add(&m, LDAP_MOD_DELETE, "pwdAccountLockedTime", NULL);
-		if (has_value(a, en.e, "shadowExpire", NULL))
-			lc_mods_add(&m, LDAP_MOD_DELETE, "shadowExpire", NULL);
+		unlock_mods(a, en.e, &m);
 	}
 	if (m.n == 0) {
 		res->after = json_incref(res->before);

@@ -434,23 +434,6 @@ static void plan_free(struct plan *p)
 	p->n = 0;
 }
 
-static int has_true(struct grp *g, LDAPMessage *e, const char *attr)
-{
-	struct berval **v = ldap_get_values_len(g->lc->ld, e, attr);
-	int t = ldap_count_values_len(v) == 1 && v[0]->bv_len == 4 && strncasecmp(v[0]->bv_val, "TRUE", 4) == 0;
-	ldap_value_free_len(v);
-	return t;
-}
-
-static int has_class(struct grp *g, LDAPMessage *e, const char *cls)
-{
-	struct berval **v = ldap_get_values_len(g->lc->ld, e, "objectClass");
-	int found = 0;
-	for (int i = 0; v != NULL && v[i] != NULL && !found; i++)
-		found = v[i]->bv_len == strlen(cls) && strncasecmp(v[i]->bv_val, cls, v[i]->bv_len) == 0;
-	ldap_value_free_len(v);
-	return found;
-}
 
 /* How name gets the person: create it, or add to it (checking ownership). */
 static enum pvd_status plan_join(struct grp *g, const char *name, const char *gdn, struct plan *p,
@@ -468,14 +451,14 @@ static enum pvd_status plan_join(struct grp *g, const char *name, const char *gd
 		plan_add(p, CH_CREATE, gdn, name, 0, 0);
 		goto out;
 	}
-	if (!has_class(g, e, "groupOfNames")) {
+	if (!lc_has_class(g->lc, e, "groupOfNames")) {
 		st = lc_set(res, PVD_CONFLICT, "%s exists and is not a groupOfNames; nothing changed", gdn);
 		goto out;
 	}
-	int ours = has_true(g, e, "pvdManaged");
+	int ours = lc_is_true(g->lc, e, "pvdManaged");
 #ifdef PVD_ACCESS_LEVEL
 	/* an access level made by hand (pvdAccessLevel) is there to be granted */
-	if (!ours && has_class(g, e, "pvdAccessLevel"))
+	if (!ours && lc_has_class(g->lc, e, "pvdAccessLevel"))
 		ours = 1;
 #endif
 	if (!ours && !lc_strs_has(&g->rule_groups, name)) {
@@ -618,6 +601,24 @@ static enum pvd_status execute(struct grp *g, const struct pvd_op *op, const str
 	return PVD_OK;
 }
 
+/* A dry run says what the plan would do; otherwise it is run, and on a
+ * failure nothing is claimed in after. */
+static enum pvd_status run_plan(struct grp *g, const struct pvd_op *op, const struct plan *p, const char *mdn,
+				struct pvd_result *res)
+{
+	char what[700];
+	describe(p, p->n, what, sizeof(what));
+	if (op->dry_run)
+		return lc_set(res, PVD_OK, "dry run: %s would be %s", mdn, what);
+	enum pvd_status st = execute(g, op, p, mdn, res);
+	if (st != PVD_OK) {
+		json_decref(res->after);
+		res->after = NULL;
+		return st;
+	}
+	return lc_set(res, PVD_OK, "%s: %s", mdn, what);
+}
+
 /* Adds the desired groups; with remove_stale also takes the person out
  * of rule groups no longer desired (a transfer). */
 static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct pvd_result *res, int remove_stale,
@@ -685,18 +686,7 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 	res->after = ms_json(&next);
 	ms_free(&next);
 
-	char what[700];
-	describe(&p, p.n, what, sizeof(what));
-	if (op->dry_run) {
-		st = lc_set(res, PVD_OK, "dry run: %s would be %s", mdn, what);
-		goto out;
-	}
-	if ((st = execute(g, op, &p, mdn, res)) != PVD_OK) {
-		json_decref(res->after);
-		res->after = NULL;
-		goto out;
-	}
-	st = lc_set(res, PVD_OK, "%s: %s", mdn, what);
+	st = run_plan(g, op, &p, mdn, res);
 out:
 	free(leaving);
 	plan_free(&p);
@@ -744,18 +734,7 @@ static enum pvd_status grp_disable(void *inst, const struct pvd_op *op, struct p
 	}
 	for (int i = 0; i < cur.n; i++)
 		plan_add(&p, CH_REMOVE, cur.v[i].dn, cur.v[i].name, 0, 0);
-	char what[700];
-	describe(&p, p.n, what, sizeof(what));
-	if (op->dry_run) {
-		st = lc_set(res, PVD_OK, "dry run: %s would be %s", mdn, what);
-		goto out;
-	}
-	if ((st = execute(g, op, &p, mdn, res)) != PVD_OK) {
-		json_decref(res->after);
-		res->after = NULL;
-		goto out;
-	}
-	st = lc_set(res, PVD_OK, "%s: %s", mdn, what);
+	st = run_plan(g, op, &p, mdn, res);
 out:
 	plan_free(&p);
 	ms_free(&cur);

@@ -227,7 +227,7 @@ static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct 
 	if ((st = box_want(m, op, &b, res)) != PVD_OK || (st = read_entry(m, b.dn, &r, &e, res)) != PVD_OK)
 		goto out;
 	res->before = lc_entry_json(m->lc, e, shown_attrs);
-	int is_box = has_value(m, e, "objectClass", "pvdMailAccount", NULL);
+	int is_box = lc_has_class(m->lc, e, "pvdMailAccount");
 	if (!is_box && !create) {
 		st = lc_set(res, PVD_NOTFOUND, "%s has no mailbox", b.dn);
 		goto out;
