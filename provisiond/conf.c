@@ -340,6 +340,10 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 		*error_r = conf_err(file, 0, "smtp_password_file", "smtp_username is set: the password file is needed too");
 		return -1;
 	}
+	if (c->notify_hr[0] != '\0' && strchr(c->notify_hr, '@') == NULL) {
+		*error_r = conf_err(file, 0, "notify_hr", "'%s' is not a mail address", c->notify_hr);
+		return -1;
+	}
 	if (c->outbox_retry_max < c->outbox_retry_base) {
 		*error_r = conf_err(file, 0, "outbox_retry_max", "%d is less than outbox_retry_base (%d)",
 				    c->outbox_retry_max, c->outbox_retry_base);

@@ -26,10 +26,15 @@ static int header_safe(const char *s)
 	return s != NULL && strpbrk(s, "\r\n") == NULL;
 }
 
+int outbox_address_ok(const char *rcpt)
+{
+	return header_safe(rcpt) && strchr(rcpt, '@') != NULL;
+}
+
 enum db_status outbox_add(const char *kind, const char *rcpt, const char *subject, const char *body,
 			  int secret, long long request_id, char **error_r)
 {
-	if (!header_safe(rcpt) || strchr(rcpt, '@') == NULL || !header_safe(subject)) {
+	if (!outbox_address_ok(rcpt) || !header_safe(subject)) {
 		*error_r = xasprintf("outbox: refusing a %s message: the recipient '%.80s' or the subject is not "
 				     "a single line address", kind, rcpt ? rcpt : "");
 		return DB_ERROR;

@@ -24,6 +24,9 @@
 #include "conf.h"
 #include "db.h"
 
+/* A single-line address with an @: what outbox_add accepts as rcpt. */
+int outbox_address_ok(const char *rcpt);
+
 /* In the caller's transaction. request_id 0: none. */
 enum db_status outbox_add(const char *kind, const char *rcpt, const char *subject, const char *body,
 			  int secret, long long request_id, char **error_r);

@@ -1171,8 +1171,15 @@ static enum db_status mail_conclusion(struct txn *t, const char *note, char **er
 	if (to_hr)
 		st = outbox_add("conclusion", t->conf->notify_hr, subject, body, 0, t->request_id, err);
 	else
-		for (int i = 0; i < PQntuples(r) && st == DB_OK; i++)
+		for (int i = 0; i < PQntuples(r) && st == DB_OK; i++) {
+			/* an address the directory holds wrongly does not block the step */
+			if (!outbox_address_ok(PQgetvalue(r, i, 1))) {
+				log_warn("request %lld: conclusion note not mailed to '%s': not a mail address",
+					 t->request_id, PQgetvalue(r, i, 1));
+				continue;
+			}
 			st = outbox_add("conclusion", PQgetvalue(r, i, 1), subject, body, 0, t->request_id, err);
+		}
 	free(body);
 	PQclear(r);
 	return st;

@@ -72,6 +72,8 @@ static const struct { const char *name, *text, *want; } bad[] = {
 	  "t.conf:4: access: access system trib needs access.trib.levels (a comma-separated list)" },
 	{ "smtp user without password", BASE "smtp_username = provisiond\n",
 	  "t.conf: smtp_password_file: smtp_username is set: the password file is needed too" },
+	{ "notify_hr not an address", BASE "notify_hr = recursos humanos\n",
+	  "t.conf: notify_hr: 'recursos humanos' is not a mail address" },
 	{ "outbox retry order", BASE "outbox_retry_base = 60\noutbox_retry_max = 10\n",
 	  "t.conf: outbox_retry_max: 10 is less than outbox_retry_base (60)" },
 	{ "call code auto step", BASE "workflow_auto_call_code = lunch\n",
