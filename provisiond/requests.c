@@ -1871,8 +1871,12 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 		fail(o, 403, "forbidden", "action", "%s", why);
 		goto fail;
 	}
+	/* a unit head acts for their own unit; one who also holds another role
+	 * the step allows (the head of TIM heads unit tim) acts in that one */
 	if ((tr->rules & WF_UNIT_HEAD_OF_PERSON) && strcmp(t.role, "unit_head") == 0 &&
-	    check_unit_head_of(c, who, t.person_id, t.employee_number, "may act on call codes", o) < 0)
+	    !(who->roles & tr->roles & ~ROLE_BIT(ROLE_UNIT_HEAD)) &&
+	    check_unit_head_of(c, who, t.person_id, t.employee_number,
+			       t.type == WF_CALLCODE ? "may act on call codes" : "may act on access requests", o) < 0)
 		goto fail;
 	if ((tr->rules & WF_NOTE_REQUIRED) && note == NULL) {
 		fail(o, 400, "missing_field", "note", "'%s' needs a note saying why%s", action,

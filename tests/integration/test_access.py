@@ -232,8 +232,15 @@ def test_bad_access_requests(t):
         js = ok(access(d, TECH, body(employee_number="AC0102")), 201)
         # one open access request per person at a time
         expect_error(access(d, TECH, body(employee_number="AC0102")), 409, "conflict", "employee_number")
+        # the head of another unit neither cancels nor resubmits it
+        expect_error(act(d, js["id"], "cancel", TRIB_HEAD), 403, "forbidden", "employee_number",
+                     "belongs to unit control")
         # returned and resubmitted with a correction; a resubmission is checked like a new one
         ok(act(d, js["id"], "return", HEAD, note="¿lectura o escritura?"))
+        expect_error(act(d, js["id"], "cancel", TRIB_HEAD), 403, "forbidden", "employee_number",
+                     "belongs to unit control")
+        expect_error(d.request("POST", "/v1/requests/%d/resubmit" % js["id"], basic=TRIB_HEAD,
+                               body={"data": body(employee_number="AC0102")}), 403, "forbidden", "employee_number")
         expect_error(d.request("POST", "/v1/requests/%d/resubmit" % js["id"], basic=TECH, body={"data": body(
             employee_number="AC0102", grant={"levels": [{"system": "tributario", "level": "root"}]})}),
             400, "invalid_field", "data.grant.levels[0]")
