@@ -853,6 +853,8 @@ struct txn {
 	time_t effective_t;
 	int has_effective;
 	int round;			/* provisioning round */
+	struct outcome *o;		/* the caller's answer, when a person acts: an
+					 * effect that refuses says why in it */
 };
 
 static enum db_status log_step(struct txn *t, const char *action, const char *from, const char *to,
@@ -986,6 +988,13 @@ static enum db_status change_grants(struct txn *t, enum grants_change how, char 
 		revoke = grant ? access_items(t->conf, payload, "revoke", err) : NULL;
 		json_decref(payload);
 		if (revoke == NULL) {
+			/* the catalogue changed since the request was filed: the
+			 * caller's request, not the service, is what is wrong */
+			if (t->o != NULL) {
+				fail(t->o, 409, "conflict", "grant", "%s; return it for correction or cancel it", *err);
+				free(*err);
+				*err = NULL;
+			}
 			st = DB_ERROR;
 			goto out;
 		}
@@ -1837,6 +1846,7 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 	memset(&t, 0, sizeof(t));
 	t.conf = c;
 	t.who = who;
+	t.o = o;
 	t.request_id = id;
 	actor_id(who, t.actor);
 	snprintf(rid, sizeof(rid), "%lld", id);

@@ -253,5 +253,27 @@ def test_bad_access_requests(t):
         expect(rej["state"] in ("provisioning", "verification"), "back to provisioning: %r", rej["state"])
 
 
+def test_a_level_gone_from_the_catalogue_is_a_conflict_at_approval(t):
+    """Filed while the catalogue had the level; approved after a new
+    configuration dropped it: 409 naming the level, the request stays
+    where it was, nothing granted; returned and corrected it goes on."""
+    with t.new_daemon(overrides=conf(t)) as d:
+        hire(t, d, "AC0201", given="Dora")
+        js = ok(access(d, TRIB_HEAD, {"employee_number": "AC0201", "justification": "administra el tributario",
+                                      "grant": {"levels": [{"system": "tributario", "level": "admin"}]}}), 201)
+    with t.new_daemon(overrides=conf(t, **{"access.tributario.levels": "read, write"})) as d:
+        expect_error(act(d, js["id"], "approve", HEAD), 409, "conflict", "grant", "no level 'admin'")
+        again = ok(d.request("GET", "/v1/requests/%d" % js["id"], basic=HEAD))
+        expect(again["state"] == "submitted", "still submitted: %s", again["state"])
+        n = t.stack.psql("SELECT count(*) FROM access_grants WHERE granted_request_id = %d" % js["id"]).strip()
+        expect(n == "0", "nothing granted: %s", n)
+        ok(act(d, js["id"], "return", HEAD, note="el nivel admin ya no existe"))
+        ok(d.request("POST", "/v1/requests/%d/resubmit" % js["id"], basic=TRIB_HEAD, body={"data": {
+            "employee_number": "AC0201", "justification": "registra pagos",
+            "grant": {"levels": [{"system": "tributario", "level": "write"}]}}}))
+        ok(act(d, js["id"], "approve", HEAD))
+        wait_state(d, js["id"], "verification")
+
+
 if __name__ == "__main__":
     main(globals())
