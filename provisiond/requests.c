@@ -533,10 +533,20 @@ struct allowed_ctx {
 	const struct principal *who;
 	const char *person_uid;
 	const char *submitted_by;
+	const char *person_unit;
 };
 
 static int may_act(const struct principal *who, const struct wf_transition *tr, const char *person_uid,
 		   const char *submitted_by, const char **role_r, char why[256]);
+
+/* A unit head acts for their own unit only; one who also holds another role
+ * the step allows (the head of TIM heads unit tim) acts in that one. 1 when
+ * the person's unit must be the caller's. */
+static int acts_as_head_of_unit(const struct principal *who, const struct wf_transition *tr, const char *role)
+{
+	return (tr->rules & WF_UNIT_HEAD_OF_PERSON) && role != NULL && strcmp(role, "unit_head") == 0 &&
+	       !(who->roles & tr->roles & ~ROLE_BIT(ROLE_UNIT_HEAD));
+}
 
 static void collect_allowed(const struct wf_transition *tr, void *arg)
 {
@@ -553,7 +563,9 @@ static void collect_allowed(const struct wf_transition *tr, void *arg)
 						"note_required", (tr->rules & WF_NOTE_REQUIRED) != 0));
 	const char *role;
 	char why[256];
-	if (a->who != NULL && may_act(a->who, tr, a->person_uid, a->submitted_by, &role, why))
+	if (a->who != NULL && may_act(a->who, tr, a->person_uid, a->submitted_by, &role, why) &&
+	    (!acts_as_head_of_unit(a->who, tr, role) ||
+	     (a->person_unit != NULL && a->who->unit[0] != '\0' && strcmp(a->person_unit, a->who->unit) == 0)))
 		json_array_append_new(a->mine, json_string(tr->action));
 }
 
@@ -594,7 +606,8 @@ static json_t *request_json(long long id, const struct principal *who, enum db_s
 		"updated_at", PQgetvalue(r, 0, 10), "closed_at", STR_OR_NULL(11));
 #undef STR_OR_NULL
 	struct allowed_ctx a = { json_array(), json_array(), who,
-				 json_string_value(json_object_get(person, "uid")), PQgetvalue(r, 0, 5) };
+				 json_string_value(json_object_get(person, "uid")), PQgetvalue(r, 0, 5),
+				 json_string_value(json_object_get(person, "unit")) };
 	wf_transitions_from(type, state, collect_allowed, &a);
 	json_object_set_new(j, "actions", a.all);
 	json_object_set_new(j, "your_actions", a.mine);
@@ -1881,10 +1894,7 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 		fail(o, 403, "forbidden", "action", "%s", why);
 		goto fail;
 	}
-	/* a unit head acts for their own unit; one who also holds another role
-	 * the step allows (the head of TIM heads unit tim) acts in that one */
-	if ((tr->rules & WF_UNIT_HEAD_OF_PERSON) && strcmp(t.role, "unit_head") == 0 &&
-	    !(who->roles & tr->roles & ~ROLE_BIT(ROLE_UNIT_HEAD)) &&
+	if (acts_as_head_of_unit(who, tr, t.role) &&
 	    check_unit_head_of(c, who, t.person_id, t.employee_number,
 			       t.type == WF_CALLCODE ? "may act on call codes" : "may act on access requests", o) < 0)
 		goto fail;

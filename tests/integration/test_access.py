@@ -235,6 +235,20 @@ def test_bad_access_requests(t):
         # the head of another unit neither cancels nor resubmits it
         expect_error(act(d, js["id"], "cancel", TRIB_HEAD), 403, "forbidden", "employee_number",
                      "belongs to unit control")
+        # nor a request they filed once the person is of another unit (a
+        # transfer, here written straight to the record): not even offered
+        own = ok(access(d, TRIB_HEAD, body()), 201)
+        seen = ok(d.request("GET", "/v1/requests/%d" % own["id"], basic=TRIB_HEAD))
+        expect("cancel" in seen["your_actions"], "offered while of their unit: %r", seen["your_actions"])
+        t.stack.psql("UPDATE people SET unit = 'control' WHERE employee_number = 'AC0101'")
+        try:
+            seen = ok(d.request("GET", "/v1/requests/%d" % own["id"], basic=TRIB_HEAD))
+            expect("cancel" not in seen["your_actions"], "not offered after: %r", seen["your_actions"])
+            expect_error(act(d, own["id"], "cancel", TRIB_HEAD), 403, "forbidden", "employee_number",
+                         "belongs to unit control")
+        finally:
+            t.stack.psql("UPDATE people SET unit = 'tributaria' WHERE employee_number = 'AC0101'")
+        ok(act(d, own["id"], "cancel", TRIB_HEAD))
         # returned and resubmitted with a correction; a resubmission is checked like a new one
         ok(act(d, js["id"], "return", HEAD, note="¿lectura o escritura?"))
         expect_error(act(d, js["id"], "cancel", TRIB_HEAD), 403, "forbidden", "employee_number",
