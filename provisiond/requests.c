@@ -539,6 +539,12 @@ struct allowed_ctx {
 static int may_act(const struct principal *who, const struct wf_transition *tr, const char *person_uid,
 		   const char *submitted_by, const char **role_r, char why[256]);
 
+/* The caller heads this unit (their directory entry names it). */
+static int heads_unit(const struct principal *who, const char *unit)
+{
+	return who->unit[0] != '\0' && unit != NULL && strcmp(unit, who->unit) == 0;
+}
+
 /* A unit head acts for their own unit only; one who also holds another role
  * the step allows (the head of TIM heads unit tim) acts in that one. 1 when
  * the person's unit must be the caller's. */
@@ -564,8 +570,7 @@ static void collect_allowed(const struct wf_transition *tr, void *arg)
 	const char *role;
 	char why[256];
 	if (a->who != NULL && may_act(a->who, tr, a->person_uid, a->submitted_by, &role, why) &&
-	    (!acts_as_head_of_unit(a->who, tr, role) ||
-	     (a->person_unit != NULL && a->who->unit[0] != '\0' && strcmp(a->person_unit, a->who->unit) == 0)))
+	    (!acts_as_head_of_unit(a->who, tr, role) || heads_unit(a->who, a->person_unit)))
 		json_array_append_new(a->mine, json_string(tr->action));
 }
 
@@ -725,7 +730,7 @@ static int check_unit_head_of(const struct conf *c, const struct principal *who,
 		     "a unit head %s only for the people of their unit", c->ldap_unit_attr, what);
 		return -1;
 	}
-	if (strcmp(unit, who->unit) != 0) {
+	if (!heads_unit(who, unit)) {
 		fail(o, 403, "forbidden", "employee_number", "%s belongs to unit %s: as head of unit %s you "
 		     "%s only for people of your unit", employee_number, unit, who->unit, what);
 		return -1;
@@ -1004,7 +1009,7 @@ static enum db_status change_grants(struct txn *t, enum grants_change how, char 
 			/* the catalogue changed since the request was filed: the
 			 * caller's request, not the service, is what is wrong */
 			if (t->o != NULL) {
-				fail(t->o, 409, "conflict", "grant", "%s; return it for correction or cancel it", *err);
+				fail(t->o, 409, "conflict", "grant", "%s", *err);
 				free(*err);
 				*err = NULL;
 			}
