@@ -2,7 +2,7 @@
  * NAME
  *	provisionctl - the command line for TIM and auditors, over the REST API
  * SYNOPSIS
- *	provisionctl [-u URL] [-t TOKEN | -U LOGIN] COMMAND ...
+ *	provisionctl [-u URL] [-T TOKEN_FILE | -U LOGIN] COMMAND ...
  *
  *	requests list [--type T] [--state S] [--employee N] [--limit N]
  *	requests show ID
@@ -14,8 +14,10 @@
  *	health
  * DESCRIPTION
  *	It speaks only the REST API, with the same authentication as any
- *	client: a bearer token (-t, or PROVISIONCTL_TOKEN) or a directory login
- *	(-U, the password from PROVISIONCTL_PASSWORD or asked on the terminal).
+ *	client: a bearer token (the first line of -T FILE, or PROVISIONCTL_TOKEN)
+ *	or a directory login (-U, the password from PROVISIONCTL_PASSWORD or
+ *	asked on the terminal). -t TOKEN still works but warns: an argument is
+ *	visible to every user of the machine (ps, /proc) while the command runs.
  *	The URL is -u, PROVISIONCTL_URL, or http://127.0.0.1:8080. csv and jsonl
  *	exports are copied to stdout as they stream; json answers are printed
  *	indented. Exit 0 on a 2xx answer; otherwise the error envelope's
@@ -26,6 +28,7 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +66,8 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: provisionctl [-u URL] [-t TOKEN | -U LOGIN] COMMAND ...\n"
+		"usage: provisionctl [-u URL] [-T TOKEN_FILE | -U LOGIN] COMMAND ...\n"
+		"  (or the token in PROVISIONCTL_TOKEN; -t TOKEN works but shows it to ps)\n"
 		"  requests list [--type T] [--state S] [--employee N] [--limit N]\n"
 		"  requests show ID\n"
 		"  requests act ID ACTION [--note TEXT]\n"
@@ -108,6 +112,27 @@ static void add_param(CURL *c, char *q, size_t size, const char *name, const cha
 	curl_free(enc);
 }
 
+/* The first line of a file holding the token; NULL with a message. */
+static char *read_token_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char line[512];
+	if (fp == NULL) {
+		fprintf(stderr, "provisionctl: -T %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	char *r = fgets(line, sizeof(line), fp);
+	fclose(fp);
+	if (r == NULL || line[0] == '\n' || line[0] == '\0') {
+		fprintf(stderr, "provisionctl: -T %s: the file is empty\n", path);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	char *t = strdup(line);
+	memset(line, 0, sizeof(line));
+	return t;
+}
+
 static const char *optv(const char *opt[][2], int n, const char *name)
 {
 	const char *v = NULL;
@@ -126,8 +151,16 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-u") == 0 && i + 1 < argc)
 			url = argv[++i];
-		else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
-			token = argv[++i];
+		else if (strcmp(argv[i], "-T") == 0 && i + 1 < argc) {
+			if ((token = read_token_file(argv[++i])) == NULL)
+				return 2;
+		} else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) {
+			fprintf(stderr, "provisionctl: warning: -t shows the token to every user of this machine "
+				"(ps, /proc) while the command runs; use -T FILE or PROVISIONCTL_TOKEN\n");
+			/* keep a copy and blank the argument: it shortens the window */
+			token = strdup(argv[++i]);
+			memset(argv[i], 'x', strlen(argv[i]));
+		}
 		else if (strcmp(argv[i], "-U") == 0 && i + 1 < argc)
 			login = argv[++i];
 		else

@@ -42,6 +42,7 @@ void api_queue(struct http_ctx *ctx);
 void api_operation_retry(struct http_ctx *ctx);
 void api_operation_resolve(struct http_ctx *ctx);
 void api_people_password_token(struct http_ctx *ctx);
+void api_people_password_token_revoke(struct http_ctx *ctx);
 void api_password_set(struct http_ctx *ctx);
 void api_reconcile(struct http_ctx *ctx);
 void api_changelog_list(struct http_ctx *ctx);

@@ -16,6 +16,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "text.h"
 #include "timeparse.h"
 
 #include <ctype.h>
@@ -136,28 +137,6 @@ static json_t *row_json(PGresult *r, int i)
 		json_object_set_new(o, col_names[f], jv);
 	}
 	return o;
-}
-
-/* One CSV field, RFC 4180, with spreadsheet formulas defused. */
-static void csv_field(struct buf *b, const char *v)
-{
-	if (v == NULL)
-		return;
-	int quote = strpbrk(v, ",\"\r\n") != NULL;
-	int defuse = strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0';
-	if (!quote && !defuse) {
-		buf_puts(b, v);
-		return;
-	}
-	buf_putc(b, '"');
-	if (defuse)
-		buf_putc(b, '\'');
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
 }
 
 struct export {

@@ -284,6 +284,13 @@ void api_people_password_token(struct http_ctx *ctx)
 	answer(ctx, &o);
 }
 
+void api_people_password_token_revoke(struct http_ctx *ctx)
+{
+	struct outcome o;
+	people_password_token_revoke(&ctx->who, http_param(ctx, 0), &o);
+	answer(ctx, &o);
+}
+
 void api_password_set(struct http_ctx *ctx)
 {
 	struct outcome o;

@@ -8,18 +8,22 @@
 #include "buf.h"
 #include "db.h"
 #include "directory.h"
+#include "auth.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
 #include "outbox.h"
 #include "metrics.h"
 #include "plugin_host.h"
+#include "requests.h"
 #include "tokens.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define R(r) ROLE_BIT(ROLE_##r)
+/* how long a plugin check() result is reused by /v1/health */
+#define HEALTH_PLUGIN_CHECK_MS 5000
 
 const struct route api_routes[] = {
 	{ "GET", "/v1/health", ROUTE_PUBLIC, 0, api_health },
@@ -50,6 +54,8 @@ const struct route api_routes[] = {
 	{ "POST", "/v1/operations/{id}/resolve", R(TIM_TECH), ROUTE_JSON_BODY, api_operation_resolve },
 	{ "POST", "/v1/people/{employee_number}/password-token", R(TIM_TECH) | R(TIM_HEAD), ROUTE_JSON_OPTIONAL,
 	  api_people_password_token },
+	{ "DELETE", "/v1/people/{employee_number}/password-token", R(TIM_TECH) | R(TIM_HEAD), 0,
+	  api_people_password_token_revoke },
 	{ "GET", "/v1/reconcile", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(AUDITOR) | R(ADMIN), 0, api_reconcile },
 	{ "POST", "/v1/reconcile/repair", R(TIM_TECH), ROUTE_JSON_BODY, api_reconcile_repair },
 	{ "GET", "/v1/changelog", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_list },
@@ -78,19 +84,43 @@ void api_db_failure(struct http_ctx *ctx, int st, char *error)
 	free(error);
 }
 
+/* Who may read why something is down: the error texts name hosts, ports
+ * and socket paths, which are nobody else's business. */
+static int health_details_allowed(struct http_ctx *ctx)
+{
+	const char *authz = http_header(ctx, "Authorization");
+	struct principal p;
+	struct auth_failure f;
+	if (authz == NULL || auth_check(ctx->conf, authz, ctx->client_addr, &p, &f) < 0)
+		return 0;	/* anonymous, or credentials that do not hold: the public view */
+	role_mask ops = R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH) | R(ADMIN) | R(MONITOR);
+	return (p.roles & ops) != 0;
+}
+
+static json_t *health_part(int up, const char *error, int details)
+{
+	if (up)
+		return json_pack("{s:s}", "status", "up");
+	if (!details)
+		return json_pack("{s:s}", "status", "down");
+	return json_pack("{s:s, s:s}", "status", "down", "error", error ? error : "unreachable");
+}
+
+/* Public: up or down for the database, the directory and each plugin
+ * instance. Signed-in operators (TIM, admin, monitor) also get why. Plugin
+ * checks are a round trip to each target, so they are reused for a few
+ * seconds; the database and the directory are asked every time. */
 void api_health(struct http_ctx *ctx)
 {
 	char *dberr = NULL, *direrr = NULL;
+	int details = health_details_allowed(ctx);
 	int db_ok = db_ping(&dberr) == 0;
 	int dir_ok = dir_ping(ctx->conf, &direrr) == 0;
-	json_t *db = db_ok ? json_pack("{s:s}", "status", "up")
-			   : json_pack("{s:s, s:s}", "status", "down", "error", dberr ? dberr : "unreachable");
-	json_t *dir = dir_ok ? json_pack("{s:s}", "status", "up")
-			     : json_pack("{s:s, s:s}", "status", "down", "error", direrr ? direrr : "unreachable");
 	if (!db_ok)
 		log_warn("health: database down: %s", dberr ? dberr : "?");
 	if (!dir_ok)
 		log_warn("health: directory down: %s", direrr ? direrr : "?");
+	json_t *db = health_part(db_ok, dberr, details), *dir = health_part(dir_ok, direrr, details);
 	free(dberr);
 	free(direrr);
 	/* plugins: loaded or broken, and whether their target answers */
@@ -101,15 +131,15 @@ void api_health(struct http_ctx *ctx)
 		char msg[512] = "";
 		if (pi->plugin == NULL) {
 			plugins_ok = 0;
-			json_object_set_new(plugins, pi->name, json_pack("{s:s, s:s}", "status", "broken",
-									 "error", pi->error ? pi->error : "?"));
+			json_t *b = health_part(0, pi->error, details);
+			json_object_set_new(b, "status", json_string("broken"));
+			json_object_set_new(plugins, pi->name, b);
 			continue;
 		}
-		enum pvd_status st = plugins_check(i, msg, sizeof(msg));
+		enum pvd_status st = plugins_check_cached(i, HEALTH_PLUGIN_CHECK_MS, msg, sizeof(msg));
 		if (st != PVD_OK)
 			plugins_ok = 0;
-		json_object_set_new(plugins, pi->name, st == PVD_OK ? json_pack("{s:s}", "status", "up")
-					: json_pack("{s:s, s:s}", "status", "down", "error", msg));
+		json_object_set_new(plugins, pi->name, health_part(st == PVD_OK, msg, details));
 	}
 	int all = db_ok && dir_ok && plugins_ok;
 	/* mail that waits is delayed, not lost: shown, but not "unavailable" */
@@ -185,9 +215,11 @@ void api_tokens_create(struct http_ctx *ctx)
 		http_reply_error(ctx, 400, "invalid_field", "role", "unknown role '%s'; roles are: %s", role_s, all);
 		return;
 	}
-	char *token = NULL, *err = NULL;
+	char *token = NULL, *err = NULL, me[160];
 	json_t *info = NULL;
-	enum db_status st = tokens_create(name, role, ctx->who.subject, &token, &info, &err);
+	actor_id(&ctx->who, me);
+	/* the new token's owner is whoever stands behind its creator */
+	enum db_status st = tokens_create(name, role, me, "admin", ctx->who.owner, &token, &info, &err);
 	if (st == DB_CONFLICT) {
 		free(err);
 		http_reply_error(ctx, 409, "conflict", "name",
@@ -198,7 +230,7 @@ void api_tokens_create(struct http_ctx *ctx)
 		api_db_failure(ctx, st, err);
 		return;
 	}
-	log_info("token %s created for role %s by %s", name, role_name(role), ctx->who.subject);
+	log_info("token %s created for role %s by %s (owner %s)", name, role_name(role), me, ctx->who.owner);
 	json_object_set_new(info, "token", json_string(token));
 	explicit_bzero(token, strlen(token));
 	free(token);
@@ -210,8 +242,9 @@ void api_tokens_revoke(struct http_ctx *ctx)
 	const char *name = http_param(ctx, 0);
 	int found = 0;
 	json_t *info = NULL;
-	char *err = NULL;
-	enum db_status st = tokens_revoke(name, ctx->who.subject, &found, &info, &err);
+	char *err = NULL, me[160];
+	actor_id(&ctx->who, me);
+	enum db_status st = tokens_revoke(name, me, "admin", &found, &info, &err);
 	if (st != DB_OK) {
 		api_db_failure(ctx, st, err);
 		return;
@@ -220,6 +253,6 @@ void api_tokens_revoke(struct http_ctx *ctx)
 		http_reply_error(ctx, 404, "not_found", "name", "no active token named '%s'", name);
 		return;
 	}
-	log_info("token %s revoked by %s", name, ctx->who.subject);
+	log_info("token %s revoked by %s", name, me);
 	http_reply_json(ctx, 200, info);
 }

@@ -8,19 +8,60 @@
 #include "crypto.h"
 #include "directory.h"
 #include "log.h"
+#include "metrics.h"
+#include "text.h"
+#include "throttle.h"
 #include "tokens.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
+#include <time.h>
 
 static int fail(struct auth_failure *f, int status, const char *code, const char *msg)
 {
 	f->status = status;
 	f->code = code;
+	f->retry_after = 0;
 	snprintf(f->message, sizeof(f->message), "%s", msg);
 	return -1;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* An unknown login is found out with one search; a wrong password costs a
+ * bind (and the directory's own failure bookkeeping). Answering the first
+ * faster would tell who exists, so every refused sign-in takes at least as
+ * long as refused binds have lately taken (a moving average, capped). */
+static pthread_mutex_t timing_lock = PTHREAD_MUTEX_INITIALIZER;
+static double bind_fail_avg = 0.02;
+
+static void refused_bind_took(double secs)
+{
+	pthread_mutex_lock(&timing_lock);
+	bind_fail_avg = bind_fail_avg * 0.8 + secs * 0.2;
+	pthread_mutex_unlock(&timing_lock);
+}
+
+static void answer_no_sooner_than_a_bind(double started)
+{
+	pthread_mutex_lock(&timing_lock);
+	double want = bind_fail_avg;
+	pthread_mutex_unlock(&timing_lock);
+	if (want > 1.0)
+		want = 1.0;
+	double left = started + want - now_s();
+	if (left > 0) {
+		struct timespec ts = { (time_t)left, (long)((left - (double)(time_t)left) * 1e9) };
+		nanosleep(&ts, NULL);
+	}
 }
 
 int auth_parse_basic(const char *value, char **login_r, char **password_r)
@@ -48,13 +89,20 @@ int auth_parse_basic(const char *value, char **login_r, char **password_r)
 	return 0;
 }
 
-static int check_token(const char *token, struct principal *p, struct auth_failure *f)
+static int check_token(const char *token, const char *addr, struct principal *p, struct auth_failure *f)
 {
 	int found = 0;
-	char name[64];
+	char name[64], owner[160];
 	enum role role;
 	char *err = NULL;
-	enum db_status st = tokens_lookup(token, &found, name, &role, &err);
+	int wait = throttle_check(addr, NULL);
+	if (wait > 0) {
+		metrics_event(ME_AUTH_THROTTLED);
+		fail(f, 429, "too_many_attempts", "too many failed attempts from this address; try again later");
+		f->retry_after = wait;
+		return -1;
+	}
+	enum db_status st = tokens_lookup(token, &found, name, owner, &role, &err);
 
 	if (st != DB_OK) {
 		log_error("token check failed: %s", err ? err : "database error");
@@ -62,49 +110,82 @@ static int check_token(const char *token, struct principal *p, struct auth_failu
 		return fail(f, 503, "unavailable", "the database is unavailable: cannot check the token");
 	}
 	if (!found) {
-		log_warn("authentication failed: unknown or revoked bearer token");
+		log_warn("authentication failed from %s: unknown or revoked bearer token", addr);
+		metrics_event(ME_AUTH_BAD_TOKEN);
+		throttle_failed(addr, NULL);
 		return fail(f, 401, "unauthorized", "invalid or revoked token");
 	}
 	p->kind = PRINCIPAL_TOKEN;
 	snprintf(p->subject, sizeof(p->subject), "%s", name);
+	snprintf(p->owner, sizeof(p->owner), "%s", owner);
 	snprintf(p->display_name, sizeof(p->display_name), "token %s", name);
 	p->roles = ROLE_BIT(role);
 	log_debug("bearer token %s accepted (role %s)", name, role_name(role));
 	return 0;
 }
 
-static int check_basic(const struct conf *c, const char *cred, struct principal *p,
+static int check_basic(const struct conf *c, const char *cred, const char *addr, struct principal *p,
 		       struct auth_failure *f)
 {
 	char *login = NULL, *password = NULL, *err = NULL;
 	struct dir_user u;
 	int ret;
 
-	if (auth_parse_basic(cred, &login, &password) < 0)
+	if (auth_parse_basic(cred, &login, &password) < 0) {
+		metrics_event(ME_AUTH_MALFORMED);
+		throttle_failed(addr, NULL);
 		return fail(f, 401, "unauthorized", "malformed Basic credentials");
-	if (strlen(login) >= sizeof(p->subject)) {
-		ret = fail(f, 401, "unauthorized", "invalid login or password");
+	}
+	int wait = throttle_check(addr, login);
+	if (wait > 0) {
+		log_warn("sign-in for %s from %s refused for %d s: too many failed attempts", login, addr, wait);
+		metrics_event(ME_AUTH_THROTTLED);
+		ret = fail(f, 429, "too_many_attempts", "too many failed sign-ins; try again later");
+		f->retry_after = wait;
 		goto out;
 	}
-	switch (dir_authenticate(c, login, password, &u, &err)) {
+	double started = now_s();
+	if (strlen(login) >= sizeof(p->subject)) {
+		ret = fail(f, 401, "unauthorized", "invalid login or password");
+		metrics_event(ME_AUTH_BAD_CREDENTIALS);
+		throttle_failed(addr, login);
+		answer_no_sooner_than_a_bind(started);
+		goto out;
+	}
+	int bound = 0;
+	enum dir_auth_result ar = dir_authenticate(c, login, password, &u, &bound, &err);
+	switch (ar) {
 	case DIR_AUTH_OK:
+		if (strlen(u.login) >= sizeof(p->subject) || strlen(u.dn) >= sizeof(p->dn)) {
+			log_warn("sign-in refused for %s: the entry's login or DN is too long", u.dn);
+			dir_user_free(&u);
+			ret = fail(f, 401, "unauthorized", "invalid login or password");
+			break;
+		}
 		p->kind = PRINCIPAL_USER;
-		snprintf(p->subject, sizeof(p->subject), "%s", login);
+		/* the person is who the directory says, not what was typed:
+		 * every comparison of people (separation of duties, "is this
+		 * the person", idempotency keys, the change log) uses this */
+		snprintf(p->subject, sizeof(p->subject), "%s", u.login);
+		snprintf(p->owner, sizeof(p->owner), "%s", u.login);
 		snprintf(p->dn, sizeof(p->dn), "%s", u.dn);
-		snprintf(p->display_name, sizeof(p->display_name), "%s", u.display_name);
-		snprintf(p->unit, sizeof(p->unit), "%s", u.unit ? u.unit : "");
-		snprintf(p->mail, sizeof(p->mail), "%s", u.mail ? u.mail : "");
+		text_copy(p->display_name, sizeof(p->display_name), u.display_name);
+		text_copy(p->unit, sizeof(p->unit), u.unit);
+		text_copy(p->mail, sizeof(p->mail), u.mail);
 		p->roles = u.roles;
 		dir_user_free(&u);
+		throttle_succeeded(addr, login);
 		{
 			char roles[256];
-			log_debug("signed in %s (%s) with roles: %s", login, p->dn,
+			log_debug("signed in %s (%s) with roles: %s", p->subject, p->dn,
 				  role_mask_format(p->roles, roles, sizeof(roles)));
 		}
 		ret = 0;
 		break;
 	case DIR_AUTH_LOCKED:
-		log_warn("sign-in refused for %s: %s", login, err ? err : "locked");
+		log_warn("sign-in refused for %s from %s: %s", login, addr, err ? err : "locked");
+		metrics_event(ME_AUTH_LOCKED);
+		throttle_failed(addr, login);
 		ret = fail(f, 401, "account_locked", "the account is locked");
 		break;
 	case DIR_AUTH_UNAVAILABLE:
@@ -112,7 +193,13 @@ static int check_basic(const struct conf *c, const char *cred, struct principal 
 		ret = fail(f, 503, "unavailable", "the directory is unavailable: cannot check the password");
 		break;
 	default:
-		log_warn("sign-in refused for %s: %s", login, err ? err : "bad credentials");
+		log_warn("sign-in refused for %s from %s: %s", login, addr, err ? err : "bad credentials");
+		metrics_event(ME_AUTH_BAD_CREDENTIALS);
+		throttle_failed(addr, login);
+		if (bound)
+			refused_bind_took(now_s() - started);
+		else
+			answer_no_sooner_than_a_bind(started);
 		ret = fail(f, 401, "unauthorized", "invalid login or password");
 		break;
 	}
@@ -124,9 +211,10 @@ out:
 	return ret;
 }
 
-int auth_check(const struct conf *c, const char *authorization, struct principal *p,
-	       struct auth_failure *f)
+int auth_check(const struct conf *c, const char *authorization, const char *client_addr,
+	       struct principal *p, struct auth_failure *f)
 {
+	const char *addr = client_addr && *client_addr ? client_addr : "unknown";
 	memset(p, 0, sizeof(*p));
 	if (authorization == NULL || *authorization == '\0')
 		return fail(f, 401, "unauthorized",
@@ -135,13 +223,14 @@ int auth_check(const struct conf *c, const char *authorization, struct principal
 		const char *t = authorization + 7;
 		while (*t == ' ')
 			t++;
-		return check_token(t, p, f);
+		return check_token(t, addr, p, f);
 	}
 	if (strncasecmp(authorization, "Basic ", 6) == 0) {
 		const char *t = authorization + 6;
 		while (*t == ' ')
 			t++;
-		return check_basic(c, t, p, f);
+		return check_basic(c, t, addr, p, f);
 	}
+	metrics_event(ME_AUTH_MALFORMED);
 	return fail(f, 401, "unauthorized", "unsupported authorization scheme: use Bearer or Basic");
 }

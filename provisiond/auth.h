@@ -18,7 +18,11 @@ enum principal_kind { PRINCIPAL_NONE, PRINCIPAL_TOKEN, PRINCIPAL_USER };
 
 struct principal {
 	enum principal_kind kind;
-	char subject[128];	/* token name or login */
+	char subject[128];	/* token name, or the login as the directory holds it */
+	char owner[160];	/* the person behind: a user's login; for a token,
+				 * the owner of whoever created it (a login or
+				 * cli:<unix user>). Separation of duties compares
+				 * owners. */
 	char dn[512];		/* users only */
 	char display_name[256];
 	char unit[64];		/* users: their unit (directory ldap_unit_attr), "" if none */
@@ -27,8 +31,9 @@ struct principal {
 };
 
 struct auth_failure {
-	int status;		/* 401 or 503 */
-	const char *code;	/* unauthorized, account_locked, unavailable */
+	int status;		/* 401, 429 or 503 */
+	const char *code;	/* unauthorized, account_locked, too_many_attempts, unavailable */
+	int retry_after;	/* 429: seconds */
 	char message[256];
 };
 
@@ -36,8 +41,9 @@ struct auth_failure {
  * -1 malformed. */
 int auth_parse_basic(const char *header_value, char **login_r, char **password_r);
 
-/* 0 and p filled, or -1 and f filled. authorization may be NULL. */
-int auth_check(const struct conf *c, const char *authorization, struct principal *p,
-	       struct auth_failure *f);
+/* 0 and p filled, or -1 and f filled. authorization may be NULL;
+ * client_addr is the peer's address (throttle.h counts failures by it). */
+int auth_check(const struct conf *c, const char *authorization, const char *client_addr,
+	       struct principal *p, struct auth_failure *f);
 
 #endif

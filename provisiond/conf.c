@@ -42,6 +42,13 @@ static const struct conf_row rows[] = {
 	{ "http_max_body", T_INT, S(http_max_body), "1048576", 1024, 64 * 1024 * 1024, 1, 0 },
 	{ "http_max_connections", T_INT, S(http_max_connections), "256", 1, 65536, 0, 0 },
 	{ "http_timeout", T_INT, S(http_timeout), "30", 1, 3600, 0, 0 },
+	{ "http_max_connections_per_client", T_INT, S(http_max_connections_per_client), "32", 1, 65536, 0, 0 },
+	{ "http_header_timeout", T_INT, S(http_header_timeout), "10", 1, 3600, 1, 0 },
+	{ "auth_free_failures", T_INT, S(auth_free_failures), "3", 1, 1000, 1, 0 },
+	{ "auth_free_failures_per_address", T_INT, S(auth_free_failures_per_address), "20", 1, 100000, 1, 0 },
+	{ "auth_login_max_failures", T_INT, S(auth_login_max_failures), "5", 1, 1000, 1, 0 },
+	{ "auth_backoff_max", T_INT, S(auth_backoff_max), "300", 1, 86400, 1, 0 },
+	{ "auth_failure_window", T_INT, S(auth_failure_window), "900", 1, 86400, 1, 0 },
 	{ "shutdown_timeout", T_INT, S(shutdown_timeout), "30", 0, 3600, 1, 0 },
 	{ "log_level", T_LOGLEVEL, S(log_level), "info", 0, 0, 1, 0 },
 	{ "log_target", T_LOGTARGET, S(log_target), "stderr", 0, 0, 1, 0 },
@@ -100,6 +107,8 @@ static const struct conf_row rows[] = {
 	{ "outbox_retry_base", T_INT, S(outbox_retry_base), "30", 1, 3600, 1, 0 },
 	{ "outbox_retry_max", T_INT, S(outbox_retry_max), "1800", 1, 86400, 1, 0 },
 	{ "notify_hr", T_STR, S(notify_hr), "", 0, 0, 1, 0 },
+	{ "notify_tim_head", T_STR, S(notify_tim_head), "", 0, 0, 1, 0 },
+	{ "password_token_delivery", T_STR, S(password_token_delivery), "letter", 0, 0, 1, 0 },
 };
 #undef S
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -342,6 +351,15 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 	}
 	if (c->notify_hr[0] != '\0' && strchr(c->notify_hr, '@') == NULL) {
 		*error_r = conf_err(file, 0, "notify_hr", "'%s' is not a mail address", c->notify_hr);
+		return -1;
+	}
+	if (c->notify_tim_head[0] != '\0' && strchr(c->notify_tim_head, '@') == NULL) {
+		*error_r = conf_err(file, 0, "notify_tim_head", "'%s' is not a mail address", c->notify_tim_head);
+		return -1;
+	}
+	if (strcmp(c->password_token_delivery, "letter") != 0 && strcmp(c->password_token_delivery, "mail") != 0) {
+		*error_r = conf_err(file, 0, "password_token_delivery", "'%s' is not letter or mail",
+				    c->password_token_delivery);
 		return -1;
 	}
 	if (c->outbox_retry_max < c->outbox_retry_base) {
@@ -751,6 +769,14 @@ char *conf_restart_needed(const struct conf *a, const struct conf *b)
 	}
 	buf_free(&va);
 	buf_free(&vb);
+	/* plugins keep the settings they were loaded with (plugin_host.h):
+	 * any change to a plugin.* line waits for a restart */
+	int same = a->plugin_kv_count == b->plugin_kv_count;
+	for (int i = 0; same && i < a->plugin_kv_count; i++)
+		same = strcmp(a->plugin_kv[i].key, b->plugin_kv[i].key) == 0 &&
+		       strcmp(a->plugin_kv[i].value, b->plugin_kv[i].value) == 0;
+	if (!same)
+		buf_printf(&out, "%splugin.* settings", out.len ? ", " : "");
 	if (out.len == 0) {
 		buf_free(&out);
 		return NULL;

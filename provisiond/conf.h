@@ -68,6 +68,15 @@ struct conf {
 	int http_max_body;
 	int http_max_connections;
 	int http_timeout;
+	int http_max_connections_per_client;
+	int http_header_timeout;	/* seconds to send a whole request header */
+
+	/* sign-in throttling (throttle.h) */
+	int auth_free_failures;
+	int auth_free_failures_per_address;
+	int auth_login_max_failures;
+	int auth_backoff_max;
+	int auth_failure_window;
 	int shutdown_timeout;
 
 	/* logging */
@@ -130,6 +139,8 @@ struct conf {
 	int outbox_retry_base;
 	int outbox_retry_max;
 	char *notify_hr;		/* conclusion notes for HR; "" = the HR person who filed */
+	char *notify_tim_head;		/* security notices; "" = the tim_head role group's members */
+	char *password_token_delivery;	/* letter (shown once, for printing) or mail (private address) */
 	int password_token_hours;
 	int password_min_length;
 

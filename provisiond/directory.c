@@ -219,6 +219,68 @@ int dir_ping(const struct conf *c, char **error_r)
 	return rc == 0 ? 0 : -1;
 }
 
+/* What an entry is called, whatever was typed to find it: the directory
+ * matches names case-insensitively and ignores surrounding spaces, so
+ * "TIM.MENDOZA " finds tim.mendoza and " Tributaria" finds tributaria. The
+ * canonical value is the one in the entry's RDN when the RDN is that
+ * attribute, else the attribute's first value, byte for byte as the
+ * directory holds it. NULL when the entry has none. */
+static char *canonical_value(LDAP *ld, LDAPMessage *e, const char *dn, const char *attr)
+{
+	LDAPDN parsed = NULL;
+	char *out = NULL;
+	if (dn != NULL && ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS && parsed != NULL &&
+	    parsed[0] != NULL && parsed[0][0] != NULL && parsed[0][1] == NULL) {
+		LDAPAVA *ava = parsed[0][0];
+		if (ava->la_attr.bv_len == strlen(attr) && strncasecmp(ava->la_attr.bv_val, attr, ava->la_attr.bv_len) == 0 &&
+		    !(ava->la_flags & LDAP_AVA_BINARY) && ava->la_value.bv_len > 0)
+			out = xstrndup(ava->la_value.bv_val, ava->la_value.bv_len);
+	}
+	ldap_dnfree(parsed);
+	if (out != NULL)
+		return out;
+	struct berval **vals = ldap_get_values_len(ld, e, attr);
+	if (vals != NULL && vals[0] != NULL && vals[0]->bv_len > 0)
+		out = xstrndup(vals[0]->bv_val, vals[0]->bv_len);
+	ldap_value_free_len(vals);
+	return out;
+}
+
+int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr, const char *value,
+			char **canonical_r, int *single_holder_r, char **error_r)
+{
+	char *esc = dir_filter_value(value);
+	char *filter = xasprintf("(%s=%s)", attr, esc ? esc : "");
+	char *attrs[] = { (char *)attr, "pvdSingleHolder", NULL };
+	LDAPMessage *res = NULL;
+	int rc = svc_search(c, base, LDAP_SCOPE_ONELEVEL, filter, attrs, 2, &res, error_r);
+	free(esc);
+	free(filter);
+	*canonical_r = NULL;
+	if (single_holder_r)
+		*single_holder_r = 0;
+	if (rc < 0)
+		return -1;
+	LDAPMessage *e = ldap_first_entry(svc_conn.ld, res);
+	if (e == NULL) {
+		ldap_msgfree(res);
+		return 0;
+	}
+	char *dn = ldap_get_dn(svc_conn.ld, e);
+	*canonical_r = canonical_value(svc_conn.ld, e, dn, attr);
+	ldap_memfree(dn);
+	if (*canonical_r == NULL)
+		*canonical_r = xstrdup(value);
+	if (single_holder_r) {
+		struct berval **v = ldap_get_values_len(svc_conn.ld, e, "pvdSingleHolder");
+		*single_holder_r = v != NULL && v[0] != NULL && v[0]->bv_len == 4 &&
+				   strncasecmp(v[0]->bv_val, "TRUE", 4) == 0;
+		ldap_value_free_len(v);
+	}
+	ldap_msgfree(res);
+	return 1;
+}
+
 int dir_child_exists(const struct conf *c, const char *base, const char *attr,
 		     const char *value, char **error_r)
 {
@@ -266,13 +328,49 @@ int dir_set_password(const struct conf *c, const char *dn, const char *password,
 	return is_down(rc) ? -2 : -1;
 }
 
+int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r, char **error_r)
+{
+	char *member_attrs[] = { "member", NULL }, *mail_attrs[] = { "mail", NULL };
+	LDAPMessage *res = NULL;
+	*mails_r = json_array();
+	if (group_dn == NULL || *group_dn == '\0')
+		return 0;
+	int rc = svc_search(c, group_dn, LDAP_SCOPE_BASE, "(objectClass=*)", member_attrs, 1, &res, error_r);
+	if (rc < 0)
+		return -1;
+	LDAPMessage *e = ldap_first_entry(svc_conn.ld, res);
+	struct berval **members = e ? ldap_get_values_len(svc_conn.ld, e, "member") : NULL;
+	ldap_msgfree(res);
+	for (int i = 0; members && members[i] && i < 50; i++) {
+		char *dn = xstrndup(members[i]->bv_val, members[i]->bv_len);
+		LDAPMessage *mr = NULL;
+		char *err = NULL;
+		if (svc_search(c, dn, LDAP_SCOPE_BASE, "(objectClass=*)", mail_attrs, 1, &mr, &err) == 0) {
+			LDAPMessage *me = ldap_first_entry(svc_conn.ld, mr);
+			struct berval **mail = me ? ldap_get_values_len(svc_conn.ld, me, "mail") : NULL;
+			if (mail != NULL && mail[0] != NULL)
+				json_array_append_new(*mails_r, json_stringn(mail[0]->bv_val, mail[0]->bv_len));
+			ldap_value_free_len(mail);
+		}
+		free(err);	/* a member that is gone is simply not told */
+		ldap_msgfree(mr);
+		free(dn);
+	}
+	ldap_value_free_len(members);
+	return 0;
+}
+
 char *dir_filter_value(const char *value)
 {
 	struct berval in, out;
+	if (value == NULL)
+		return NULL;
+	if (*value == '\0')
+		return xstrdup("");	/* libldap would memcpy from a NULL output */
 	in.bv_val = (char *)value;
 	in.bv_len = strlen(value);
 	out.bv_val = NULL;
-	if (ldap_bv2escaped_filter_value(&in, &out) != 0)
+	if (ldap_bv2escaped_filter_value(&in, &out) != 0 || out.bv_val == NULL)
 		return NULL;
 	char *s = xstrndup(out.bv_val, out.bv_len);
 	ber_memfree(out.bv_val);
@@ -427,14 +525,15 @@ static enum dir_auth_result user_bind(const struct conf *c, const char *dn, cons
 
 enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 				      const char *password, struct dir_user *user_r,
-				      char **error_r)
+				      int *bound_r, char **error_r)
 {
 	char *esc, *filter;
-	char *attrs[] = { "cn", "displayName", "mail", c->ldap_unit_attr, NULL };
+	char *attrs[] = { "cn", "displayName", "mail", c->ldap_unit_attr, c->ldap_login_attr, NULL };
 	LDAPMessage *res = NULL, *e;
 	int rc, n;
 
 	memset(user_r, 0, sizeof(*user_r));
+	*bound_r = 0;
 	/* An empty password would be an unauthenticated bind (RFC 4513 5.1.2),
 	 * which succeeds: refuse it before it reaches the directory. */
 	if (*login == '\0' || *password == '\0') {
@@ -467,7 +566,15 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 	if (vals == NULL)
 		vals = ldap_get_values_len(svc_conn.ld, e, "cn");
 	user_r->dn = xstrdup(dn ? dn : "");
-	user_r->login = xstrdup(login);
+	user_r->login = canonical_value(svc_conn.ld, e, dn, c->ldap_login_attr);
+	if (user_r->login == NULL) {
+		*error_r = xasprintf("the entry %s found for %s=%s has no %s value", dn ? dn : "?",
+				     c->ldap_login_attr, login, c->ldap_login_attr);
+		ldap_memfree(dn);
+		ldap_msgfree(res);
+		dir_user_free(user_r);
+		return DIR_AUTH_BAD_CREDENTIALS;
+	}
 	user_r->display_name = vals && vals[0] ? xstrndup(vals[0]->bv_val, vals[0]->bv_len) : xstrdup(login);
 	ldap_value_free_len(vals);
 	vals = ldap_get_values_len(svc_conn.ld, e, c->ldap_unit_attr);
@@ -481,6 +588,7 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 	ldap_memfree(dn);
 	ldap_msgfree(res);
 
+	*bound_r = 1;
 	enum dir_auth_result ar = user_bind(c, user_r->dn, password, error_r);
 	if (ar != DIR_AUTH_OK) {
 		dir_user_free(user_r);

@@ -14,6 +14,7 @@
 #ifndef PVD_DIRECTORY_H
 #define PVD_DIRECTORY_H
 
+#include <jansson.h>
 #include "conf.h"
 #include "roles.h"
 
@@ -26,7 +27,7 @@ enum dir_auth_result {
 
 struct dir_user {
 	char *dn;
-	char *login;
+	char *login;		/* the entry's own login value, never the typed one */
 	char *display_name;
 	char *unit;		/* ldap_unit_attr, or NULL */
 	char *mail;		/* their mail address (notes are sent there), or NULL */
@@ -34,11 +35,12 @@ struct dir_user {
 };
 
 /* Checks login and password with a bind as that user (ppolicy control on),
- * then reads the roles from the configured groups. error_r gets the reason
+ * then reads the roles from the configured groups. *bound_r says whether
+ * a bind was tried (an unknown login needs none). error_r gets the reason
  * for logs (never the password). */
 enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 				      const char *password, struct dir_user *user_r,
-				      char **error_r);
+				      int *bound_r, char **error_r);
 void dir_user_free(struct dir_user *u);
 
 /* Is there an entry attr=value directly below base? 1 yes, 0 no, -1 the
@@ -46,10 +48,22 @@ void dir_user_free(struct dir_user *u);
 int dir_child_exists(const struct conf *c, const char *base, const char *attr,
 		     const char *value, char **error_r);
 
+/* A catalogue entry (a unit, a position) attr=value directly below base:
+ * 1 and *canonical_r (malloc'd: the value as the catalogue spells it, so
+ * "TRIBUTARIA " is stored as tributaria) and, for positions, whether it
+ * is held by one person at a time (pvdSingleHolder); 0 none; -1 the
+ * directory could not be asked. */
+int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr, const char *value,
+			char **canonical_r, int *single_holder_r, char **error_r);
+
 /* Sets dn's password with the Password Modify extended operation (RFC
  * 3062) over the service connection; slapd hashes it. 0 ok, -1 refused
  * (*error_r), -2 directory unavailable. */
 int dir_set_password(const struct conf *c, const char *dn, const char *password, char **error_r);
+
+/* The mail addresses of a group's members (json array of strings; members
+ * without one are left out). 0, or -1 when the directory could not be asked. */
+int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r, char **error_r);
 
 /* Reads the root DSE over the service connection. 0 or -1 + error. */
 int dir_ping(const struct conf *c, char **error_r);

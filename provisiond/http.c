@@ -16,11 +16,15 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "text.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +36,7 @@
 
 struct request {
 	char id[72];
+	char addr[64];			/* the client's address, for throttling and logs */
 	struct timespec start;
 	struct buf body;
 	int too_large;
@@ -46,6 +51,151 @@ static struct MHD_Daemon *daemon_handle;
 static const struct route *routes;
 static size_t nroutes;
 static atomic_int in_flight;
+static atomic_int header_timeout = 10;
+
+/* ---- slow clients --------------------------------------------------------
+ * libmicrohttpd's timeout is an idle timeout: a client sending one header
+ * byte every few seconds keeps its connection for ever, and enough such
+ * connections take every slot. So each connection is tracked from the
+ * moment it opens (or its previous answer went out) until its request
+ * header is complete; a watchdog shuts down the socket of one that has
+ * not sent a whole header within http_header_timeout, and libmicrohttpd
+ * then closes it as a connection the client dropped. The per-client
+ * connection limit keeps one address from taking every slot meanwhile. */
+struct tracked_conn {
+	MHD_socket fd;
+	int waiting_header;		/* between the open (or an answer) and a complete header */
+	double since;			/* monotonic */
+	struct tracked_conn *prev, *next;
+};
+static pthread_mutex_t track_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tracked_conn *tracked;
+static pthread_t watchdog;
+static int watchdog_running;
+static int watchdog_pipe[2] = { -1, -1 };
+
+static double mono_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+			      enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct tracked_conn *t = xcalloc(1, sizeof(*t));
+		t->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+		t->waiting_header = 1;
+		t->since = mono_now();
+		pthread_mutex_lock(&track_lock);
+		t->next = tracked;
+		if (tracked)
+			tracked->prev = t;
+		tracked = t;
+		pthread_mutex_unlock(&track_lock);
+		*socket_ctx = t;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_ctx != NULL) {
+		/* libmicrohttpd closes the socket after this returns: the
+		 * watchdog never touches an fd that could be reused */
+		struct tracked_conn *t = *socket_ctx;
+		pthread_mutex_lock(&track_lock);
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			tracked = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		pthread_mutex_unlock(&track_lock);
+		free(t);
+		*socket_ctx = NULL;
+	}
+}
+
+static void track_set(struct MHD_Connection *conn, int waiting_header)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct tracked_conn *t = ci ? ci->socket_context : NULL;
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&track_lock);
+	t->waiting_header = waiting_header;
+	t->since = mono_now();
+	pthread_mutex_unlock(&track_lock);
+}
+
+static void *watchdog_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct pollfd pfd = { watchdog_pipe[0], POLLIN, 0 };
+		if (poll(&pfd, 1, 500) > 0)
+			return NULL;	/* http_stop */
+		double now = mono_now(), limit = atomic_load(&header_timeout);
+		int cut = 0;
+		pthread_mutex_lock(&track_lock);
+		for (struct tracked_conn *t = tracked; t; t = t->next)
+			if (t->waiting_header && t->fd != MHD_INVALID_SOCKET && now - t->since > limit) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->waiting_header = 0;	/* once */
+				cut++;
+			}
+		pthread_mutex_unlock(&track_lock);
+		for (int i = 0; i < cut; i++)
+			metrics_event(ME_HTTP_HEADER_TIMEOUT);
+		if (cut > 0)
+			log_warn("closed %d connection(s) that sent no whole request header in %d s "
+				 "(http_header_timeout)", cut, (int)limit);
+	}
+}
+
+/* libmicrohttpd hands every path and query parameter here to be decoded
+ * (%XX). A %00 would end the C string early (/v1/people/X%00junk would read
+ * X): it becomes 0xFF instead, a byte no UTF-8 text holds, so the one check
+ * of every parameter (check_parameters) refuses it. */
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+size_t http_unescape(char *s)
+{
+	char *r = s, *w = s;
+	while (*r) {
+		int hi, lo;
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0) {
+			int v = hi << 4 | lo;
+			*w++ = v == 0 ? (char)0xff : (char)v;
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+static size_t unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return http_unescape(s);
+}
+
+static void client_address(struct MHD_Connection *conn, char out[64])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, 64, "unknown");
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, 64);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, 64);
+}
 
 int http_in_flight(void) { return atomic_load(&in_flight); }
 
@@ -112,12 +262,17 @@ void http_reply_error(struct http_ctx *ctx, int status, const char *code, const 
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	text_vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	char *s = http_error_body(code, field, msg);
-	http_reply_text(ctx, status, "application/json", s, strlen(s));
 	if (status >= 500)
 		log_error("%s %s: %d %s: %s", ctx->method, ctx->path, status, code, msg);
+	/* what went wrong inside (SQL, a library's words) is for the log; the
+	 * caller gets the request id to quote */
+	if (status == 500)
+		text_format(msg, sizeof(msg), "internal error: the service's log has the details under request id %s",
+			    ctx->request_id ? ctx->request_id : "-");
+	char *s = http_error_body(code, field, msg);
+	http_reply_text(ctx, status, "application/json", s, strlen(s));
 }
 
 void http_reply_stream(struct http_ctx *ctx, const char *content_type,
@@ -224,7 +379,63 @@ static int is_json_type(const char *ct)
 	return n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0;
 }
 
-/* Runs the pipeline once the whole body is in; fills ctx's answer. */
+/* Text a parameter may hold: UTF-8 without control characters (the
+ * unescape callback turns %00 into a byte no UTF-8 has, so it fails here). */
+static int text_ok(const char *s)
+{
+	return s != NULL && utf8_length(s) >= 0 && !has_control_chars(s);
+}
+
+struct arg_scan {
+	const char *bad_key;	/* the parameter whose name or value is not text */
+	int bad_name;
+};
+
+static enum MHD_Result scan_text(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct arg_scan *a = cls;
+	(void)kind;
+	if (!text_ok(key) || (value != NULL && !text_ok(value))) {
+		a->bad_key = key;
+		a->bad_name = !text_ok(key);
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* Every path segment and query parameter is checked here, once, where it
+ * was decoded: handlers only ever see text. 0, or -1 with 400 answered. */
+static int check_parameters(struct http_ctx *ctx, const struct route_match *m)
+{
+	for (int i = 0; i < m->nparams; i++) {
+		if (text_ok(m->params[i]))
+			continue;
+		char name[64];
+		router_param_name(m->route, i, name, sizeof(name));
+		http_reply_error(ctx, 400, "invalid_field", name, "path parameter '%s' holds a NUL, a control "
+				 "character or bytes that are not UTF-8", name);
+		return -1;
+	}
+	struct arg_scan a = { NULL, 0 };
+	MHD_get_connection_values(ctx->conn, MHD_GET_ARGUMENT_KIND, scan_text, &a);
+	if (a.bad_key != NULL) {
+		char name[64];
+		text_copy(name, sizeof(name), a.bad_key);
+		utf8_repair(name);
+		if (a.bad_name || has_control_chars(name))
+			http_reply_error(ctx, 400, "invalid_field", NULL, "a query parameter's name holds a NUL, a "
+					 "control character or bytes that are not UTF-8");
+		else
+			http_reply_error(ctx, 400, "invalid_field", name, "query parameter '%s' holds a NUL, a control "
+					 "character or bytes that are not UTF-8", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the pipeline once the whole body is in; fills ctx's answer. Who is
+ * asking comes first: an unauthenticated caller learns nothing about the
+ * route's body rules (413, 415) or its parameters. */
 static void dispatch(struct http_ctx *ctx, struct request *rq)
 {
 	struct route_match m;
@@ -244,24 +455,12 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 	}
 	rq->route_index = m.index;
 	log_debug("%s %s: route %s %s", ctx->method, ctx->path, m.route->method, m.route->pattern);
-	if (rq->too_large) {
-		http_reply_error(ctx, 413, "payload_too_large", NULL,
-				 "request body is larger than the limit of %d bytes", ctx->conf->http_max_body);
-		return;
-	}
-	int wants_json = (m.route->flags & ROUTE_JSON_BODY) ||
-			 ((m.route->flags & ROUTE_JSON_OPTIONAL) && rq->body.len > 0);
-	if (wants_json && !is_json_type(http_header(ctx, "Content-Type"))) {
-		const char *ct = http_header(ctx, "Content-Type");
-		http_reply_error(ctx, 415, "unsupported_media_type", NULL,
-				 "Content-Type must be application/json, got %s", ct ? ct : "none");
-		return;
-	}
 	if (m.route->roles != ROUTE_PUBLIC) {
 		struct auth_failure f;
-		if (auth_check(ctx->conf, http_header(ctx, "Authorization"), &ctx->who, &f) < 0) {
+		if (auth_check(ctx->conf, http_header(ctx, "Authorization"), rq->addr, &ctx->who, &f) < 0) {
 			http_reply_error(ctx, f.status, f.code, NULL, "%s", f.message);
 			ctx->www_authenticate = f.status == 401;
+			ctx->retry_after = f.retry_after;
 			return;
 		}
 		snprintf(rq->subject, sizeof(rq->subject), "%s", ctx->who.subject);
@@ -275,6 +474,21 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 			return;
 		}
 	}
+	if (rq->too_large) {
+		http_reply_error(ctx, 413, "payload_too_large", NULL,
+				 "request body is larger than the limit of %d bytes", ctx->conf->http_max_body);
+		return;
+	}
+	int wants_json = (m.route->flags & ROUTE_JSON_BODY) ||
+			 ((m.route->flags & ROUTE_JSON_OPTIONAL) && rq->body.len > 0);
+	if (wants_json && !is_json_type(http_header(ctx, "Content-Type"))) {
+		const char *ct = http_header(ctx, "Content-Type");
+		http_reply_error(ctx, 415, "unsupported_media_type", NULL,
+				 "Content-Type must be application/json, got %s", ct ? ct : "none");
+		return;
+	}
+	if (check_parameters(ctx, &m) < 0)
+		return;
 	ctx->raw_body = buf_str(&rq->body);
 	ctx->raw_len = rq->body.len;
 	if ((m.route->flags & ROUTE_JSON_OPTIONAL) && !wants_json)
@@ -315,6 +529,11 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_ctx *ctx, 
 		MHD_add_response_header(resp, "Allow", ctx->allow);
 	if (ctx->www_authenticate)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"provisiond\", Basic realm=\"provisiond\"");
+	if (ctx->retry_after > 0) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", ctx->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	rq->status = ctx->status;
 	enum MHD_Result r = MHD_queue_response(conn, (unsigned)ctx->status, resp);
 	MHD_destroy_response(resp);
@@ -334,6 +553,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		rq = xcalloc(1, sizeof(*rq));
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		assign_request_id(conn, rq->id);
+		client_address(conn, rq->addr);
+		track_set(conn, 0);	/* the whole header is in */
 		rq->route_index = -1;
 		snprintf(rq->method, sizeof(rq->method), "%s", method);
 		snprintf(rq->path, sizeof(rq->path), "%s", url);
@@ -367,6 +588,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	ctx.method = method;
 	ctx.path = url;
 	ctx.request_id = rq->id;
+	ctx.client_addr = rq->addr;
 	log_set_request_id(rq->id);
 	dispatch(&ctx, rq);
 	db_end_of_unit(rq->path);
@@ -397,6 +619,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	free(rq);
 	*req_cls = NULL;
 	atomic_fetch_sub(&in_flight, 1);
+	track_set(conn, 1);	/* a kept-alive connection waits for its next header */
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -439,13 +662,21 @@ int http_start(const struct conf *c, const struct route *table, size_t n, char *
 					 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->http_threads,
 					 MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->http_max_connections,
 					 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->http_timeout,
+					 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->http_max_connections_per_client,
 					 MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+					 MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL,
+					 MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
 					 MHD_OPTION_END);
 	if (daemon_handle == NULL) {
 		*error_r = xasprintf("cannot listen on %s port %d (listen_address, listen_port): "
 				     "address in use or not available", c->listen_address, c->listen_port);
 		return -1;
 	}
+	http_conf_changed(c);
+	if (pipe(watchdog_pipe) == 0 && pthread_create(&watchdog, NULL, watchdog_main, NULL) == 0)
+		watchdog_running = 1;
+	else
+		log_warn("the slow-client watchdog did not start: http_header_timeout is not enforced");
 	return 0;
 bad_addr:
 	*error_r = xasprintf("listen_address '%s' is not an IPv4 or IPv6 address", c->listen_address);
@@ -472,6 +703,21 @@ void http_stop(int timeout_s)
 		log_warn("shutdown: %d request(s) still running after %d s; stopping anyway", left, timeout_s);
 	else
 		log_info("shutdown: drained %d request(s) in flight in %.3f s", waited_for, elapsed(&t0));
+	if (watchdog_running) {
+		(void)!write(watchdog_pipe[1], "x", 1);
+		pthread_join(watchdog, NULL);
+		watchdog_running = 0;
+	}
+	for (int i = 0; i < 2; i++)
+		if (watchdog_pipe[i] >= 0) {
+			close(watchdog_pipe[i]);
+			watchdog_pipe[i] = -1;
+		}
 	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
+}
+
+void http_conf_changed(const struct conf *c)
+{
+	atomic_store(&header_timeout, c->http_header_timeout);
 }

@@ -40,6 +40,8 @@ struct http_ctx {
 	const char *content_type;
 	const char *allow;		/* for 405 */
 	int www_authenticate;		/* add a challenge (401) */
+	int retry_after;		/* seconds, for a 429 */
+	const char *client_addr;	/* the peer's address */
 
 	/* a streamed answer (exports): fill() appends at least one byte to
 	 * out, or returns 0 at the end, -1 on error (the stream is cut). */
@@ -69,7 +71,14 @@ const char *http_query_unknown(const struct http_ctx *ctx, const char *const *al
 /* The error envelope as a JSON string (exposed for unit tests). */
 char *http_error_body(const char *code, const char *field, const char *message);
 
+/* Decodes %XX in place, the way every path and query parameter is
+ * decoded (a %00 becomes 0xFF, which the parameter check refuses);
+ * returns the new length. Exposed for the fuzz targets. */
+size_t http_unescape(char *s);
+
 int http_start(const struct conf *c, const struct route *routes, size_t nroutes, char **error_r);
+/* After a reload: the settings that apply while running (header timeout). */
+void http_conf_changed(const struct conf *c);
 /* Stops accepting, waits up to timeout_s for requests in flight, stops. */
 void http_stop(int timeout_s);
 int http_in_flight(void);

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "json.h"
 #include "buf.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,9 +17,9 @@ int json_fail(struct json_err *err, int status, const char *code, const char *fi
 	va_list ap;
 	err->status = status;
 	err->code = code;
-	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	text_copy(err->field, sizeof(err->field), field);
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	text_vformat(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return -1;
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 #include "log.h"
+#include "buf.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,21 +66,24 @@ const char *log_get_request_id(void) { return request_id[0] ? request_id : NULL;
 
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
-	char msg[2048];
+	char raw[2048];
 
 	if ((int)level < atomic_load(&cur_level))
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	/* One line per event: a newline in a message would let input forge log lines. */
-	for (char *p = msg; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	text_vformat(raw, sizeof(raw), fmt, ap);
+	/* One line per event, and nothing a terminal would act on: a newline
+	 * in a value would let input forge log lines, an escape sequence
+	 * would repaint the screen of whoever reads the log. */
+	struct buf esc = BUF_INIT;
+	log_escape(&esc, raw);
+	const char *msg = buf_str(&esc);
 	if (atomic_load(&to_syslog)) {
 		static const int prio[] = { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR };
 		if (request_id[0])
 			syslog(prio[level], "%s: [req=%s] %s", level_names[level], request_id, msg);
 		else
 			syslog(prio[level], "%s: %s", level_names[level], msg);
+		buf_free(&esc);
 		return;
 	}
 	struct timespec ts;
@@ -95,6 +100,7 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		fprintf(stderr, "%s.%03ldZ %s %s: %s\n", stamp, ts.tv_nsec / 1000000,
 			log_ident, level_names[level], msg);
 	pthread_mutex_unlock(&stderr_lock);
+	buf_free(&esc);
 }
 
 #define LOG_FN(name, lvl) \

@@ -33,6 +33,7 @@
 #include "plugin_host.h"
 #include "queue.h"
 #include "scheduler.h"
+#include "throttle.h"
 #include "tokens.h"
 
 #include <curl/curl.h>
@@ -63,9 +64,12 @@ static void usage(FILE *fp)
 		"      --check-config  check the configuration and exit\n");
 }
 
-static void apply_logging(const struct conf *c)
+static void apply_runtime_settings(const struct conf *c)
 {
 	log_setup("provisiond", (enum log_level)c->log_level, c->log_target == LOG_TARGET_SYSLOG);
+	struct throttle_policy tp = { c->auth_free_failures, c->auth_free_failures_per_address,
+				      c->auth_login_max_failures, c->auth_backoff_max, c->auth_failure_window };
+	throttle_configure(&tp);
 }
 
 static double now_s(void)
@@ -167,7 +171,8 @@ static void reload(const char *path)
 		free(restart);
 	}
 	conf_put(&old);
-	apply_logging(n);
+	apply_runtime_settings(n);
+	http_conf_changed(n);
 	conf_set_current(n);
 	dir_conf_changed();
 	log_info("configuration reloaded from %s", path);
@@ -321,7 +326,7 @@ static int run_token(int argc, char **argv)
 			char all[256];
 			fprintf(stderr, "provisiond: unknown role '%s'; roles are: %s\n", role_s,
 				role_mask_format(ROLES_ANY, all, sizeof(all)));
-		} else if ((st = tokens_create(name, role, actor, &token, &info, &err)) == DB_CONFLICT) {
+		} else if ((st = tokens_create(name, role, actor, "cli", actor, &token, &info, &err)) == DB_CONFLICT) {
 			fprintf(stderr, "provisiond: a token named '%s' exists (revoked tokens keep their names)\n", name);
 		} else if (st != DB_OK) {
 			fprintf(stderr, "provisiond: %s\n", err ? err : "token create failed");
@@ -338,7 +343,7 @@ static int run_token(int argc, char **argv)
 		json_t *info = NULL;
 		if (name == NULL)
 			fprintf(stderr, "provisiond: token revoke needs --name NAME\n");
-		else if ((st = tokens_revoke(name, actor, &found, &info, &err)) != DB_OK)
+		else if ((st = tokens_revoke(name, actor, "cli", &found, &info, &err)) != DB_OK)
 			fprintf(stderr, "provisiond: %s\n", err ? err : "token revoke failed");
 		else if (!found)
 			fprintf(stderr, "provisiond: no active token named '%s'\n", name);
@@ -432,7 +437,7 @@ int main(int argc, char **argv)
 		conf_put(&c);
 		return bad;
 	}
-	apply_logging(c);
+	apply_runtime_settings(c);
 	/* Commands print their own result; routine info lines would only
 	 * clutter them. Warnings and errors still show. */
 	if (optind < argc && c->log_level < LOG_LVL_WARN && c->log_level != LOG_LVL_DEBUG)

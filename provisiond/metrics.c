@@ -6,6 +6,7 @@
 #include "metrics.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,41 @@ void metrics_record(int route, const char *method, int status, double seconds)
 	pthread_mutex_unlock(&lock);
 }
 
+/* family, label: one counter each */
+static const struct { const char *family, *label; } events[ME_COUNT] = {
+	[ME_AUTH_BAD_CREDENTIALS] = { "provisiond_auth_failures_total", "reason=\"bad_credentials\"" },
+	[ME_AUTH_LOCKED] = { "provisiond_auth_failures_total", "reason=\"account_locked\"" },
+	[ME_AUTH_BAD_TOKEN] = { "provisiond_auth_failures_total", "reason=\"bad_token\"" },
+	[ME_AUTH_MALFORMED] = { "provisiond_auth_failures_total", "reason=\"malformed\"" },
+	[ME_AUTH_THROTTLED] = { "provisiond_auth_throttled_total", NULL },
+	[ME_HTTP_HEADER_TIMEOUT] = { "provisiond_http_connections_cut_total", "why=\"header_timeout\"" },
+};
+static const struct { const char *family, *help; } families[] = {
+	{ "provisiond_auth_failures_total", "Failed sign-ins and token checks by reason." },
+	{ "provisiond_auth_throttled_total", "Sign-ins answered 429 by throttling, without asking the directory." },
+	{ "provisiond_http_connections_cut_total", "Connections closed for sending no whole request header in time." },
+};
+static atomic_ulong event_counts[ME_COUNT];
+
+void metrics_event(enum metric_event e)
+{
+	if ((unsigned)e < ME_COUNT)
+		atomic_fetch_add(&event_counts[e], 1);
+}
+
+static void render_events(struct buf *out)
+{
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n", families[f].family, families[f].help,
+			   families[f].family);
+		for (int e = 0; e < ME_COUNT; e++)
+			if (strcmp(events[e].family, families[f].family) == 0)
+				buf_printf(out, "%s%s%s%s %lu\n", events[e].family, events[e].label ? "{" : "",
+					   events[e].label ? events[e].label : "", events[e].label ? "}" : "",
+					   atomic_load(&event_counts[e]));
+	}
+}
+
 static const char *route_label(int r) { return r < nnames ? names[r] : "unmatched"; }
 
 void metrics_render(struct buf *out)
@@ -103,4 +139,5 @@ void metrics_render(struct buf *out)
 			   route_label(r), m, h->count);
 	}
 	pthread_mutex_unlock(&lock);
+	render_events(out);
 }

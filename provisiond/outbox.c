@@ -8,7 +8,9 @@
 #include "buf.h"
 #include "changelog.h"
 #include "crypto.h"
+#include "json.h"
 #include "log.h"
+#include "text.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -37,6 +39,13 @@ enum db_status outbox_add(const char *kind, const char *rcpt, const char *subjec
 	if (!outbox_address_ok(rcpt) || !header_safe(subject)) {
 		*error_r = xasprintf("outbox: refusing a %s message: the recipient '%.80s' or the subject is not "
 				     "a single line address", kind, rcpt ? rcpt : "");
+		utf8_repair(*error_r);
+		return DB_ERROR;
+	}
+	if (utf8_length(subject) < 0 || utf8_length(body ? body : "") < 0) {
+		*error_r = xasprintf("outbox: refusing a %s message to %.80s: its %s is not valid UTF-8", kind, rcpt,
+				     utf8_length(subject) < 0 ? "subject" : "body");
+		utf8_repair(*error_r);
 		return DB_ERROR;
 	}
 	char rid[32];
@@ -75,9 +84,12 @@ static void put_subject(struct buf *b, const char *s)
 	buf_puts(b, "Subject:");
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
-		size_t take = n - i < 39 ? n - i : 39;	/* 52 base64 characters: lines stay under 78 */
-		while (i + take < n && ((unsigned char)s[i + take] & 0xC0) == 0x80)
+		size_t room = n - i < 39 ? n - i : 39;	/* 52 base64 characters: lines stay under 78 */
+		size_t take = room;
+		while (take > 0 && i + take < n && ((unsigned char)s[i + take] & 0xC0) == 0x80)
 			take--;		/* never split a UTF-8 sequence */
+		if (take == 0)
+			take = room;	/* not UTF-8 at all (39 continuation bytes): split anyway, never loop */
 		buf_puts(b, " =?UTF-8?B?");
 		base64(b, (const unsigned char *)s + i, take);
 		buf_puts(b, "?=\r\n");

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "directory.h"
 #include "log.h"
+#include "text.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -15,7 +16,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+struct check_cache {
+	enum pvd_status status;
+	char message[512];
+	struct timespec at;
+	int valid;
+};
+static struct check_cache *check_cache;
+static int ncheck_cache;
+static pthread_mutex_t check_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct plugin_instance *insts;
 static int ninsts;
@@ -38,7 +50,7 @@ static void host_log(enum pvd_log_level level, const char *instance, const char 
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	text_vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	static const enum log_level map[] = { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERROR };
 	switch (map[(unsigned)level < 4 ? level : 3]) {
@@ -182,6 +194,25 @@ static void *open_library(const char *dir, const char *lib, char **error_r)
 	return dl;
 }
 
+/* Depth-first walk of the "after" edges (every edge, not only the
+ * first): 1 when a cycle is reachable from i. color: 0 unseen, 1 on the
+ * current path, 2 done. */
+static int after_cycle(int i, unsigned char *color)
+{
+	if (color[i] == 1)
+		return 1;
+	if (color[i] == 2)
+		return 0;
+	color[i] = 1;
+	for (int a = 0; a < insts[i].nafter; a++) {
+		int next = plugins_find(insts[i].after[a]);
+		if (next >= 0 && after_cycle(next, color))
+			return 1;
+	}
+	color[i] = 2;
+	return 0;
+}
+
 int plugins_load(const struct conf *c, char **error_r)
 {
 	/* group the lines by instance */
@@ -219,9 +250,12 @@ int plugins_load(const struct conf *c, char **error_r)
 			}
 			free(list);
 		} else {
+			/* copies: a reload frees the configuration these lines
+			 * came from, while worker threads still instantiate
+			 * plugins from them */
 			pi->kv = xrealloc(pi->kv, sizeof(*pi->kv) * (size_t)(pi->nkv + 1));
-			pi->kv[pi->nkv].key = sub;	/* points into the conf, which outlives us */
-			pi->kv[pi->nkv].value = c->plugin_kv[i].value;
+			pi->kv[pi->nkv].key = xstrdup(sub);
+			pi->kv[pi->nkv].value = xstrdup(c->plugin_kv[i].value);
 			pi->kv[pi->nkv].line = c->plugin_kv[i].line;
 			pi->nkv++;
 		}
@@ -253,18 +287,14 @@ int plugins_load(const struct conf *c, char **error_r)
 		return -1;
 	}
 	/* a cycle in "after" would leave operations waiting forever */
-	for (int i = 0; i < ninsts; i++) {
-		int cur = i;
-		for (int steps = 0; steps <= ninsts; steps++) {
-			if (insts[cur].nafter == 0)
-				break;
-			cur = plugins_find(insts[cur].after[0]);
-			if (cur == i) {
-				*error_r = xasprintf("%s: plugin.%s.after makes a cycle", c->path, insts[i].name);
-				return -1;
-			}
+	unsigned char *color = xcalloc((size_t)ninsts + 1, 1);
+	for (int i = 0; i < ninsts; i++)
+		if (after_cycle(i, color)) {
+			*error_r = xasprintf("%s: plugin.%s.after makes a cycle", c->path, insts[i].name);
+			free(color);
+			return -1;
 		}
-	}
+	free(color);
 	for (int i = 0; i < ninsts; i++) {
 		struct plugin_instance *pi = &insts[i];
 		char *err = NULL;
@@ -312,6 +342,10 @@ void plugins_unload(void)
 		for (int a = 0; a < pi->nafter; a++)
 			free(pi->after[a]);
 		free(pi->after);
+		for (int k = 0; k < pi->nkv; k++) {
+			free((char *)pi->kv[k].key);
+			free((char *)pi->kv[k].value);
+		}
 		free(pi->kv);
 		free(pi->error);
 		if (pi->dl != NULL)
@@ -320,6 +354,11 @@ void plugins_unload(void)
 	free(insts);
 	insts = NULL;
 	ninsts = 0;
+	pthread_mutex_lock(&check_lock);
+	free(check_cache);
+	check_cache = NULL;
+	ncheck_cache = 0;
+	pthread_mutex_unlock(&check_lock);
 }
 
 int plugins_count(void) { return ninsts; }
@@ -396,6 +435,13 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 	running_op = op;
 	res->status = fn(inst, op, res);
 	running_op = NULL;
+	/* what a plugin wrote goes to PostgreSQL and JSON, which refuse
+	 * anything but UTF-8: a message cut mid-character must not leave the
+	 * operation unrecordable */
+	res->message[sizeof(res->message) - 1] = '\0';
+	res->object[sizeof(res->object) - 1] = '\0';
+	utf8_repair(res->message);
+	utf8_repair(res->object);
 	if (res->status != PVD_OK)
 		plugins_secrets_clear();	/* only a change that happened may announce a secret */
 	return res->status;
@@ -416,6 +462,40 @@ int plugins_any_takes(const char *intent)
 		if (plugins_takes(i, intent))
 			return 1;
 	return 0;
+}
+
+enum pvd_status plugins_check_cached(int i, int max_age_ms, char *message, size_t size)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&check_lock);
+	if (ncheck_cache != ninsts) {
+		free(check_cache);
+		check_cache = xcalloc((size_t)ninsts + 1, sizeof(*check_cache));
+		ncheck_cache = ninsts;
+	}
+	struct check_cache *cc = &check_cache[i];
+	long age_ms = (now.tv_sec - cc->at.tv_sec) * 1000 + (now.tv_nsec - cc->at.tv_nsec) / 1000000;
+	if (cc->valid && age_ms <= max_age_ms) {
+		enum pvd_status st = cc->status;
+		text_copy(message, size, cc->message);
+		pthread_mutex_unlock(&check_lock);
+		return st;
+	}
+	pthread_mutex_unlock(&check_lock);
+	char msg[512] = "";
+	enum pvd_status st = plugins_check(i, msg, sizeof(msg));
+	utf8_repair(msg);
+	pthread_mutex_lock(&check_lock);
+	if (i < ncheck_cache) {
+		check_cache[i].status = st;
+		text_copy(check_cache[i].message, sizeof(check_cache[i].message), msg);
+		check_cache[i].at = now;
+		check_cache[i].valid = 1;
+	}
+	pthread_mutex_unlock(&check_lock);
+	text_copy(message, size, msg);
+	return st;
 }
 
 enum pvd_status plugins_check(int i, char *message, size_t size)

@@ -58,6 +58,10 @@ int plugins_takes(int i, const char *intent);
 int plugins_any_takes(const char *intent);
 /* check() on this thread's instance; message filled. */
 enum pvd_status plugins_check(int i, char *message, size_t size);
+/* The last check() of instance i if it is at most max_age_ms old, else a
+ * new one: /v1/health answers often, and every check is a round trip to
+ * the target. */
+enum pvd_status plugins_check_cached(int i, int max_age_ms, char *message, size_t size);
 void plugins_thread_close(void);
 
 const char *pvd_status_name(enum pvd_status s);

@@ -28,6 +28,7 @@
 #include "provision.h"
 #include "queue.h"
 #include "crypto.h"
+#include "text.h"
 #include "timeparse.h"
 
 #include <ctype.h>
@@ -52,7 +53,7 @@ static void fail(struct outcome *o, int status, const char *code, const char *fi
 	o->code = code;
 	snprintf(o->field, sizeof(o->field), "%s", field ? field : "");
 	va_start(ap, fmt);
-	vsnprintf(o->message, sizeof(o->message), fmt, ap);
+	text_vformat(o->message, sizeof(o->message), fmt, ap);
 	va_end(ap);
 }
 
@@ -103,13 +104,32 @@ static int check_code(struct outcome *o, const char *field, const char *v, const
 	return 0;
 }
 
+/* A name as people type it, stored as it should be: spaces at either end
+ * dropped, runs of spaces made one ("  Ana  María " is "Ana María"). */
+static void tidy_spaces(json_t *p, const char *key)
+{
+	const char *v = json_string_value(json_object_get(p, key));
+	if (v == NULL)
+		return;
+	struct buf b = BUF_INIT;
+	for (const char *q = v; *q; q++)
+		if (*q != ' ' || (b.len > 0 && q[1] != ' ' && q[1] != '\0'))
+			buf_putc(&b, *q);
+	if (strcmp(buf_str(&b), v) != 0)
+		json_object_set_new(p, key, json_string(buf_str(&b)));
+	buf_free(&b);
+}
+
 /* Names are full Unicode. Of ASCII only letters, space, apostrophe,
- * hyphen and period belong in a name; digits and symbols are mistakes. */
+ * hyphen and period belong in a name; digits and symbols are mistakes.
+ * Characters that change how a name looks without being seen
+ * (zero-width, bidirectional controls) are refused: they disguise it. */
 static int check_name(struct outcome *o, const char *field, const char *v)
 {
-	size_t n = strlen(v);
-	if (v[0] == ' ' || v[n - 1] == ' ' || strstr(v, "  ") != NULL) {
-		fail(o, 400, "invalid_field", field, "field '%s' has leading, trailing or double spaces", field);
+	unsigned hidden = text_invisible_char(v);
+	if (hidden != 0) {
+		fail(o, 400, "invalid_field", field, "field '%s' holds U+%04X, an invisible or direction-changing "
+		     "character that would disguise the name on screen", field, hidden);
 		return -1;
 	}
 	for (const char *p = v; *p; p++) {
@@ -123,6 +143,20 @@ static int check_name(struct outcome *o, const char *field, const char *v)
 	return 0;
 }
 
+/* local@domain.tld: one '@', something on both sides, a dot in the domain,
+ * no spaces, controls or characters that would break a mail header. */
+static int mail_address_plausible(const char *v)
+{
+	const char *at = strchr(v, '@');
+	if (at == NULL || at == v || strchr(at + 1, '@') != NULL || strchr(at + 1, '.') == NULL ||
+	    at[1] == '.' || v[strlen(v) - 1] == '.')
+		return 0;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || strchr("<>()[],;:\\\"", *p) != NULL)
+			return 0;
+	return 1;
+}
+
 static int check_date(struct outcome *o, const char *field, const char *v, long *days_r)
 {
 	if (parse_date(v, days_r) < 0) {
@@ -133,29 +167,36 @@ static int check_date(struct outcome *o, const char *field, const char *v, long 
 	return 0;
 }
 
-/* Unit and position must exist in the directory's catalogue. */
-static int check_catalogue(const struct conf *c, struct outcome *o, const char *field,
-			   const char *base, const char *attr, const char *v)
+/* Unit and position must exist in the directory's catalogue; what is
+ * stored is the catalogue's own spelling ("TRIBUTARIA " files as
+ * tributaria), written back into the payload, so that birthright groups,
+ * the unit head's rights and every comparison see one value. */
+static int check_catalogue(const struct conf *c, struct outcome *o, json_t *payload, const char *field,
+			   const char *base, const char *attr, const char **v, int *single_r)
 {
-	char *err = NULL;
-	int rc = dir_child_exists(c, base, attr, v, &err);
+	char *err = NULL, *canon = NULL;
+	int rc = dir_catalogue_entry(c, base, attr, *v, &canon, single_r, &err);
 	if (rc < 0) {
-		fail(o, 503, "unavailable", field, "cannot check %s '%s' against the directory: %s", field, v,
+		fail(o, 503, "unavailable", field, "cannot check %s '%s' against the directory: %s", field, *v,
 		     err ? err : "?");
 		free(err);
 		return -1;
 	}
 	if (rc == 0) {
-		fail(o, 400, "invalid_field", field, "unknown %s '%s': there is no %s=%s under %s", field, v,
-		     attr, v, base);
+		fail(o, 400, "invalid_field", field, "unknown %s '%s': there is no %s=%s under %s", field, *v,
+		     attr, *v, base);
 		return -1;
 	}
+	json_object_set_new(payload, field, json_string(canon));
+	free(canon);
+	*v = json_string_value(json_object_get(payload, field));
 	return 0;
 }
 
 struct person_in {
 	const char *employee_number, *national_id, *given_names, *family_names;
 	const char *unit, *position, *contract_type, *start_date, *end_date;
+	const char *private_email;	/* hire: for set-password tokens by mail */
 	/* exit */
 	const char *effective_at, *reason;
 	time_t effective_t;
@@ -166,11 +207,13 @@ struct person_in {
 static int parse_hire(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", "national_id", "given_names", "family_names",
-		"unit", "position", "contract_type", "start_date", "end_date", NULL };
+		"unit", "position", "contract_type", "start_date", "end_date", "private_email", NULL };
 	struct json_err je;
 	long sd, ed;
 
 	memset(in, 0, sizeof(*in));
+	tidy_spaces(p, "given_names");
+	tidy_spaces(p, "family_names");
 	if (json_check_keys(p, keys, &je) < 0 ||
 	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
 	    !(in->national_id = json_get_string(p, "national_id", 1, 32, &je)) ||
@@ -183,8 +226,17 @@ static int parse_hire(const struct conf *c, json_t *p, struct person_in *in, str
 		return fail_json(o, &je);
 	je.code = NULL;
 	in->end_date = json_get_string(p, "end_date", 0, 10, &je);
+	if (je.code == NULL)
+		in->private_email = json_get_string(p, "private_email", 0, 254, &je);
 	if (je.code != NULL)
 		return fail_json(o, &je);
+	if (in->private_email != NULL && *in->private_email == '\0')
+		in->private_email = NULL;
+	if (in->private_email != NULL && !mail_address_plausible(in->private_email)) {
+		fail(o, 400, "invalid_field", "private_email", "private_email must be one mail address "
+		     "(name@domain.example), not '%.80s'", in->private_email);
+		return -1;
+	}
 	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0 ||
 	    check_code(o, "national_id", in->national_id, "the national id") < 0 ||
 	    check_name(o, "given_names", in->given_names) < 0 ||
@@ -220,9 +272,6 @@ static int parse_hire(const struct conf *c, json_t *p, struct person_in *in, str
 		return -1;
 	}
 	free(login);
-	if (check_catalogue(c, o, "unit", c->ldap_units_dn, "ou", in->unit) < 0 ||
-	    check_catalogue(c, o, "position", c->ldap_positions_dn, "cn", in->position) < 0)
-		return -1;
 	return 0;
 }
 
@@ -261,9 +310,7 @@ static int parse_transfer(const struct conf *c, json_t *p, struct person_in *in,
 	in->reason = json_get_string(p, "reason", 0, 500, &je);
 	if (je.code != NULL)
 		return fail_json(o, &je);
-	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0 ||
-	    check_catalogue(c, o, "unit", c->ldap_units_dn, "ou", in->unit) < 0 ||
-	    check_catalogue(c, o, "position", c->ldap_positions_dn, "cn", in->position) < 0)
+	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
 		return -1;
 	return 0;
 }
@@ -396,8 +443,8 @@ static int parse_access(const struct conf *c, json_t *p, struct person_in *in, s
 		return -1;
 	json_t *grant = json_array(), *revoke = json_array();
 	int rc = -1;
-	if (access_part(c, json_object_get(p, "grant"), "grant", grant, 1, o) < 0 ||
-	    access_part(c, json_object_get(p, "revoke"), "revoke", revoke, 1, o) < 0)
+	if (access_part(c, json_object_get(p, "grant"), "grant", grant, 0, o) < 0 ||
+	    access_part(c, json_object_get(p, "revoke"), "revoke", revoke, 0, o) < 0)
 		goto out;
 	if (json_array_size(grant) + json_array_size(revoke) == 0) {
 		fail(o, 400, "missing_field", "grant", "an access request grants or revokes at least one level or group");
@@ -477,6 +524,8 @@ static int parse_call_code(json_t *p, struct person_in *in, struct outcome *o)
 	return -1;
 }
 
+/* The checks of a request's input that need nothing but the input (and
+ * the configuration): 400 naming the field. */
 static int parse_payload(const struct conf *c, enum wf_type t, json_t *p, struct person_in *in,
 			 struct outcome *o)
 {
@@ -487,6 +536,70 @@ static int parse_payload(const struct conf *c, enum wf_type t, json_t *p, struct
 	case WF_CALLCODE: return parse_call_code(p, in, o);
 	default: return parse_transfer(c, p, in, o);
 	}
+}
+
+int requests_check_input(const struct conf *c, enum wf_type t, json_t *payload, char *field_r, size_t field_size,
+			 char *message_r, size_t message_size)
+{
+	struct person_in in;
+	struct outcome o;
+	memset(&o, 0, sizeof(o));
+	int rc = parse_payload(c, t, payload, &in, &o);
+	text_copy(field_r, field_size, o.field);
+	text_copy(message_r, message_size, rc < 0 ? o.message : "");
+	return rc < 0 ? o.status : 0;
+}
+
+/* The checks against the directory's catalogue: unit and position exist
+ * (stored as the catalogue spells them; *single_r: the position holds one
+ * person at a time), groups of an access request exist. 400 or 503. */
+static int check_against_catalogue(const struct conf *c, enum wf_type t, json_t *p, struct person_in *in,
+				   int *single_r, struct outcome *o)
+{
+	*single_r = 0;
+	if (t == WF_HIRE || t == WF_TRANSFER)
+		return check_catalogue(c, o, p, "unit", c->ldap_units_dn, "ou", &in->unit, NULL) < 0 ||
+		       check_catalogue(c, o, p, "position", c->ldap_positions_dn, "cn", &in->position, single_r) < 0
+		       ? -1 : 0;
+	if (t == WF_ACCESS) {
+		json_t *items = json_array();
+		int rc = access_part(c, json_object_get(p, "grant"), "grant", items, 1, o) < 0 ||
+			 access_part(c, json_object_get(p, "revoke"), "revoke", items, 1, o) < 0 ? -1 : 0;
+		json_decref(items);
+		return rc;
+	}
+	return 0;
+}
+
+/* A position the catalogue says one person holds at a time: refused while
+ * someone else holds it or an open hire or transfer is taking someone
+ * there (0 free, -1 answered 409 or a database error). */
+static int check_single_holder(long long person_id, const char *position, struct outcome *o)
+{
+	char pid[32], *err = NULL;
+	enum db_status st;
+	snprintf(pid, sizeof(pid), "%lld", person_id);
+	const char *params[2] = { position, pid };
+	PGresult *r = db_query("position.holder",
+		"SELECT p.employee_number, p.uid, 'holds it' FROM people p WHERE p.position = $1 AND p.status = 'active' "
+		"AND p.id <> $2::bigint "
+		"UNION ALL SELECT p.employee_number, p.uid, 'is being moved there by request ' || q.id FROM requests q "
+		"JOIN people p ON p.id = q.person_id WHERE q.type IN ('hire', 'transfer') AND q.payload->>'position' = $1 "
+		"AND q.state NOT IN ('closed', 'cancelled', 'rejected') AND q.person_id <> $2::bigint LIMIT 1",
+		2, params, &st, &err);
+	if (r == NULL) {
+		fail_db(o, st, err);
+		return -1;
+	}
+	if (PQntuples(r) > 0) {
+		fail(o, 409, "conflict", "position", "position %s is held by one person at a time (pvdSingleHolder in the "
+		     "catalogue), and %s (%s) %s", position, PQgetvalue(r, 0, 0),
+		     PQgetisnull(r, 0, 1) ? "no login yet" : PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
 }
 
 /* ---- reading rows back as JSON --------------------------------------- */
@@ -533,16 +646,18 @@ struct allowed_ctx {
 	const struct principal *who;
 	const char *person_uid;
 	const char *submitted_by;
+	const char *submitted_owner;
 	const char *person_unit;
 };
 
 static int may_act(const struct principal *who, const struct wf_transition *tr, const char *person_uid,
-		   const char *submitted_by, const char **role_r, char why[256]);
+		   const char *submitted_by, const char *submitted_owner, const char **role_r, char why[256]);
 
-/* The caller heads this unit (their directory entry names it). */
+/* The caller heads this unit (their directory entry names it). Units are
+ * compared one way everywhere: text_equal_ci(). */
 static int heads_unit(const struct principal *who, const char *unit)
 {
-	return who->unit[0] != '\0' && unit != NULL && strcmp(unit, who->unit) == 0;
+	return who->unit[0] != '\0' && unit != NULL && text_equal_ci(unit, who->unit);
 }
 
 /* A unit head acts for their own unit only; one who also holds another role
@@ -569,7 +684,7 @@ static void collect_allowed(const struct wf_transition *tr, void *arg)
 						"note_required", (tr->rules & WF_NOTE_REQUIRED) != 0));
 	const char *role;
 	char why[256];
-	if (a->who != NULL && may_act(a->who, tr, a->person_uid, a->submitted_by, &role, why) &&
+	if (a->who != NULL && may_act(a->who, tr, a->person_uid, a->submitted_by, a->submitted_owner, &role, why) &&
 	    (!acts_as_head_of_unit(a->who, tr, role) || heads_unit(a->who, a->person_unit)))
 		json_array_append_new(a->mine, json_string(tr->action));
 }
@@ -583,8 +698,8 @@ static json_t *request_json(long long id, const struct principal *who, enum db_s
 	char *sql = xasprintf(
 		"SELECT r.id::text, r.type, r.state, r.payload::text, " TS("r.effective_at") ", r.submitted_by, "
 		"r.submitted_role, r.provisioning_mode, r.conclusion, " TS("r.created_at") ", " TS("r.updated_at") ", "
-		TS("r.closed_at") ", %s FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint",
-		PERSON_COLS);
+		TS("r.closed_at") ", r.submitted_owner, %s FROM requests r JOIN people p ON p.id = r.person_id "
+		"WHERE r.id = $1::bigint", PERSON_COLS);
 	PGresult *r = db_query("request.get", sql, 1, params, st, error_r);
 	free(sql);
 	if (r == NULL)
@@ -598,7 +713,7 @@ static json_t *request_json(long long id, const struct principal *who, enum db_s
 	wf_type_parse(PQgetvalue(r, 0, 1), &type);
 	const char *state = PQgetvalue(r, 0, 2);
 	const struct wf_state *ws = wf_state_find(type, state);
-	json_t *person = row_object(r, 0, 12, PQnfields(r) - 1);
+	json_t *person = row_object(r, 0, 13, PQnfields(r) - 1);
 	json_t *payload = json_loads(PQgetvalue(r, 0, 3), 0, NULL);
 #define STR_OR_NULL(i) (PQgetisnull(r, 0, i) ? json_null() : json_string(PQgetvalue(r, 0, i)))
 	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:o}",
@@ -612,7 +727,7 @@ static json_t *request_json(long long id, const struct principal *who, enum db_s
 #undef STR_OR_NULL
 	struct allowed_ctx a = { json_array(), json_array(), who,
 				 json_string_value(json_object_get(person, "uid")), PQgetvalue(r, 0, 5),
-				 json_string_value(json_object_get(person, "unit")) };
+				 PQgetvalue(r, 0, 12), json_string_value(json_object_get(person, "unit")) };
 	wf_transitions_from(type, state, collect_allowed, &a);
 	json_object_set_new(j, "actions", a.all);
 	json_object_set_new(j, "your_actions", a.mine);
@@ -664,22 +779,33 @@ static int sees_everything(const struct principal *who)
 	return (who->roles & all) != 0;
 }
 
-static int may_see(const struct principal *who, json_t *req)
+/* Anyone else sees the requests about themselves, those they filed, and,
+ * as a unit head, those about the people of their unit (whose access and
+ * call codes they ask for and approve). */
+static int may_see_parts(const struct principal *who, const char *person_uid, const char *person_unit,
+			 const char *submitted_by)
 {
 	char me[160];
 	if (sees_everything(who))
 		return 1;
 	actor_id(who, me);
-	const char *uid = json_string_value(json_object_get(json_object_get(req, "person"), "uid"));
-	const char *by = json_string_value(json_object_get(req, "submitted_by"));
-	return (who->kind == PRINCIPAL_USER && uid && strcmp(uid, who->subject) == 0) ||
-	       (by && strcmp(by, me) == 0);
+	return (who->kind == PRINCIPAL_USER && person_uid && strcmp(person_uid, who->subject) == 0) ||
+	       (submitted_by && strcmp(submitted_by, me) == 0) ||
+	       ((who->roles & ROLE_BIT(ROLE_UNIT_HEAD)) && heads_unit(who, person_unit));
+}
+
+static int may_see(const struct principal *who, json_t *req)
+{
+	json_t *person = json_object_get(req, "person");
+	return may_see_parts(who, json_string_value(json_object_get(person, "uid")),
+			     json_string_value(json_object_get(person, "unit")),
+			     json_string_value(json_object_get(req, "submitted_by")));
 }
 
 /* ---- rules ------------------------------------------------------------ */
 
 static int may_act(const struct principal *who, const struct wf_transition *tr, const char *person_uid,
-		   const char *submitted_by, const char **role_r, char why[256])
+		   const char *submitted_by, const char *submitted_owner, const char **role_r, char why[256])
 {
 	char me[160];
 	actor_id(who, me);
@@ -699,9 +825,16 @@ static int may_act(const struct principal *who, const struct wf_transition *tr, 
 			 (tr->rules & WF_THE_PERSON) ? " or to be the person the request is about" : "");
 		return 0;
 	}
-	if ((tr->rules & WF_NOT_SUBMITTER) && submitted_by != NULL && strcmp(submitted_by, me) == 0) {
-		snprintf(why, 256, "separation of duties: %s submitted this request and cannot %s it", me,
-			 tr->action);
+	/* people, not credentials: a token counts as the person who made it */
+	if ((tr->rules & WF_NOT_SUBMITTER) &&
+	    ((submitted_by != NULL && strcmp(submitted_by, me) == 0) ||
+	     (submitted_owner != NULL && strcmp(submitted_owner, who->owner) == 0))) {
+		if (strcmp(me, who->owner) == 0)
+			snprintf(why, 256, "separation of duties: %.60s submitted this request and cannot %.20s it",
+				 me, tr->action);
+		else
+			snprintf(why, 256, "separation of duties: %.60s acts for %.60s, who submitted this request "
+				 "and cannot %.20s it", me, who->owner, tr->action);
 		*role_r = NULL;
 		return 0;
 	}
@@ -730,25 +863,35 @@ static int check_unit_head_of(const struct conf *c, const struct principal *who,
 		     "a unit head %s only for the people of their unit", c->ldap_unit_attr, what);
 		return -1;
 	}
-	if (!heads_unit(who, unit)) {
-		fail(o, 403, "forbidden", "employee_number", "%s belongs to unit %s: as head of unit %s you "
-		     "%s only for people of your unit", employee_number, unit, who->unit, what);
+	/* the same answer whether the person is of another unit or does not
+	 * exist at all (person_id 0): nothing about them is told */
+	if (person_id == 0 || !heads_unit(who, unit)) {
+		fail(o, 403, "forbidden", "employee_number", "as head of unit %s you %s only for the people of "
+		     "your unit, and %s is not one of them", who->unit, what, employee_number);
 		return -1;
 	}
 	return 0;
 }
 
-/* The rules of an access request that need the person: a unit head asks
- * only for people of their own unit; what is revoked must be held. */
-static int check_access_rules(const struct conf *c, const struct principal *who, long long person_id,
-			      const char *employee_number, json_t *payload, struct outcome *o)
+/* Who may file an access request for this person: TIM for anyone, a unit
+ * head for the people of their own unit. Asked before anything else about
+ * the person is told (person_id 0: there is no such person). */
+static int check_access_filer(const struct conf *c, const struct principal *who, long long person_id,
+			      const char *employee_number, struct outcome *o)
 {
 	role_mask tim = ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_TIM_LEAD) | ROLE_BIT(ROLE_TIM_TECH) |
 			ROLE_BIT(ROLE_ADMIN);
+	if (who->roles & tim)
+		return 0;
+	return check_unit_head_of(c, who, person_id, employee_number, "may ask access", o);
+}
+
+/* What an access request revokes must be held through a request. */
+static int check_access_rules(const struct conf *c, long long person_id, const char *employee_number,
+			      json_t *payload, struct outcome *o)
+{
 	char *err = NULL;
 	enum db_status st;
-	if (!(who->roles & tim) && check_unit_head_of(c, who, person_id, employee_number, "may ask access", o) < 0)
-		return -1;
 	json_t *revoke = access_items(c, payload, "revoke", &err);
 	if (revoke == NULL) {
 		fail(o, 400, "invalid_field", "revoke", "%s", err);
@@ -866,7 +1009,9 @@ struct txn {
 	char state[32];
 	char employee_number[40];
 	char submitted_by[160];
+	char submitted_owner[160];
 	char person_uid[80];
+	char person_unit[80];
 	char provisioning_mode[16];
 	time_t effective_t;
 	int has_effective;
@@ -1177,10 +1322,12 @@ static enum db_status mail_conclusion(struct txn *t, const char *note, char **er
 		PQclear(r);
 		return DB_OK;	/* nobody to tell: filed with a token, and no notify_hr */
 	}
-	char subject[300], name[200];
-	snprintf(name, sizeof(name), "%s", PQgetvalue(r, 0, 0));
-	snprintf(subject, sizeof(subject), "Conclusion of %s request %lld for %s (%s)", wf_type_name(t->type),
-		 t->request_id, t->employee_number, name);
+	/* names are up to 100 characters each, of up to 4 bytes: never cut
+	 * them into a fixed buffer (a cut character is a subject the outbox
+	 * cannot store, and a conclusion that cannot be taken) */
+	const char *name = PQgetvalue(r, 0, 0);
+	char *subject = xasprintf("Conclusion of %s request %lld for %s (%s)", wf_type_name(t->type),
+				  t->request_id, t->employee_number, name);
 	/* the technical report as it stands now goes with the note */
 	struct principal reader = { .kind = PRINCIPAL_TOKEN, .roles = ROLE_BIT(ROLE_AUDITOR) };
 	struct outcome ro;
@@ -1208,6 +1355,7 @@ static enum db_status mail_conclusion(struct txn *t, const char *note, char **er
 			st = outbox_add("conclusion", PQgetvalue(r, i, 1), subject, body, 0, t->request_id, err);
 		}
 	free(body);
+	free(subject);
 	PQclear(r);
 	return st;
 }
@@ -1510,17 +1658,22 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 	PGresult *r;
 
 	memset(o, 0, sizeof(*o));
-	if (parse_payload(c, type, payload, &in, o) < 0)
+	int single = 0;
+	if (parse_payload(c, type, payload, &in, o) < 0 || check_against_catalogue(c, type, payload, &in, &single, o) < 0)
 		return;
 	memset(&t, 0, sizeof(t));
 	t.conf = c;
 	t.who = who;
 	t.type = type;
 	actor_id(who, t.actor);
-	if (type == WF_ACCESS)
+	if (type == WF_ACCESS) {
+		/* the office first: TIM staff who also head unit tim file as TIM,
+		 * which may ask for anyone (check_access_filer) */
 		t.role = acting_role(who, ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_TIM_LEAD) | ROLE_BIT(ROLE_TIM_TECH) |
-				     ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_UNIT_HEAD));
-	else if (type == WF_CALLCODE)
+				     ROLE_BIT(ROLE_ADMIN));
+		if (t.role == NULL)
+			t.role = acting_role(who, ROLE_BIT(ROLE_UNIT_HEAD));
+	} else if (type == WF_CALLCODE)
 		t.role = "employee";	/* decided by call_code_filer once the person is known */
 	else
 		t.role = acting_role(who, ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN));
@@ -1552,6 +1705,13 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 	}
 	PQclear(r);
 
+	/* who may file comes first: a caller who may not gets the same
+	 * answer whether or not the person exists, and learns nothing of
+	 * their status or open requests */
+	if (type == WF_ACCESS && check_access_filer(c, who, exists ? t.person_id : 0, in.employee_number, o) < 0)
+		goto fail;
+	if (type == WF_CALLCODE && call_code_filer(c, who, &t, &in, o) < 0)
+		goto fail;
 	if (type != WF_HIRE) {
 		if (!exists) {
 			fail(o, 404, "not_found", "employee_number", "no person with employee_number %s",
@@ -1574,23 +1734,22 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 	}
 	if (exists && open_request_conflict(t.person_id, type, o, in.employee_number) < 0)
 		goto fail;
-	if (type == WF_ACCESS && check_access_rules(c, who, t.person_id, in.employee_number, payload, o) < 0)
+	if (type == WF_ACCESS && check_access_rules(c, t.person_id, in.employee_number, payload, o) < 0)
 		goto fail;
-	if (type == WF_CALLCODE) {
-		if (call_code_filer(c, who, &t, &in, o) < 0)
-			goto fail;
-		if (json_object_get(payload, "action") == NULL)
-			json_object_set_new(payload, "action", json_string(in.cc_action));
-	}
+	if (single && check_single_holder(exists ? t.person_id : 0, in.position, o) < 0)
+		goto fail;
+	if (type == WF_CALLCODE && json_object_get(payload, "action") == NULL)
+		json_object_set_new(payload, "action", json_string(in.cc_action));
 
 	if (type == WF_HIRE) {
-		const char *params[10] = { in.employee_number, in.national_id, in.given_names, in.family_names,
-					   in.unit, in.position, in.contract_type, in.start_date, in.end_date, NULL };
+		const char *params[11] = { in.employee_number, in.national_id, in.given_names, in.family_names,
+					   in.unit, in.position, in.contract_type, in.start_date, in.end_date,
+					   in.private_email, NULL };
 		if (!exists) {
 			r = db_query("person.create",
 				     "INSERT INTO people (employee_number, national_id, given_names, family_names, unit, "
-				     "position, contract_type, start_date, end_date) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-				     "$8::date, $9::date) RETURNING id::text", 9, params, &st, &err);
+				     "position, contract_type, start_date, end_date, private_mail) VALUES ($1, $2, $3, $4, $5, "
+				     "$6, $7, $8::date, $9::date, $10) RETURNING id::text", 10, params, &st, &err);
 			if (r == NULL)
 				goto dbfail;
 			t.person_id = atoll(PQgetvalue(r, 0, 0));
@@ -1614,11 +1773,12 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 			 * so the same login, uidNumber and mail come back */
 			char pid[32];
 			snprintf(pid, sizeof(pid), "%lld", t.person_id);
-			params[9] = pid;
+			params[10] = pid;
 			if ((st = person_update(&t, "person.rehire",
 				"UPDATE people SET national_id = $2, given_names = $3, family_names = $4, unit = $5, "
 				"position = $6, contract_type = $7, start_date = $8::date, end_date = $9::date, "
-				"updated_at = now() WHERE id = $10::bigint AND employee_number = $1", 10, params, &err)) != DB_OK)
+				"private_mail = $10, updated_at = now() WHERE id = $11::bigint AND employee_number = $1",
+				11, params, &err)) != DB_OK)
 				goto dbfail;
 		}
 	}
@@ -1627,19 +1787,21 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 	{
 		char pid[32], eff[32];
 		snprintf(pid, sizeof(pid), "%lld", t.person_id);
+		/* the private address is personal data, kept on the person only */
+		json_object_del(payload, "private_email");
 		char *pl = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
 		if (type == WF_EXIT) {
 			format_timestamp(in.effective_t, eff);
 			t.effective_t = in.effective_t;
 			t.has_effective = 1;
 		}
-		const char *params[7] = { wf_type_name(type), pid, pl, type == WF_EXIT ? eff : NULL,
-					  t.actor, t.role, who->mail };
+		const char *params[8] = { wf_type_name(type), pid, pl, type == WF_EXIT ? eff : NULL,
+					  t.actor, t.role, who->mail, who->owner };
 		r = db_query("request.create",
 			     "INSERT INTO requests (type, state, person_id, payload, effective_at, submitted_by, "
-			     "submitted_role, notify_mails) VALUES ($1, 'submitted', $2::bigint, $3::jsonb, $4::timestamptz, "
-			     "$5, $6, CASE WHEN $7 = '' THEN '{}'::text[] ELSE ARRAY[$7] END) "
-			     "RETURNING id::text", 7, params, &st, &err);
+			     "submitted_role, notify_mails, submitted_owner) VALUES ($1, 'submitted', $2::bigint, $3::jsonb, "
+			     "$4::timestamptz, $5, $6, CASE WHEN $7 = '' THEN '{}'::text[] ELSE ARRAY[$7] END, $8) "
+			     "RETURNING id::text", 8, params, &st, &err);
 		free(pl);
 		if (r == NULL)
 			goto dbfail;
@@ -1647,6 +1809,7 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 		PQclear(r);
 	}
 	snprintf(t.submitted_by, sizeof(t.submitted_by), "%s", t.actor);
+	snprintf(t.submitted_owner, sizeof(t.submitted_owner), "%s", who->owner);
 	snprintf(t.state, sizeof(t.state), "submitted");
 	if ((st = log_step(&t, "submit", NULL, "submitted", NULL, &err)) != DB_OK)
 		goto dbfail;
@@ -1683,8 +1846,8 @@ static int load_txn(struct txn *t, enum db_status *st, char **err)
 	const char *params[1] = { rid };
 	PGresult *r = db_query("request.lock",
 		"SELECT r.type, r.state, r.submitted_by, r.person_id::text, p.employee_number, p.uid, "
-		"r.provisioning_mode, extract(epoch FROM r.effective_at)::bigint::text, r.provisioning_round "
-		"FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint FOR UPDATE OF r, p",
+		"r.provisioning_mode, extract(epoch FROM r.effective_at)::bigint::text, r.provisioning_round, "
+		"r.submitted_owner, p.unit FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint FOR UPDATE OF r, p",
 		1, params, st, err);
 	if (r == NULL)
 		return -1;
@@ -1704,6 +1867,8 @@ static int load_txn(struct txn *t, enum db_status *st, char **err)
 		t->has_effective = 1;
 	}
 	t->round = atoi(PQgetvalue(r, 0, 8));
+	snprintf(t->submitted_owner, sizeof(t->submitted_owner), "%s", PQgetvalue(r, 0, 9));
+	text_copy(t->person_unit, sizeof(t->person_unit), PQgetvalue(r, 0, 10));
 	PQclear(r);
 	return 1;
 }
@@ -1768,7 +1933,12 @@ static int apply_action_data(const struct conf *c, struct txn *t, const char *ac
 			fail(o, 400, "missing_field", "data", "resubmit needs 'data': the corrected request, as an object");
 			return -1;
 		}
-		if (parse_payload(c, t->type, data, &in, o) < 0) {
+		int single = 0;
+		if (parse_payload(c, t->type, data, &in, o) < 0 ||
+		    check_against_catalogue(c, t->type, data, &in, &single, o) < 0 ||
+		    (single && check_single_holder(t->person_id, in.position, o) < 0)) {
+			if (o->field[0] == '\0')
+				return -1;
 			char f[64];
 			snprintf(f, sizeof(f), "data.%.58s", o->field);
 			memcpy(o->field, f, sizeof(f));
@@ -1780,9 +1950,14 @@ static int apply_action_data(const struct conf *c, struct txn *t, const char *ac
 			     t->employee_number, in.employee_number);
 			return -1;
 		}
-		if (t->type == WF_ACCESS && check_access_rules(c, t->who, t->person_id, t->employee_number, data, o) < 0)
+		if (t->type == WF_ACCESS &&
+		    (check_access_filer(c, t->who, t->person_id, t->employee_number, o) < 0 ||
+		     check_access_rules(c, t->person_id, t->employee_number, data, o) < 0))
 			return -1;
-		char *pl = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		json_t *stored = json_copy(data);	/* shallow: in.* still point into data */
+		json_object_del(stored, "private_email");	/* kept on the person only */
+		char *pl = json_dumps(stored, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(stored);
 		char eff[32];
 		if (t->type == WF_EXIT) {
 			format_timestamp(in.effective_t, eff);
@@ -1797,12 +1972,12 @@ static int apply_action_data(const struct conf *c, struct txn *t, const char *ac
 		if (*st != DB_OK)
 			return -1;
 		if (t->type == WF_HIRE) {
-			const char *pp[9] = { pid, in.national_id, in.given_names, in.family_names, in.unit,
-					      in.position, in.contract_type, in.start_date, in.end_date };
+			const char *pp[10] = { pid, in.national_id, in.given_names, in.family_names, in.unit,
+					       in.position, in.contract_type, in.start_date, in.end_date, in.private_email };
 			*st = person_update(t, "person.correct",
 				"UPDATE people SET national_id = $2, given_names = $3, family_names = $4, unit = $5, "
 				"position = $6, contract_type = $7, start_date = $8::date, end_date = $9::date, "
-				"updated_at = now() WHERE id = $1::bigint", 9, pp, err);
+				"private_mail = $10, updated_at = now() WHERE id = $1::bigint", 10, pp, err);
 			if (*st != DB_OK)
 				return -1;
 		}
@@ -1880,7 +2055,9 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 	int found = load_txn(&t, &st, &err);
 	if (found < 0)
 		goto dbfail;
-	if (found == 0) {
+	/* a request the caller may not see does not exist for them: the
+	 * same 404, so action URLs cannot be used to probe request ids */
+	if (found == 0 || !may_see_parts(who, t.person_uid, t.person_unit, t.submitted_by)) {
 		fail(o, 404, "not_found", NULL, "no request %lld", id);
 		goto fail;
 	}
@@ -1895,7 +2072,7 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 		goto fail;
 	}
 	char why[256];
-	if (!may_act(who, tr, t.person_uid[0] ? t.person_uid : NULL, t.submitted_by, &t.role, why)) {
+	if (!may_act(who, tr, t.person_uid[0] ? t.person_uid : NULL, t.submitted_by, t.submitted_owner, &t.role, why)) {
 		fail(o, 403, "forbidden", "action", "%s", why);
 		goto fail;
 	}
@@ -2050,16 +2227,19 @@ void requests_list(const struct principal *who, const char *const *f, struct out
 	snprintf(limit_s, sizeof(limit_s), "%ld", limit + 1);
 	actor_id(who, me);
 	const char *restrict_uid = sees_everything(who) ? NULL : (who->kind == PRINCIPAL_USER ? who->subject : "");
-	const char *params[10] = { f[LF_TYPE], f[LF_STATE], f[LF_EMPLOYEE], f[LF_SUBMITTED_BY], ca, cb,
-				   cursor, limit_s, restrict_uid, me };
+	/* a unit head also sees their unit's people's requests (may_see) */
+	const char *unit = restrict_uid && (who->roles & ROLE_BIT(ROLE_UNIT_HEAD)) && who->unit[0] ? who->unit : NULL;
+	const char *params[11] = { f[LF_TYPE], f[LF_STATE], f[LF_EMPLOYEE], f[LF_SUBMITTED_BY], ca, cb,
+				   cursor, limit_s, restrict_uid, me, unit };
 	PGresult *r = db_query("request.list",
 		"SELECT r.id::text FROM requests r JOIN people p ON p.id = r.person_id "
 		"WHERE ($1::text IS NULL OR r.type = $1) AND ($2::text IS NULL OR r.state = $2) "
 		"AND ($3::text IS NULL OR p.employee_number = $3) AND ($4::text IS NULL OR r.submitted_by = $4) "
 		"AND ($5::timestamptz IS NULL OR r.created_at >= $5) AND ($6::timestamptz IS NULL OR r.created_at < $6) "
 		"AND ($7::bigint IS NULL OR r.id < $7::bigint) "
-		"AND ($9::text IS NULL OR p.uid = $9 OR r.submitted_by = $10) "
-		"ORDER BY r.id DESC LIMIT $8::int", 10, params, &st, &err);
+		"AND ($9::text IS NULL OR p.uid = $9 OR r.submitted_by = $10 "
+		"     OR lower(p.unit) = lower(regexp_replace(btrim($11::text), ' +', ' ', 'g'))) "
+		"ORDER BY r.id DESC LIMIT $8::int", 11, params, &st, &err);
 	if (r == NULL) {
 		fail_db(o, st, err);
 		return;
@@ -2146,6 +2326,27 @@ void people_get(const struct principal *who, const char *employee_number, struct
 
 static const char *const report_states[] = { "report_review", "concluding", "concluded", "closed", NULL };
 
+/* A value of the report in Markdown: escaped text, "-" for none. */
+static void md_value(struct buf *b, json_t *v)
+{
+	const char *s = json_string_value(v);
+	if (s != NULL && *s != '\0')
+		md_text(b, s);
+	else
+		buf_putc(b, '-');
+}
+
+static void md_row(struct buf *b, json_t *row, const char *const *cols)
+{
+	buf_putc(b, '|');
+	for (int c = 0; cols[c]; c++) {
+		buf_putc(b, ' ');
+		md_value(b, json_object_get(row, cols[c]));
+		buf_puts(b, " |");
+	}
+	buf_putc(b, '\n');
+}
+
 /* The technical report (informe técnico), built from what was done: the
  * change-log entries of the request's operations on target systems, the
  * technicians' notes for manual work, and every step. */
@@ -2218,39 +2419,75 @@ void requests_report(const struct principal *who, long long id, int as_text, str
 	}
 	struct buf b = BUF_INIT;
 	json_t *p = json_object_get(rep, "person");
-#define JS(o_, k) (json_string_value(json_object_get(o_, k)) ? json_string_value(json_object_get(o_, k)) : "-")
-	buf_printf(&b, "# Technical report (informe técnico), request %lld\n\n", id);
-	buf_printf(&b, "- Type: %s\n- State: %s\n", JS(rep, "type"), JS(rep, "state"));
-	buf_printf(&b, "- Person: %s %s (HR number %s), unit %s, position %s\n", JS(p, "given_names"),
-		   JS(p, "family_names"), JS(p, "employee_number"), JS(p, "unit"), JS(p, "position"));
-	buf_printf(&b, "- Login: %s, mail: %s, status: %s\n\n", JS(p, "uid"), JS(p, "mail"), JS(p, "status"));
-	buf_puts(&b, "## Operations on target systems\n\n");
+	/* every value is escaped: a note or a name is text, never markup (the
+	 * report is mailed and rendered, and a '|' would break its tables) */
+#define MD(o_, k) md_value(&b, json_object_get(o_, k))
+	buf_printf(&b, "# Technical report (informe técnico), request %lld\n\n- Type: ", id);
+	MD(rep, "type");
+	buf_puts(&b, "\n- State: ");
+	MD(rep, "state");
+	buf_puts(&b, "\n- Person: ");
+	MD(p, "given_names");
+	buf_putc(&b, ' ');
+	MD(p, "family_names");
+	buf_puts(&b, " (HR number ");
+	MD(p, "employee_number");
+	buf_puts(&b, "), unit ");
+	MD(p, "unit");
+	buf_puts(&b, ", position ");
+	MD(p, "position");
+	buf_puts(&b, "\n- Login: ");
+	MD(p, "uid");
+	buf_puts(&b, ", mail: ");
+	MD(p, "mail");
+	buf_puts(&b, ", status: ");
+	MD(p, "status");
+	buf_puts(&b, "\n\n## Operations on target systems\n\n");
+	static const char *const op_cols[] = { "at", "system", "action", "object", "outcome", "actor", NULL };
+	static const char *const step_cols[] = { "at", "action", "from_state", "to_state", "actor", "actor_role",
+						 "note", NULL };
 	if (json_array_size(json_object_get(rep, "operations")) == 0)
 		buf_puts(&b, "None recorded by plugins (manual provisioning).\n\n");
 	else {
 		buf_puts(&b, "| time | system | action | object | outcome | actor |\n|---|---|---|---|---|---|\n");
 		json_array_foreach(json_object_get(rep, "operations"), i, s)
-			buf_printf(&b, "| %s | %s | %s | %s | %s | %s |\n", JS(s, "at"), JS(s, "system"), JS(s, "action"),
-				   JS(s, "object"), JS(s, "outcome"), JS(s, "actor"));
+			md_row(&b, s, op_cols);
 		buf_puts(&b, "\n");
 	}
 	buf_puts(&b, "## Manual work\n\n");
 	if (json_array_size(manual) == 0)
 		buf_puts(&b, "None.\n\n");
-	json_array_foreach(manual, i, s)
-		buf_printf(&b, "- %s, %s (%s): %s\n", JS(s, "at"), JS(s, "actor"), JS(s, "actor_role"), JS(s, "note"));
+	json_array_foreach(manual, i, s) {
+		buf_puts(&b, "- ");
+		MD(s, "at");
+		buf_puts(&b, ", ");
+		MD(s, "actor");
+		buf_puts(&b, " (");
+		MD(s, "actor_role");
+		buf_puts(&b, "): ");
+		MD(s, "note");
+		buf_puts(&b, "\n");
+	}
 	buf_puts(&b, "\n## Steps\n\n| time | action | from | to | actor | role | note |\n|---|---|---|---|---|---|---|\n");
 	json_array_foreach(steps, i, s)
-		buf_printf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", JS(s, "at"), JS(s, "action"),
-			   JS(s, "from_state"), JS(s, "to_state"), JS(s, "actor"), JS(s, "actor_role"), JS(s, "note"));
+		md_row(&b, s, step_cols);
 	json_t *ap = json_object_get(rep, "approved");
-	if (json_is_object(ap))
-		buf_printf(&b, "\nApproved by %s (%s) at %s.\n", JS(ap, "by"), JS(ap, "role"), JS(ap, "at"));
-	else
+	if (json_is_object(ap)) {
+		buf_puts(&b, "\nApproved by ");
+		MD(ap, "by");
+		buf_puts(&b, " (");
+		MD(ap, "role");
+		buf_puts(&b, ") at ");
+		MD(ap, "at");
+		buf_puts(&b, ".\n");
+	} else
 		buf_puts(&b, "\nNot approved yet.\n");
-	if (json_string_value(json_object_get(rep, "conclusion")))
-		buf_printf(&b, "\n## Conclusion\n\n%s\n", JS(rep, "conclusion"));
-#undef JS
+	if (json_string_value(json_object_get(rep, "conclusion"))) {
+		buf_puts(&b, "\n## Conclusion\n\n");
+		MD(rep, "conclusion");
+		buf_puts(&b, "\n");
+	}
+#undef MD
 	json_decref(rep);
 	o->status = 200;
 	*text_r = buf_steal(&b);
@@ -2305,78 +2542,240 @@ void requests_plan(const struct principal *who, long long id, struct outcome *o)
 
 /* ---- set-password flow -------------------------------------------------------- */
 
-/* TIM hands the person a one-time token (in person, or on paper); the
- * person sets their own password with it. No password is ever chosen,
- * seen, stored or logged by anyone but its owner. */
+/* A one-time token lets the person set their own password; nobody else
+ * ever chooses or sees a password. Whoever issues a token must not be able
+ * to use it unseen (password_token_delivery):
+ *   letter  the token is answered once, to be printed and handed over in
+ *           a sealed letter; the issue and the use are mailed to the
+ *           person's institutional address and to the head of TIM
+ *   mail    the token goes to the private address HR gave at the hire,
+ *           which TIM does not read; the answer never holds it
+ * One token per person is outstanding at a time (revoke it to issue
+ * another); issue, revocation and use are in the change log, never the
+ * token itself. */
+
+/* The security notice: to the person (institutional mail, when the account
+ * has one) and to the head of TIM (notify_tim_head, or the members of the
+ * tim_head role group). In the caller's transaction. */
+static enum db_status notify_security(const struct conf *c, const char *person_mail, const char *subject,
+				      const char *body, char **err)
+{
+	json_t *rcpts = NULL;
+	if (c->notify_tim_head[0] != '\0') {
+		rcpts = json_pack("[s]", c->notify_tim_head);
+	} else {
+		char *derr = NULL;
+		if (dir_group_mails(c, c->role_group[ROLE_TIM_HEAD], &rcpts, &derr) < 0)
+			log_warn("security notice '%s': the head of TIM's address could not be read: %s", subject,
+				 derr ? derr : "?");
+		free(derr);
+	}
+	if (person_mail != NULL && outbox_address_ok(person_mail))
+		json_array_insert_new(rcpts, 0, json_string(person_mail));
+	size_t i;
+	json_t *v;
+	enum db_status st = DB_OK;
+	json_array_foreach(rcpts, i, v) {
+		const char *to = json_string_value(v);
+		if (to == NULL || !outbox_address_ok(to))
+			continue;
+		if ((st = outbox_add("security", to, subject, body, 0, 0, err)) != DB_OK)
+			break;
+	}
+	json_decref(rcpts);
+	return st;
+}
+
+/* "ana.perez@gmail.com" -> "a***@gmail.com": enough to know where it went. */
+static void mask_address(const char *addr, char out[128])
+{
+	const char *at = strchr(addr, '@');
+	if (at == NULL || at == addr)
+		snprintf(out, 128, "***");
+	else
+		snprintf(out, 128, "%c***%.100s", addr[0], at);
+}
+
+static void password_token_failed(struct outcome *o, enum db_status st, char *err, char token[64])
+{
+	explicit_bzero(token, 64);
+	txn_fail(o, st, err);
+}
+
 void people_password_token(const struct conf *c, const struct principal *who, const char *employee_number,
 			   struct outcome *o)
 {
-	char *err = NULL, me[160], hours[16], hash[65], token[64];
+	char *err = NULL, me[160], hours[16], hash[65], token[64] = "";
 	unsigned char raw[32];
 	enum db_status st;
+	PGresult *r;
+	int by_mail = strcmp(c->password_token_delivery, "mail") == 0;
 	memset(o, 0, sizeof(*o));
 	actor_id(who, me);
-	const char *p1[1] = { employee_number };
-	PGresult *r = db_query("person.for_token", "SELECT id::text, uid, status FROM people WHERE employee_number = $1",
-			       1, p1, &st, &err);
-	if (r == NULL) {
+	const char *role = acting_role(who, ROLE_BIT(ROLE_TIM_TECH) | ROLE_BIT(ROLE_TIM_HEAD));
+	if ((st = db_begin(&err)) != DB_OK) {
 		fail_db(o, st, err);
 		return;
 	}
+	const char *p1[1] = { employee_number };
+	r = db_query("person.for_token", "SELECT id::text, uid, status, mail, private_mail FROM people "
+		     "WHERE employee_number = $1 FOR UPDATE", 1, p1, &st, &err);
+	if (r == NULL)
+		goto dbfail;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
 		fail(o, 404, "not_found", "employee_number", "no person with employee_number %s", employee_number);
-		return;
+		goto fail;
 	}
-	char pid[32], uid[80];
+	char pid[32], uid[80], mail[256], priv[256];
 	snprintf(pid, sizeof(pid), "%s", PQgetvalue(r, 0, 0));
 	snprintf(uid, sizeof(uid), "%s", PQgetvalue(r, 0, 1));
+	snprintf(mail, sizeof(mail), "%s", PQgetvalue(r, 0, 3));
+	snprintf(priv, sizeof(priv), "%s", PQgetvalue(r, 0, 4));
 	int active = strcmp(PQgetvalue(r, 0, 2), "active") == 0;
 	PQclear(r);
 	if (!active) {
 		fail(o, 409, "conflict", "employee_number", "%s is not active: no password can be set", employee_number);
-		return;
+		goto fail;
 	}
+	if (by_mail && !outbox_address_ok(priv)) {
+		fail(o, 409, "conflict", "employee_number", "%s has no private mail address (private_email in the hire "
+		     "data) to send the token to; HR corrects the hire data, or the institution uses "
+		     "password_token_delivery = letter", employee_number);
+		goto fail;
+	}
+	/* an expired token no longer counts as outstanding */
+	const char *pp[1] = { pid };
+	if ((st = db_exec("password.token_expire", "UPDATE password_tokens SET revoked_at = now(), "
+			  "revoked_by = 'system (expired)' WHERE person_id = $1::bigint AND used_at IS NULL "
+			  "AND revoked_at IS NULL AND expires_at <= now()", 1, pp, &err)) != DB_OK)
+		goto dbfail;
+	r = db_query("password.token_outstanding", "SELECT created_by, " TS("created_at") ", " TS("expires_at")
+		     " FROM password_tokens WHERE person_id = $1::bigint AND used_at IS NULL AND revoked_at IS NULL",
+		     1, pp, &st, &err);
+	if (r == NULL)
+		goto dbfail;
+	if (PQntuples(r) > 0) {
+		fail(o, 409, "conflict", "employee_number", "a set-password token for %s issued by %s at %s is "
+		     "outstanding until %s: revoke it first (DELETE /v1/people/%s/password-token)", uid,
+		     PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), employee_number);
+		PQclear(r);
+		goto fail;
+	}
+	PQclear(r);
 	if (crypto_random(raw, sizeof(raw)) < 0) {
 		fail(o, 500, "internal", NULL, "getrandom() failed");
-		return;
+		goto fail;
 	}
 	memcpy(token, "pwt_", 4);
 	crypto_base64url(raw, sizeof(raw), token + 4);
 	explicit_bzero(raw, sizeof(raw));
 	crypto_sha256_hex(token, strlen(token), hash);
 	snprintf(hours, sizeof(hours), "%d", c->password_token_hours);
-	if ((st = db_begin(&err)) != DB_OK) {
-		fail_db(o, st, err);
-		return;
-	}
-	const char *p2[4] = { pid, hash, me, hours };
+	const char *p2[5] = { pid, hash, me, hours, c->password_token_delivery };
 	r = db_query("password.token",
-		     "INSERT INTO password_tokens (person_id, token_hash, created_by, expires_at) "
-		     "VALUES ($1::bigint, $2, $3, now() + make_interval(hours => $4::int)) RETURNING " TS("expires_at"),
-		     4, p2, &st, &err);
+		     "INSERT INTO password_tokens (person_id, token_hash, created_by, expires_at, delivery) "
+		     "VALUES ($1::bigint, $2, $3, now() + make_interval(hours => $4::int), $5) RETURNING " TS("expires_at"),
+		     5, p2, &st, &err);
 	if (r == NULL)
 		goto dbfail;
-	char expires[32];
+	char expires[32], masked[128] = "";
 	snprintf(expires, sizeof(expires), "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
-	json_t *after = json_pack("{s:s}", "expires_at", expires);
-	const char *role = acting_role(who, ROLE_BIT(ROLE_TIM_TECH) | ROLE_BIT(ROLE_TIM_HEAD));
+	json_t *after = json_pack("{s:s, s:s}", "expires_at", expires, "delivery", c->password_token_delivery);
+	if (by_mail) {
+		mask_address(priv, masked);
+		json_object_set_new(after, "sent_to", json_string(masked));
+	}
 	struct cl_entry e = { me, role ? role : "tim_tech", 0,
 			      employee_number, "workflow", "password.token", uid, NULL, after, "ok", NULL };
 	st = changelog_append(&e, &err);
 	json_decref(after);
-	if (st != DB_OK || (st = db_commit(&err)) != DB_OK)
+	if (st != DB_OK)
+		goto dbfail;
+	if (by_mail) {
+		char *body = xasprintf("A set-password token for your account %s was issued by %s.\n\n"
+				       "Token: %s\n\nSet your password with it (POST /v1/password) before %s.\n"
+				       "If you did not expect it, tell the head of TIM.\n", uid, me, token, expires);
+		st = outbox_add("password_token", priv, "Your set-password token", body, 1, 0, &err);
+		explicit_bzero(body, strlen(body));
+		free(body);
+		if (st != DB_OK)
+			goto dbfail;
+	}
+	{
+		char subject[160];
+		snprintf(subject, sizeof(subject), "Set-password token issued for %s", uid);
+		char *body = xasprintf("A one-time set-password token for %s (%s) was issued by %s; it is valid until "
+				       "%s (delivery: %s%s%s).\nIf this was not expected, revoke it: "
+				       "DELETE /v1/people/%s/password-token\n", uid, employee_number, me, expires,
+				       c->password_token_delivery, by_mail ? " to " : "", masked, employee_number);
+		st = notify_security(c, mail, subject, body, &err);
+		free(body);
+		if (st != DB_OK)
+			goto dbfail;
+	}
+	if ((st = db_commit(&err)) != DB_OK)
 		goto dbfail;
 	o->status = 201;
-	o->body = json_pack("{s:s, s:s, s:s, s:s}", "employee_number", employee_number, "uid", uid,
-			    "token", token, "expires_at", expires);
+	if (by_mail)
+		o->body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "employee_number", employee_number, "uid", uid,
+				    "delivery", "mail", "sent_to", masked, "expires_at", expires);
+	else
+		o->body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "employee_number", employee_number, "uid", uid,
+				    "delivery", "letter", "token", token, "expires_at", expires);
 	explicit_bzero(token, sizeof(token));
-	log_info("set-password token for %s issued by %s", uid, me);
+	log_info("set-password token for %s issued by %s (%s)", uid, me, c->password_token_delivery);
 	return;
 dbfail:
-	explicit_bzero(token, sizeof(token));
+	password_token_failed(o, st, err, token);
+	return;
+fail:
+	password_token_failed(o, DB_ERROR, NULL, token);
+}
+
+void people_password_token_revoke(const struct principal *who, const char *employee_number, struct outcome *o)
+{
+	char *err = NULL, me[160];
+	enum db_status st;
+	memset(o, 0, sizeof(*o));
+	actor_id(who, me);
+	const char *role = acting_role(who, ROLE_BIT(ROLE_TIM_TECH) | ROLE_BIT(ROLE_TIM_HEAD));
+	if ((st = db_begin(&err)) != DB_OK) {
+		fail_db(o, st, err);
+		return;
+	}
+	const char *p[2] = { employee_number, me };
+	PGresult *r = db_query("password.token_revoke",
+		"UPDATE password_tokens t SET revoked_at = now(), revoked_by = $2 FROM people p "
+		"WHERE p.id = t.person_id AND p.employee_number = $1 AND t.used_at IS NULL AND t.revoked_at IS NULL "
+		"RETURNING p.uid, t.created_by", 2, p, &st, &err);
+	if (r == NULL)
+		goto dbfail;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		fail(o, 404, "not_found", "employee_number", "%s has no outstanding set-password token", employee_number);
+		goto fail;
+	}
+	char uid[80];
+	snprintf(uid, sizeof(uid), "%s", PQgetvalue(r, 0, 0));
+	json_t *after = json_pack("{s:s, s:b}", "issued_by", PQgetvalue(r, 0, 1), "revoked", 1);
+	PQclear(r);
+	struct cl_entry e = { me, role ? role : "tim_tech", 0, employee_number, "workflow", "password.token_revoke",
+			      uid, NULL, after, "ok", NULL };
+	st = changelog_append(&e, &err);
+	json_decref(after);
+	if (st != DB_OK || (st = db_commit(&err)) != DB_OK)
+		goto dbfail;
+	log_info("set-password token for %s revoked by %s", uid, me);
+	o->status = 200;
+	o->body = json_pack("{s:s, s:s, s:s}", "employee_number", employee_number, "uid", uid, "state", "revoked");
+	return;
+dbfail:
 	txn_fail(o, st, err);
+	return;
+fail:
+	txn_fail(o, DB_ERROR, NULL);
 }
 
 void people_set_password(const struct conf *c, json_t *body, struct outcome *o)
@@ -2404,21 +2803,25 @@ void people_set_password(const struct conf *c, json_t *body, struct outcome *o)
 	}
 	const char *p1[1] = { hash };
 	PGresult *r = db_query("password.token_use",
-			       "SELECT t.id::text, p.uid, p.employee_number FROM password_tokens t JOIN people p ON p.id = t.person_id "
-			       "WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now() "
+			       "SELECT t.id::text, p.uid, p.employee_number, t.created_by, t.delivery, p.mail "
+			       "FROM password_tokens t JOIN people p ON p.id = t.person_id "
+			       "WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now() "
 			       "AND p.status = 'active' FOR UPDATE OF t", 1, p1, &st, &err);
 	if (r == NULL)
 		goto dbfail;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
 		db_rollback();
-		fail(o, 403, "forbidden", "token", "the token is unknown, used or expired");
+		fail(o, 403, "forbidden", "token", "the token is unknown, used, revoked or expired");
 		return;
 	}
-	char tid[32], uid[80], emp[64];
+	char tid[32], uid[80], emp[64], issuer[160], delivery[16], mail[256];
 	snprintf(tid, sizeof(tid), "%s", PQgetvalue(r, 0, 0));
 	snprintf(uid, sizeof(uid), "%s", PQgetvalue(r, 0, 1));
 	snprintf(emp, sizeof(emp), "%s", PQgetvalue(r, 0, 2));
+	snprintf(issuer, sizeof(issuer), "%s", PQgetvalue(r, 0, 3));
+	snprintf(delivery, sizeof(delivery), "%s", PQgetvalue(r, 0, 4));
+	snprintf(mail, sizeof(mail), "%s", PQgetvalue(r, 0, 5));
 	PQclear(r);
 	char *dn = dir_child_dn(c->ldap_login_attr, uid, c->ldap_people_dn);
 	int rc = dn ? dir_set_password(c, dn, pw, &err) : -1;
@@ -2437,11 +2840,25 @@ void people_set_password(const struct conf *c, json_t *body, struct outcome *o)
 	if ((st = db_exec("password.token_used", "UPDATE password_tokens SET used_at = now() WHERE id = $1::bigint",
 			  1, p2, &err)) != DB_OK)
 		goto dbfail_dn;
-	struct cl_entry e = { uid, "employee", 0, emp, "directory", "password.set", dn, NULL, NULL, "ok", NULL };
-	if ((st = changelog_append(&e, &err)) != DB_OK || (st = db_commit(&err)) != DB_OK)
+	json_t *after = json_pack("{s:s, s:s}", "token_issued_by", issuer, "delivery", delivery);
+	struct cl_entry e = { uid, "employee", 0, emp, "directory", "password.set", dn, NULL, after, "ok", NULL };
+	st = changelog_append(&e, &err);
+	json_decref(after);
+	if (st != DB_OK)
+		goto dbfail_dn;
+	{
+		char subject[160];
+		snprintf(subject, sizeof(subject), "Password set for %s", uid);
+		char *text = xasprintf("The password of %s (%s) was set with the one-time token issued by %s "
+				       "(delivery: %s).\nIf it was not the owner of the account, tell the head of "
+				       "TIM at once.\n", uid, emp, issuer, delivery);
+		st = notify_security(c, mail, subject, text, &err);
+		free(text);
+	}
+	if (st != DB_OK || (st = db_commit(&err)) != DB_OK)
 		goto dbfail_dn;
 	free(dn);
-	log_info("password set for %s with a one-time token", uid);
+	log_info("password set for %s with a one-time token issued by %s", uid, issuer);
 	o->status = 200;
 	o->body = json_pack("{s:s, s:s}", "uid", uid, "status", "password set");
 	return;
@@ -2678,8 +3095,9 @@ enum db_status requests_contract_end_exit(const struct conf *c, int *created_r, 
 	snprintf(pid, sizeof(pid), "%lld", t.person_id);
 	const char *params[3] = { pid, pl, eff };
 	r = db_query("contract.exit",
-		     "INSERT INTO requests (type, state, person_id, payload, effective_at, submitted_by, submitted_role) "
-		     "VALUES ('exit', 'submitted', $1::bigint, $2::jsonb, $3::timestamptz, 'system', 'system') RETURNING id",
+		     "INSERT INTO requests (type, state, person_id, payload, effective_at, submitted_by, submitted_role, "
+		     "submitted_owner) VALUES ('exit', 'submitted', $1::bigint, $2::jsonb, $3::timestamptz, 'system', "
+		     "'system', 'system') RETURNING id",
 		     3, params, &st, error_r);
 	free(pl);
 	if (r == NULL)

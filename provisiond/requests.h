@@ -57,9 +57,11 @@ void contracts_extend(const struct principal *who, const char *employee_number, 
 /* Dry run: what each plugin would change for this request now. */
 void requests_plan(const struct principal *who, long long id, struct outcome *o);
 
-/* Set-password flow: a one-time token for a person (shown once), and its use. */
+/* Set-password flow: a one-time token for a person (delivered as
+ * password_token_delivery says), its revocation, and its use. */
 void people_password_token(const struct conf *c, const struct principal *who, const char *employee_number,
 			   struct outcome *o);
+void people_password_token_revoke(const struct principal *who, const char *employee_number, struct outcome *o);
 void people_set_password(const struct conf *c, json_t *body, struct outcome *o);
 
 /* Reconciliation: what the targets hold against what provisiond believes
@@ -70,6 +72,12 @@ void reconcile_repair(const struct principal *who, json_t *body, struct outcome 
 /* Manual tasks: the open (or done) list, and marking one done. */
 void tasks_list(const struct principal *who, const char *state, const char *role, struct outcome *o);
 void tasks_done(const struct conf *c, const struct principal *who, long long id, json_t *body, struct outcome *o);
+
+/* The checks of a request's body that need only the body and the
+ * configuration (no directory, no database): 0, or the HTTP status with
+ * the field and message. For the fuzz targets and unit tests. */
+int requests_check_input(const struct conf *c, enum wf_type t, json_t *payload, char *field_r, size_t field_size,
+			 char *message_r, size_t message_size);
 
 /* The actor string recorded for who: the login, or "token:<name>". */
 void actor_id(const struct principal *who, char out[160]);

@@ -38,6 +38,21 @@ static int match_path(const char *pattern, const char *path, struct route_match 
 	return 1;
 }
 
+void router_param_name(const struct route *r, int i, char *out, size_t size)
+{
+	const char *p = r->pattern;
+	snprintf(out, size, "parameter %d", i + 1);
+	for (int n = 0; (p = strchr(p, '{')) != NULL; p++, n++) {
+		const char *end = strchr(p, '}');
+		if (end == NULL)
+			return;
+		if (n == i) {
+			snprintf(out, size, "%.*s", (int)(end - p - 1), p + 1);
+			return;
+		}
+	}
+}
+
 enum route_result router_match(const struct route *routes, size_t n, const char *method,
 			       const char *path, struct route_match *m)
 {

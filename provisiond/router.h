@@ -41,6 +41,9 @@ struct route_match {
 
 enum route_result { ROUTE_FOUND = 0, ROUTE_NOT_FOUND = -1, ROUTE_BAD_METHOD = -2 };
 
+/* The name of the route's i-th {name} segment ("employee_number"). */
+void router_param_name(const struct route *r, int i, char *out, size_t size);
+
 enum route_result router_match(const struct route *routes, size_t n, const char *method,
 			       const char *path, struct route_match *m);
 

@@ -25,8 +25,18 @@
  *	enable   pvdMailEnabled: TRUE
  *	read     the mailbox
  *	The person's entry must exist (NOTFOUND: the account comes first). An
- *	address or alias that another entry already has is CONFLICT: two
- *	mailboxes never share an address.
+ *	address that another entry already has is CONFLICT: two mailboxes
+ *	never share an address.
+ *
+ *	The position alias (<position>@<domain>) belongs to the position's one
+ *	holder with a working mailbox. A departed holder's alias (their
+ *	mailbox disabled) passes to the next one: taken off the old entry and
+ *	put on the new, both in the operation's before and after, so the
+ *	change log shows the move. While another holder's mailbox is enabled
+ *	(positions held by several people) the newcomer gets no alias: the
+ *	operation says so and succeeds. Whether a position has one holder at
+ *	a time is the catalogue's rule (pvdSingleHolder on the position),
+ *	checked when a hire or transfer is filed.
  */
 #include "config.h"
 #include "ldapconn.h"
@@ -109,6 +119,8 @@ struct box {
 	const char *mail;
 	char *home;
 	char *alias;		/* NULL: none */
+	char *alias_from;	/* a departed holder's entry the alias is taken from */
+	char *alias_kept_by;	/* why there is no alias: an active holder has it */
 };
 
 static void box_free(struct box *b)
@@ -116,6 +128,8 @@ static void box_free(struct box *b)
 	free(b->dn);
 	free(b->home);
 	free(b->alias);
+	free(b->alias_from);
+	free(b->alias_kept_by);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -158,34 +172,69 @@ static enum pvd_status box_want(struct mail *m, const struct pvd_op *op, struct 
 	return PVD_OK;
 }
 
-/* Another entry that already has one of the addresses: CONFLICT. */
+static int has_value(struct mail *m, LDAPMessage *e, const char *attr, const char *value, int *present_r);
+
+/* Another entry that already has the address: CONFLICT. */
 static enum pvd_status box_collision(struct mail *m, const struct box *b, struct pvd_result *res)
 {
-	const char *addrs[2] = { b->mail, b->alias };
-	for (int i = 0; i < 2; i++) {
-		if (addrs[i] == NULL)
-			continue;
-		char *esc = m->lc->host->ldap_filter_value(addrs[i]);
-		char *filter = lc_asprintf("(|(mail=%s)(pvdMailAlias=%s))", esc ? esc : "", esc ? esc : "");
-		char *attrs[] = { "1.1", NULL };
-		LDAPMessage *r = NULL;
-		free(esc);
-		int rc = lc_search(m->lc, m->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &r);
-		free(filter);
-		if (rc != LDAP_SUCCESS)
-			return lc_result(m->lc, res);
-		for (LDAPMessage *e = ldap_first_entry(m->lc->ld, r); e; e = ldap_next_entry(m->lc->ld, e)) {
-			char *dn = ldap_get_dn(m->lc->ld, e);
-			int other = dn != NULL && !lc_dn_equal(dn, b->dn);
-			if (other) {
-				lc_set(res, PVD_CONFLICT, "address %s already belongs to %s; nothing changed", addrs[i], dn);
-				ldap_memfree(dn);
-				ldap_msgfree(r);
-				return PVD_CONFLICT;
-			}
+	char *esc = m->lc->host->ldap_filter_value(b->mail);
+	char *filter = lc_asprintf("(|(mail=%s)(pvdMailAlias=%s))", esc ? esc : "", esc ? esc : "");
+	char *attrs[] = { "1.1", NULL };
+	LDAPMessage *r = NULL;
+	free(esc);
+	int rc = lc_search(m->lc, m->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &r);
+	free(filter);
+	if (rc != LDAP_SUCCESS)
+		return lc_result(m->lc, res);
+	for (LDAPMessage *e = ldap_first_entry(m->lc->ld, r); e; e = ldap_next_entry(m->lc->ld, e)) {
+		char *dn = ldap_get_dn(m->lc->ld, e);
+		int other = dn != NULL && !lc_dn_equal(dn, b->dn);
+		if (other) {
+			lc_set(res, PVD_CONFLICT, "address %s already belongs to %s; nothing changed", b->mail, dn);
 			ldap_memfree(dn);
+			ldap_msgfree(r);
+			return PVD_CONFLICT;
 		}
-		ldap_msgfree(r);
+		ldap_memfree(dn);
+	}
+	ldap_msgfree(r);
+	return PVD_OK;
+}
+
+/* Who else has the position alias: nobody (it is the person's), a departed
+ * holder (it moves: b->alias_from), or a holder whose mailbox works, or
+ * whose own address it is (the person gets none: b->alias_kept_by). */
+static enum pvd_status alias_owner(struct mail *m, struct box *b, struct pvd_result *res)
+{
+	if (b->alias == NULL)
+		return PVD_OK;
+	char *esc = m->lc->host->ldap_filter_value(b->alias);
+	char *filter = lc_asprintf("(|(mail=%s)(pvdMailAlias=%s))", esc ? esc : "", esc ? esc : "");
+	char *attrs[] = { "mail", "pvdMailEnabled", NULL };
+	LDAPMessage *r = NULL;
+	free(esc);
+	int rc = lc_search(m->lc, m->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &r);
+	free(filter);
+	if (rc != LDAP_SUCCESS)
+		return lc_result(m->lc, res);
+	for (LDAPMessage *e = ldap_first_entry(m->lc->ld, r); e && b->alias_kept_by == NULL; e = ldap_next_entry(m->lc->ld, e)) {
+		char *dn = ldap_get_dn(m->lc->ld, e);
+		if (dn != NULL && !lc_dn_equal(dn, b->dn)) {
+			int departed = has_value(m, e, "pvdMailEnabled", "FALSE", NULL) &&
+				       !has_value(m, e, "mail", b->alias, NULL);
+			if (departed && b->alias_from == NULL)
+				b->alias_from = lc_strdup(dn);
+			else
+				b->alias_kept_by = lc_strdup(dn);
+		}
+		ldap_memfree(dn);
+	}
+	ldap_msgfree(r);
+	if (b->alias_kept_by != NULL) {
+		free(b->alias_from);
+		b->alias_from = NULL;
+		free(b->alias);
+		b->alias = NULL;
 	}
 	return PVD_OK;
 }
@@ -232,7 +281,7 @@ static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct 
 		st = lc_set(res, PVD_NOTFOUND, "%s has no mailbox", b.dn);
 		goto out;
 	}
-	if (create && (st = box_collision(m, &b, res)) != PVD_OK)
+	if (create && ((st = box_collision(m, &b, res)) != PVD_OK || (st = alias_owner(m, &b, res)) != PVD_OK))
 		goto out;
 	const char *flag = enabled ? "TRUE" : "FALSE";
 	int n;
@@ -252,7 +301,7 @@ static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct 
 		if (b.alias ? !(same_alias && n == 1) : n > 0)
 			lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailAlias", b.alias);
 	}
-	if (mods.n == 0) {
+	if (mods.n == 0 && b.alias_from == NULL) {
 		res->after = json_incref(res->before);
 		st = lc_set(res, PVD_NOOP, "mailbox %s already %s", b.mail, enabled ? "enabled" : "disabled");
 		goto out;
@@ -263,23 +312,48 @@ static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct 
 			json_object_set_new(res->after, "pvdMailQuota", json_string(m->quota));
 		if (b.alias)
 			json_object_set_new(res->after, "pvdMailAlias", json_string(b.alias));
+		if (b.alias_from) {
+			json_object_set_new(res->before, "pvdMailAliasHolder", json_string(b.alias_from));
+			json_object_set_new(res->after, "pvdMailAliasTakenFrom", json_string(b.alias_from));
+		}
 	} else {	/* only the flag changes */
 		res->after = json_deep_copy(res->before);
 		json_object_set_new(res->after, "pvdMailEnabled", json_string(flag));
 	}
+	char note[700] = "";
+	if (b.alias_from)
+		snprintf(note, sizeof(note), "; alias %s taken from %s, who left", b.alias ? b.alias : "", b.alias_from);
+	else if (b.alias_kept_by)
+		snprintf(note, sizeof(note), "; no position alias: %s still holds it with a working mailbox",
+			 b.alias_kept_by);
 	if (op->dry_run) {
-		st = lc_set(res, PVD_OK, "dry run: mailbox %s would be %s", b.mail,
-			    !is_box ? "created" : enabled ? "enabled" : "disabled");
+		st = lc_set(res, PVD_OK, "dry run: mailbox %s would be %s%s", b.mail,
+			    !is_box ? "created" : mods.n == 0 ? "kept" : enabled ? "enabled" : "disabled", note);
 		goto out;
 	}
-	if (lc_modify(m->lc, b.dn, mods.v) != LDAP_SUCCESS) {
+	/* the alias leaves its departed holder first: an address is never on
+	 * two entries, and a retry after a failure in between puts it on
+	 * the new holder (nobody has it then) */
+	if (b.alias_from) {
+		struct lc_mods del = { NULL, 0 };
+		lc_mods_add(&del, LDAP_MOD_DELETE, "pvdMailAlias", b.alias);
+		int mrc = lc_modify(m->lc, b.alias_from, del.v);
+		lc_mods_free(&del);
+		if (mrc != LDAP_SUCCESS && mrc != LDAP_NO_SUCH_ATTRIBUTE) {
+			st = lc_result(m->lc, res);
+			json_decref(res->after);
+			res->after = NULL;
+			goto out;
+		}
+	}
+	if (mods.n > 0 && lc_modify(m->lc, b.dn, mods.v) != LDAP_SUCCESS) {
 		st = lc_result(m->lc, res);
 		json_decref(res->after);
 		res->after = NULL;
 		goto out;
 	}
-	st = lc_set(res, PVD_OK, "mailbox %s %s (%s)", b.mail, !is_box ? "created" : enabled ? "enabled" : "disabled",
-		    b.home);
+	st = lc_set(res, PVD_OK, "mailbox %s %s (%s)%s", b.mail,
+		    !is_box ? "created" : mods.n == 0 ? "kept" : enabled ? "enabled" : "disabled", b.home, note);
 out:
 	lc_mods_free(&mods);
 	ldap_msgfree(r);

@@ -54,7 +54,7 @@ __all__ = [
     "REPO", "BUILDDIR", "DAEMON_BIN", "PVD_STACK", "VALGRIND", "TIME_SCALE",
     "Stack", "Daemon", "Context", "TestFailure", "main", "free_port",
     "request", "raw_http", "wait_until", "parse_prometheus", "PASSWORD",
-    "expect", "expect_error", "letters", "ok", "act",
+    "expect", "expect_error", "letters", "ok", "act", "THROTTLE_RELAXED",
 ]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -84,6 +84,8 @@ VALGRIND_CMD = ["valgrind", "--leak-check=full", "--errors-for-leak-kinds=defini
                 "--error-exitcode=99", "--show-leak-kinds=definite", "--num-callers=30"]
 VALGRIND_ERROR_EXIT = 99
 PASSWORD = "dev-password"
+THROTTLE_RELAXED = {"auth_free_failures": "1000", "auth_free_failures_per_address": "100000",
+                    "auth_login_max_failures": "1000"}
 
 
 class TestFailure(AssertionError):
@@ -588,6 +590,10 @@ class Daemon:
         self.overrides.update(more)
         ov = {"listen_address": "127.0.0.1", "log_target": "stderr",
               "pid_file": os.path.join(self.stack.dir, self.name + ".pid")}
+        # Sign-in throttling would turn the deliberate bad sign-ins of most
+        # tests (all from 127.0.0.1) into 429s; test_hardening.py checks it
+        # with the defaults (THROTTLE_DEFAULTS there).
+        ov.update(THROTTLE_RELAXED)
         ov.update(self.overrides)
         ov["listen_port"] = str(self.port)
         write_conf(self.stack.conf_path, self.conf_path, ov)

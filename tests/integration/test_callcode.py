@@ -78,7 +78,9 @@ def test_call_code_rules(t):
                      403, "forbidden")
         expect_error(ask(d, TRIB_HEAD, {"employee_number": "CC0002", "level": "mobile", "justification": "x"}),
                      403, "forbidden", "employee_number")
-        expect_error(ask(d, me, {"employee_number": "ZZ9999", "level": "mobile", "justification": "x"}), 404)
+        # whether ZZ9999 exists is not told to someone who may not ask for them
+        expect_error(ask(d, me, {"employee_number": "ZZ9999", "level": "mobile", "justification": "x"}), 403,
+                     "forbidden", "employee_number")
         n = t.stack.psql("SELECT count(*) FROM requests WHERE type = 'call_code'").strip()
         expect(n == "0", "nothing filed by bad input: %s", n)
 

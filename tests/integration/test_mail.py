@@ -235,18 +235,33 @@ def test_mailbox_lifecycle(t):
         home = os.path.join(dv["vmail"], "example.org", mail.split("@")[0])
         expect(os.path.isdir(os.path.join(home, "Maildir")), "Maildir under pvdMailHome %s", home)
 
-        # another jefe-tributaria would take the same alias: a conflict, nothing changed
+        # another jefe-tributaria: the alias stays with the holder whose
+        # mailbox works; the newcomer gets a mailbox without it
         js2 = ok(d.request("POST", "/v1/hires", body=hire_body("AM0002", given="Sara", family="Vargas",
                                                                position="jefe-tributaria"), basic=HR), 201)
+        js2 = wait_state(d, js2["id"], "closed")
+        op2 = [o for o in js2["operations"] if o["instance"] == "mail"][0]
+        expect(op2["outcome"] == "ok" and "no position alias" in op2["message"],
+               "the second holder's mailbox, without the alias: %r", op2)
+        base = t.stack.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+        second = ldap_admin(t.stack, "ldapsearch", "-LLL", "-b", "ou=people," + base,
+                            "(pvdMailAlias=jefe-tributaria@example.org)", "uid")
+        expect(second.count("uid:") == 1 and "uid: %s" % mail.split("@")[0] in second,
+               "the alias is on one mailbox, the first one's: %r", second)
+
+        # an address another mailbox already has: a conflict, nothing changed
+        give_mailbox(t, dv, "trib.nunez", "sara.conflicto@example.org")
+        js3 = ok(d.request("POST", "/v1/hires", body=hire_body("AM0009", given="Sara", family="Conflicto",
+                                                               position="analista-tributario"), basic=HR), 201)
 
         def conflict():
-            js = ok(d.request("GET", "/v1/requests/%d" % js2["id"], basic=HEAD))
+            js = ok(d.request("GET", "/v1/requests/%d" % js3["id"], basic=HEAD))
             ops = [o for o in js["operations"] if o["instance"] == "mail"]
             return ops and ops[0]["outcome"] == "conflict" and ops[0]
-        wait_until(conflict, 30, interval=0.1, what="the second mailbox to be refused")
-        expect("jefe-tributaria@example.org already belongs to" in conflict()["message"], "names the owner: %r",
+        wait_until(conflict, 30, interval=0.1, what="the third mailbox to be refused")
+        expect("sara.conflicto@example.org already belongs to" in conflict()["message"], "names the owner: %r",
                conflict())
-        ok(act(d, js2["id"], "rollback", HEAD, note="cargo ocupado"))
+        ok(act(d, js3["id"], "rollback", HEAD, note="dirección ocupada"))
 
         # exit: login and delivery refused; the mailbox and its mail stay
         ex = ok(d.request("POST", "/v1/exits", body={"employee_number": "AM0001", "effective_at": "2026-01-01T00:00:00Z",

@@ -8,8 +8,10 @@
 #include "outbox.h"
 #include "unit.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* the decoded text of every =?UTF-8?B?...?= word of the Subject, joined */
 static void subject_words(const char *msg, char *out, size_t size)
@@ -64,6 +66,18 @@ int main(void)
 		CHECK(nl - line <= 78, "header lines fold under 78 characters: %.*s", (int)(nl - line), line);
 		line = nl + 2;
 	}
+	free(m);
+
+	/* not UTF-8 at all: 60 continuation bytes. The encoder backed up to a
+	 * character start that never came and looped for ever; an alarm turns
+	 * that into a failure instead of a hung test */
+	char junk[64];
+	memset(junk, 0x80, 60);
+	junk[60] = '\0';
+	alarm(5);
+	m = outbox_format("a@x.org", "b@x.org", junk, "x", 3, "x.org");
+	alarm(0);
+	CHECK(m != NULL && strstr(m, "Subject: =?UTF-8?B?") != NULL, "a subject of continuation bytes is encoded");
 	free(m);
 	return unit_done("test-outbox");
 }

@@ -1,7 +1,10 @@
 /* Route matching: captures, 404 and 405 with Allow. */
 #include "config.h"
+#include "http.h"
 #include "router.h"
 #include "unit.h"
+
+#include <stdlib.h>
 
 static void h(struct http_ctx *ctx) { (void)ctx; }
 
@@ -39,5 +42,31 @@ int main(void)
 	memset(longp + 11, 'a', 400);
 	longp[411] = '\0';
 	CHECK_INT(router_match(table, N, "DELETE", longp, &m), ROUTE_NOT_FOUND);	/* over the capture limit */
+
+	/* what a 400 names: the {name} of the pattern */
+	char name[64];
+	router_param_name(&table[4], 0, name, sizeof(name));
+	CHECK_STR(name, "id");
+	router_param_name(&table[4], 1, name, sizeof(name));
+	CHECK_STR(name, "action");
+
+	/* how parameters are decoded: %00 must not end the string early */
+	static const struct { const char *in, *want; } esc[] = {
+		{ "plain", "plain" }, { "a%20b", "a b" }, { "%C3%B1", "\xc3\xb1" }, { "X%00junk", "X\xffjunk" },
+		{ "%zz%4", "%zz%4" }, { "%", "%" }, { "%ff", "\xff" },
+	};
+	for (size_t i = 0; i < sizeof(esc) / sizeof(esc[0]); i++) {
+		char s[32], want[32];
+		snprintf(s, sizeof(s), "%s", esc[i].in);
+		size_t n = http_unescape(s), k = 0;
+		for (const char *w = esc[i].want; *w; k++)	/* the want strings spell bytes as \xNN */
+			if (w[0] == '\\' && w[1] == 'x') {
+				want[k] = (char)strtol((char[3]){ w[2], w[3], 0 }, NULL, 16);
+				w += 4;
+			} else
+				want[k] = *w++;
+		want[k] = '\0';
+		CHECK(n == strlen(want) && strcmp(s, want) == 0, "unescape(%s): got '%s'", esc[i].in, s);
+	}
 	return unit_done("test-router");
 }
