@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ static const struct conf_row rows[] = {
 	{ "http_timeout", T_INT, S(http_timeout), "30", 1, 3600, 0, 0 },
 	{ "http_max_connections_per_client", T_INT, S(http_max_connections_per_client), "32", 1, 65536, 0, 0 },
 	{ "http_header_timeout", T_INT, S(http_header_timeout), "10", 1, 3600, 1, 0 },
+	{ "http_trusted_proxies", T_STR, S(http_trusted_proxies), "", 0, 0, 1, 0 },
 	{ "auth_free_failures", T_INT, S(auth_free_failures), "3", 1, 1000, 1, 0 },
 	{ "auth_free_failures_per_address", T_INT, S(auth_free_failures_per_address), "20", 1, 100000, 1, 0 },
 	{ "auth_login_max_failures", T_INT, S(auth_login_max_failures), "5", 1, 1000, 1, 0 },
@@ -356,6 +358,18 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 	if (c->notify_tim_head[0] != '\0' && strchr(c->notify_tim_head, '@') == NULL) {
 		*error_r = conf_err(file, 0, "notify_tim_head", "'%s' is not a mail address", c->notify_tim_head);
 		return -1;
+	}
+	for (const char *p = c->http_trusted_proxies; *p;) {
+		p += strspn(p, ", ");
+		size_t w = strcspn(p, ", ");
+		char ip[64];
+		unsigned char bin[16];
+		snprintf(ip, sizeof(ip), "%.*s", (int)(w < 63 ? w : 63), p);
+		if (w > 0 && inet_pton(AF_INET, ip, bin) != 1 && inet_pton(AF_INET6, ip, bin) != 1) {
+			*error_r = conf_err(file, 0, "http_trusted_proxies", "'%s' is not an IPv4 or IPv6 address", ip);
+			return -1;
+		}
+		p += w;
 	}
 	if (strcmp(c->password_token_delivery, "letter") != 0 && strcmp(c->password_token_delivery, "mail") != 0) {
 		*error_r = conf_err(file, 0, "password_token_delivery", "'%s' is not letter or mail",

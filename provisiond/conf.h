@@ -70,6 +70,7 @@ struct conf {
 	int http_timeout;
 	int http_max_connections_per_client;
 	int http_header_timeout;	/* seconds to send a whole request header */
+	char *http_trusted_proxies;	/* reverse proxies whose X-Forwarded-For is believed */
 
 	/* sign-in throttling (throttle.h) */
 	int auth_free_failures;

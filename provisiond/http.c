@@ -185,7 +185,25 @@ static size_t unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
 	return http_unescape(s);
 }
 
-static void client_address(struct MHD_Connection *conn, char out[64])
+/* Is addr one of the comma- or space-separated addresses in list? */
+static int listed(const char *list, const char *addr)
+{
+	size_t n = strlen(addr);
+	for (const char *p = list; *p;) {
+		p += strspn(p, ", ");
+		size_t w = strcspn(p, ", ");
+		if (w == n && strncmp(p, addr, n) == 0)
+			return 1;
+		p += w;
+	}
+	return 0;
+}
+
+/* The client's address: the peer's, or, when the peer is a reverse proxy
+ * named in http_trusted_proxies, the address that proxy saw (the last
+ * entry of X-Forwarded-For, which the proxy appended; entries before it
+ * are the client's to invent). Throttling counts by this address. */
+static void client_address(struct MHD_Connection *conn, const struct conf *c, char out[64])
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, 64, "unknown");
@@ -195,6 +213,17 @@ static void client_address(struct MHD_Connection *conn, char out[64])
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, 64);
 	else if (ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, 64);
+	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (xff == NULL || c->http_trusted_proxies[0] == '\0' || !listed(c->http_trusted_proxies, out))
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " ");
+	char cand[64];
+	snprintf(cand, sizeof(cand), "%.*s", (int)strcspn(last, " "), last);
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, cand, bin) == 1 || inet_pton(AF_INET6, cand, bin) == 1)
+		snprintf(out, 64, "%s", cand);
 }
 
 int http_in_flight(void) { return atomic_load(&in_flight); }
@@ -553,7 +582,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		rq = xcalloc(1, sizeof(*rq));
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		assign_request_id(conn, rq->id);
-		client_address(conn, rq->addr);
+		client_address(conn, c, rq->addr);
 		track_set(conn, 0);	/* the whole header is in */
 		rq->route_index = -1;
 		snprintf(rq->method, sizeof(rq->method), "%s", method);

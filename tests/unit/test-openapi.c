@@ -1,6 +1,8 @@
 /* The contract test: every route the daemon serves is in api/openapi.yaml
- * and every path+method there is served. Reads the paths block in its
- * plain layout: "  /path:" then "    get:" lines. */
+ * and every path+method there is served, and an operation only some roles
+ * may call names each of them (a reader must not have to guess who may).
+ * Reads the paths block in its plain layout: "  /path:" then "    get:"
+ * lines, the operation's text until the next one. */
 #include "config.h"
 #include "api.h"
 #include "unit.h"
@@ -10,7 +12,21 @@
 
 #define MAXOPS 512
 static char ops[MAXOPS][1100];
+static char *text[MAXOPS];	/* the operation's lines, joined */
 static int nops;
+
+/* word appears in s as a whole word ("hr", not the hr of "through") */
+static int has_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = s; (p = strstr(p, word)) != NULL; p++) {
+		int before = p == s || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		int after = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+		if (before && after)
+			return 1;
+	}
+	return 0;
+}
 
 static void load(const char *file)
 {
@@ -31,6 +47,11 @@ static void load(const char *file)
 			char *colon = strrchr(line, ':');
 			if (colon) { *colon = '\0'; snprintf(path, sizeof(path), "%s", line + 2); }
 			continue;
+		}
+		if (nops > 0) {
+			size_t have = text[nops - 1] ? strlen(text[nops - 1]) : 0;
+			text[nops - 1] = realloc(text[nops - 1], have + strlen(line) + 2);
+			snprintf(text[nops - 1] + have, strlen(line) + 2, "%s\n", line);
 		}
 		static const char *const verbs[] = { "get", "post", "put", "patch", "delete", NULL };
 		for (int v = 0; verbs[v]; v++) {
@@ -62,6 +83,20 @@ int main(void)
 		for (int k = 0; k < nops; k++)
 			found |= strcmp(ops[k], want) == 0;
 		CHECK(found, "served route '%s' is missing from api/openapi.yaml", want);
+		role_mask roles = api_routes[i].roles;
+		if (roles == ROUTE_PUBLIC || roles == ROLES_ANY)
+			continue;
+		for (int k = 0; k < nops; k++) {
+			if (strcmp(ops[k], want) != 0)
+				continue;
+			CHECK(text[k] != NULL && strstr(text[k], "Role") != NULL,
+			      "'%s' may be called by some roles only, and its description does not say which", want);
+			for (int r = 0; r < ROLE_COUNT && text[k]; r++)
+				if (roles & ROLE_BIT(r)) {
+					const char *word = role_name((enum role)r);
+					CHECK(has_word(text[k], word), "'%s' does not name the role %s", want, word);
+				}
+		}
 	}
 	for (int k = 0; k < nops; k++) {
 		int found = 0;
@@ -72,5 +107,7 @@ int main(void)
 		}
 		CHECK(found, "api/openapi.yaml documents '%s' which the daemon does not serve", ops[k]);
 	}
+	for (int k = 0; k < nops; k++)
+		free(text[k]);
 	return unit_done("test-openapi");
 }
