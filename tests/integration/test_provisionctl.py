@@ -72,6 +72,22 @@ def test_changelog_from_the_command_line(t):
            "no password in the daemon's log")
 
 
+def test_token_from_a_file_not_the_command_line(t):
+    """A token in argv is visible to every user of the machine (ps): -T FILE
+    reads it from a file; -t still works but warns."""
+    hr = t.token("hr")
+    path = os.path.join(t.stack.dir, "ctl.token")
+    with open(path, "w") as f:
+        f.write(hr + "\n")
+    os.chmod(path, 0o600)
+    rc, out, err = ctl(t, "-T", path, "requests", "list")
+    expect(rc == 0 and "items" in json.loads(out) and err == "", "-T FILE: %s %r", rc, err)
+    rc, out, err = ctl(t, "requests", "list", token=hr)
+    expect(rc == 0 and "warning" in err and "-T" in err, "-t warns: %s %r", rc, err)
+    rc, out, err = ctl(t, "-T", path + ".missing", "requests", "list")
+    expect(rc == 2 and ".missing" in err, "a missing file is named: %s %r", rc, err)
+
+
 def test_usage_and_unreachable(t):
     rc, out, err = ctl(t, "frobnicate")
     expect(rc == 2 and "usage" in err, "usage: %r", err)
