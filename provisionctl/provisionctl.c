@@ -112,25 +112,30 @@ static void add_param(CURL *c, char *q, size_t size, const char *name, const cha
 	curl_free(enc);
 }
 
-/* The first line of a file holding the token; NULL with a message. */
-static char *read_token_file(const char *path)
+/* The token, wherever it came from: a static buffer, wiped at exit. */
+static char token_buf[512];
+
+static void wipe_token(void)
+{
+	memset(token_buf, 0, sizeof(token_buf));
+}
+
+/* The first line of a file holding the token, into token_buf; NULL with a message. */
+static const char *read_token_file(const char *path)
 {
 	FILE *fp = fopen(path, "r");
-	char line[512];
 	if (fp == NULL) {
 		fprintf(stderr, "provisionctl: -T %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	char *r = fgets(line, sizeof(line), fp);
+	char *r = fgets(token_buf, sizeof(token_buf), fp);
 	fclose(fp);
-	if (r == NULL || line[0] == '\n' || line[0] == '\0') {
+	token_buf[strcspn(token_buf, "\r\n")] = '\0';
+	if (r == NULL || token_buf[0] == '\0') {
 		fprintf(stderr, "provisionctl: -T %s: the file is empty\n", path);
 		return NULL;
 	}
-	line[strcspn(line, "\r\n")] = '\0';
-	char *t = strdup(line);
-	memset(line, 0, sizeof(line));
-	return t;
+	return token_buf;
 }
 
 static const char *optv(const char *opt[][2], int n, const char *name)
@@ -146,6 +151,7 @@ int main(int argc, char **argv)
 {
 	const char *url = getenv("PROVISIONCTL_URL"), *token = getenv("PROVISIONCTL_TOKEN"), *login = NULL;
 	int i = 1;
+	atexit(wipe_token);
 	if (url == NULL)
 		url = "http://127.0.0.1:8080";
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -158,8 +164,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "provisionctl: warning: -t shows the token to every user of this machine "
 				"(ps, /proc) while the command runs; use -T FILE or PROVISIONCTL_TOKEN\n");
 			/* keep a copy and blank the argument: it shortens the window */
-			token = strdup(argv[++i]);
+			snprintf(token_buf, sizeof(token_buf), "%s", argv[++i]);
 			memset(argv[i], 'x', strlen(argv[i]));
+			token = token_buf;
 		}
 		else if (strcmp(argv[i], "-U") == 0 && i + 1 < argc)
 			login = argv[++i];

@@ -2558,9 +2558,17 @@ void requests_plan(const struct principal *who, long long id, struct outcome *o)
  * has one) and to the head of TIM (notify_tim_head, or the members of the
  * tim_head role group). In the caller's transaction. */
 static enum db_status notify_security(const struct conf *c, const char *person_mail, const char *subject,
-				      const char *body, char **err)
+				      char **err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static enum db_status notify_security(const struct conf *c, const char *person_mail, const char *subject,
+				      char **err, const char *fmt, ...)
 {
 	json_t *rcpts = NULL;
+	struct buf body = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&body, fmt, ap);
+	va_end(ap);
 	if (c->notify_tim_head[0] != '\0') {
 		rcpts = json_pack("[s]", c->notify_tim_head);
 	} else {
@@ -2579,10 +2587,11 @@ static enum db_status notify_security(const struct conf *c, const char *person_m
 		const char *to = json_string_value(v);
 		if (to == NULL || !outbox_address_ok(to))
 			continue;
-		if ((st = outbox_add("security", to, subject, body, 0, 0, err)) != DB_OK)
+		if ((st = outbox_add("security", to, subject, buf_str(&body), 0, 0, err)) != DB_OK)
 			break;
 	}
 	json_decref(rcpts);
+	buf_free(&body);
 	return st;
 }
 
@@ -2703,18 +2712,13 @@ void people_password_token(const struct conf *c, const struct principal *who, co
 		if (st != DB_OK)
 			goto dbfail;
 	}
-	{
-		char subject[160];
-		snprintf(subject, sizeof(subject), "Set-password token issued for %s", uid);
-		char *body = xasprintf("A one-time set-password token for %s (%s) was issued by %s; it is valid until "
-				       "%s (delivery: %s%s%s).\nIf this was not expected, revoke it: "
-				       "DELETE /v1/people/%s/password-token\n", uid, employee_number, me, expires,
-				       c->password_token_delivery, by_mail ? " to " : "", masked, employee_number);
-		st = notify_security(c, mail, subject, body, &err);
-		free(body);
-		if (st != DB_OK)
-			goto dbfail;
-	}
+	char subject[160];
+	text_format(subject, sizeof(subject), "Set-password token issued for %s", uid);
+	if ((st = notify_security(c, mail, subject, &err, "A one-time set-password token for %s (%s) was issued by "
+				  "%s; it is valid until %s (delivery: %s%s%s).\nIf this was not expected, revoke it: "
+				  "DELETE /v1/people/%s/password-token\n", uid, employee_number, me, expires,
+				  c->password_token_delivery, by_mail ? " to " : "", masked, employee_number)) != DB_OK)
+		goto dbfail;
 	if ((st = db_commit(&err)) != DB_OK)
 		goto dbfail;
 	o->status = 201;
@@ -2846,15 +2850,11 @@ void people_set_password(const struct conf *c, json_t *body, struct outcome *o)
 	json_decref(after);
 	if (st != DB_OK)
 		goto dbfail_dn;
-	{
-		char subject[160];
-		snprintf(subject, sizeof(subject), "Password set for %s", uid);
-		char *text = xasprintf("The password of %s (%s) was set with the one-time token issued by %s "
-				       "(delivery: %s).\nIf it was not the owner of the account, tell the head of "
-				       "TIM at once.\n", uid, emp, issuer, delivery);
-		st = notify_security(c, mail, subject, text, &err);
-		free(text);
-	}
+	char subject[160];
+	text_format(subject, sizeof(subject), "Password set for %s", uid);
+	st = notify_security(c, mail, subject, &err, "The password of %s (%s) was set with the one-time token "
+			     "issued by %s (delivery: %s).\nIf it was not the owner of the account, tell the head of "
+			     "TIM at once.\n", uid, emp, issuer, delivery);
 	if (st != DB_OK || (st = db_commit(&err)) != DB_OK)
 		goto dbfail_dn;
 	free(dn);

@@ -174,17 +174,23 @@ static enum pvd_status box_want(struct mail *m, const struct pvd_op *op, struct 
 
 static int has_value(struct mail *m, LDAPMessage *e, const char *attr, const char *value, int *present_r);
 
+/* The entries that have address as their mail or an alias: LDAP result code. */
+static int search_address(struct mail *m, const char *address, char **attrs, LDAPMessage **r)
+{
+	char *esc = m->lc->host->ldap_filter_value(address);
+	char *filter = lc_asprintf("(|(mail=%s)(pvdMailAlias=%s))", esc ? esc : "", esc ? esc : "");
+	free(esc);
+	int rc = lc_search(m->lc, m->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, r);
+	free(filter);
+	return rc;
+}
+
 /* Another entry that already has the address: CONFLICT. */
 static enum pvd_status box_collision(struct mail *m, const struct box *b, struct pvd_result *res)
 {
-	char *esc = m->lc->host->ldap_filter_value(b->mail);
-	char *filter = lc_asprintf("(|(mail=%s)(pvdMailAlias=%s))", esc ? esc : "", esc ? esc : "");
 	char *attrs[] = { "1.1", NULL };
 	LDAPMessage *r = NULL;
-	free(esc);
-	int rc = lc_search(m->lc, m->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &r);
-	free(filter);
-	if (rc != LDAP_SUCCESS)
+	if (search_address(m, b->mail, attrs, &r) != LDAP_SUCCESS)
 		return lc_result(m->lc, res);
 	for (LDAPMessage *e = ldap_first_entry(m->lc->ld, r); e; e = ldap_next_entry(m->lc->ld, e)) {
 		char *dn = ldap_get_dn(m->lc->ld, e);
@@ -208,14 +214,9 @@ static enum pvd_status alias_owner(struct mail *m, struct box *b, struct pvd_res
 {
 	if (b->alias == NULL)
 		return PVD_OK;
-	char *esc = m->lc->host->ldap_filter_value(b->alias);
-	char *filter = lc_asprintf("(|(mail=%s)(pvdMailAlias=%s))", esc ? esc : "", esc ? esc : "");
 	char *attrs[] = { "mail", "pvdMailEnabled", NULL };
 	LDAPMessage *r = NULL;
-	free(esc);
-	int rc = lc_search(m->lc, m->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &r);
-	free(filter);
-	if (rc != LDAP_SUCCESS)
+	if (search_address(m, b->alias, attrs, &r) != LDAP_SUCCESS)
 		return lc_result(m->lc, res);
 	for (LDAPMessage *e = ldap_first_entry(m->lc->ld, r); e && b->alias_kept_by == NULL; e = ldap_next_entry(m->lc->ld, e)) {
 		char *dn = ldap_get_dn(m->lc->ld, e);

@@ -267,10 +267,12 @@ def request(base_url, method, path, body=None, raw=None, headers=None, token=Non
     return status, hd, rb, js
 
 
-def raw_http(host, port, data, timeout=10, read=True):
-    """Sends bytes on a fresh connection and returns what comes back
+def raw_http(host, port, data, timeout=10, read=True, source=None):
+    """Sends bytes on a fresh connection (from the loopback address source,
+    when given: 127.0.0.2 is another client) and returns what comes back
     until the server closes it (or timeout)."""
-    s = socket.create_connection((host, port), timeout=timeout * TIME_SCALE)
+    s = socket.create_connection((host, port), timeout=timeout * TIME_SCALE,
+                                 source_address=(source, 0) if source else None)
     try:
         s.sendall(data)
         if not read:

@@ -23,8 +23,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ok, act, expect, expect_error, main, wait_until, parse_prometheus, TIME_SCALE,  # noqa: E402
-                     VALGRIND)
+from harness import (ok, act, expect, expect_error, main, wait_until, parse_prometheus, raw_http)  # noqa: E402
 from test_queue import plugin_conf, wait_state, person_dn, search, ldap_admin  # noqa: E402
 
 HR = ("aaf.ramos", "dev-password")
@@ -129,19 +128,8 @@ def metric(d, name, **labels):
     return total
 
 
-def raw_request(port, data, source="127.0.0.1", timeout=10):
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout * TIME_SCALE, source_address=(source, 0))
-    try:
-        s.sendall(data)
-        out = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            out += chunk
-        return out
-    finally:
-        s.close()
+def raw_request(port, data, source="127.0.0.1"):
+    return raw_http("127.0.0.1", port, data, source=source)
 
 
 def basic_raw(login_bytes, password=b"dev-password"):
