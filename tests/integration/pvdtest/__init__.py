@@ -1,0 +1,10 @@
+"""The integration tests' support code (harness.py re-exports its names).
+
+    settings    paths and switches from the environment
+    checks      TestFailure and the assertion helpers
+    httpclient  HTTP to the daemon, raw sockets, Prometheus text
+    conffile    provisiond.conf read and write
+    supervise   cleanup registry, signals, Stack, Daemon
+    context     Context, the `t` a test function gets
+    runner      the unittest cases, the TAP result and runner, main
+"""
