@@ -13,7 +13,13 @@
 #include "json.h"
 #include "outbox.h"
 #include "queue.h"
+#include "contracts.h"
+#include "passwords.h"
+#include "people.h"
+#include "reconcile.h"
+#include "report.h"
 #include "requests.h"
+#include "tasks.h"
 #include "workflow.h"
 
 #include <ctype.h>

@@ -234,3 +234,11 @@ int auth_check(const struct conf *c, const char *authorization, const char *clie
 	metrics_event(ME_AUTH_MALFORMED);
 	return fail(f, 401, "unauthorized", "unsupported authorization scheme: use Bearer or Basic");
 }
+
+void actor_id(const struct principal *who, char out[160])
+{
+	if (who->kind == PRINCIPAL_TOKEN)
+		snprintf(out, 160, "token:%s", who->subject);
+	else
+		snprintf(out, 160, "%s", who->subject);
+}

@@ -46,4 +46,7 @@ int auth_parse_basic(const char *header_value, char **login_r, char **password_r
 int auth_check(const struct conf *c, const char *authorization, const char *client_addr,
 	       struct principal *p, struct auth_failure *f);
 
+/* The actor string recorded for who: the login, or "token:<name>". */
+void actor_id(const struct principal *who, char out[160]);
+
 #endif

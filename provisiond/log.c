@@ -124,3 +124,14 @@ _Noreturn void log_fatal(const char *fmt, ...)
 	va_end(ap);
 	exit(1);
 }
+
+_Noreturn void log_panic(const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_error("panic: %s", msg);
+	abort();
+}

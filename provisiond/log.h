@@ -31,6 +31,8 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An impossible state (a missing table row): logged, then abort() for a core. */
+_Noreturn void log_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_vmsg(enum log_level level, const char *fmt, va_list ap);
 
 #endif

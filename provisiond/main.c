@@ -24,6 +24,8 @@
 #include "changelog.h"
 #include "conf.h"
 #include "db.h"
+#include "engine/engine.h"
+#include "procedures/registry.h"
 #include "directory.h"
 #include "http.h"
 #include "log.h"
@@ -394,6 +396,11 @@ int main(int argc, char **argv)
 	};
 	const char *path = PVD_DEFAULT_CONF;
 	int foreground = 0, check = 0, opt;
+
+	/* the procedures first: the engine knows them only from here, and the
+	 * queue reports finished operations to the engine */
+	procedures_register_all();
+	queue_on_done(engine_operation_done);
 
 	/* '+': stop at the first non-option, the subcommand */
 	while ((opt = getopt_long(argc, argv, "+c:fh", opts, NULL)) != -1) {

@@ -20,10 +20,15 @@
 
 enum provision_mode { PROVISION_MANUAL, PROVISION_QUEUED };
 
+/* What the plugins are asked to do (pvd_op.intent names it). */
+enum intent { INTENT_CREATE, INTENT_UPDATE, INTENT_DISABLE, INTENT_ENABLE, INTENT_CALL_CODE, INTENT_COUNT };
+
+const char *intent_name(enum intent i);
+
 struct provision_request {
 	long long request_id;
 	enum wf_type type;
-	const char *intent;	/* "create", "update", "disable" */
+	enum intent intent;
 	json_t *person;		/* the identity record as JSON (borrowed) */
 	json_t *params;		/* the person's granted access (grants.h; borrowed, may be NULL) */
 };

@@ -11,7 +11,6 @@
 #include "log.h"
 #include "outbox.h"
 #include "plugin_host.h"
-#include "requests.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -162,43 +161,17 @@ static int backoff_seconds(const struct conf *c, int attempts)
 	return (int)(d + d * (r % 26) / 100);	/* up to 25% jitter so retries spread out */
 }
 
-/* What a plugin generated for the person (a call code, a SIP password)
- * goes to their mailbox through the outbox, in the transaction that
- * records the operation as done: mailed if and only if it was issued. */
-static enum db_status mail_secrets(const struct claimed *op, char **err)
+static queue_done_fn *on_done;
+
+void queue_on_done(queue_done_fn *fn)
 {
-	const struct plugin_secret *s;
-	int n = plugins_secrets(&s);
-	const char *given = json_string_value(json_object_get(op->person, "given_names"));
-	for (int i = 0; i < n; i++) {
-		int code = strcmp(s[i].what, "call_code") == 0;
-		char *body = xasprintf("Hello %s,\n\n%s\n\n%s: %s\n\nThis message is the only copy: the service "
-				       "keeps none and nobody at TIM can read it again. Keep it to yourself; if it "
-				       "becomes known, ask for it to be revoked.\n", given ? given : "",
-				       s[i].note, code ? "Your call code" : "Your SIP password", s[i].secret);
-		enum db_status st = outbox_add(s[i].what, s[i].rcpt, code ? "Your telephone call code"
-					       : "Your IP telephone account", body, 1, op->request_id, err);
-		explicit_bzero(body, strlen(body));
-		free(body);
-		if (st != DB_OK)
-			return st;
-	}
-	return DB_OK;
+	on_done = fn;
 }
 
-/* The PBX's answer names the person's extension: the identity record
- * shows it (a number the PBX gave someone else is never taken over). */
-static enum db_status record_extension(const struct claimed *op, const struct pvd_result *res, char **err)
+/* An operation is done: whoever main.c wired takes it from here. */
+static enum db_status tell_done(const struct conf *c, const struct queue_done *d, char **err)
 {
-	const char *ext = json_string_value(json_object_get(res->after, "extension"));
-	const char *emp = json_string_value(json_object_get(op->person, "employee_number"));
-	if (ext == NULL || emp == NULL || op->instance < 0 || !plugins_get(op->instance)->call_codes)
-		return DB_OK;
-	const char *params[2] = { emp, ext };
-	return db_exec("queue.extension", "UPDATE people SET extension = $2, updated_at = now() "
-		       "WHERE employee_number = $1 AND extension IS DISTINCT FROM $2 "
-		       "AND NOT EXISTS (SELECT 1 FROM people o WHERE o.extension = $2 AND o.employee_number <> $1)",
-		       2, params, err);
+	return on_done != NULL ? on_done(c, d, err) : DB_OK;
 }
 
 /* Records the outcome; advances the request when it was the last one. */
@@ -276,12 +249,11 @@ static void finish(const struct conf *c, const char *me, struct claimed *op, str
 		if ((st = changelog_append(&e, &err)) != DB_OK)
 			goto fail;
 	}
-	if (strcmp(state, "done") == 0 && (st = mail_secrets(op, &err)) != DB_OK)
-		goto fail;
-	if (strcmp(state, "done") == 0 && (st = record_extension(op, res, &err)) != DB_OK)
-		goto fail;
-	if (strcmp(state, "done") == 0 && (st = requests_round_done(c, op->request_id, op->round, &err)) != DB_OK)
-		goto fail;
+	if (strcmp(state, "done") == 0) {
+		struct queue_done d = { op->request_id, op->round, op->instance, op->person, res };
+		if ((st = tell_done(c, &d, &err)) != DB_OK)
+			goto fail;
+	}
 	if ((st = db_exec("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, &err)) != DB_OK)
 		goto fail;
 	if ((st = db_commit(&err)) != DB_OK)
@@ -614,7 +586,8 @@ enum db_status queue_resolve(const struct conf *c, long long op_id, const char *
 	json_decref(after);
 	if (st != DB_OK)
 		goto fail;
-	if ((st = requests_round_done(c, request_id, round, error_r)) != DB_OK)
+	struct queue_done d = { request_id, round, -1, NULL, NULL };
+	if ((st = tell_done(c, &d, error_r)) != DB_OK)
 		goto fail;
 	return db_commit(error_r);
 fail:

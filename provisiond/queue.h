@@ -26,6 +26,20 @@
 enum db_status queue_enqueue(long long request_id, const char *intent, json_t *person,
 			     json_t *params, int *round_r, char **error_r);
 
+/* What the queue tells when an operation is done, inside the transaction
+ * that records it (the request row locked): main.c wires the engine here,
+ * so the queue knows nothing of requests or of what plugins generated. */
+struct pvd_result;
+struct queue_done {
+	long long request_id;
+	int round;
+	int instance;			/* plugin instance; -1 when resolved by hand */
+	json_t *person;			/* the identity record the operation had */
+	const struct pvd_result *res;	/* NULL when resolved by hand */
+};
+typedef enum db_status queue_done_fn(const struct conf *c, const struct queue_done *d, char **error_r);
+void queue_on_done(queue_done_fn *fn);
+
 int queue_start(const struct conf *c, char **error_r);
 void queue_stop(void);
 

@@ -10,7 +10,8 @@
 #include "directory.h"
 #include "log.h"
 #include "plugin_host.h"
-#include "requests.h"
+#include "contracts.h"
+#include "procedures/exit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static void tick(const struct conf *c)
 		long long id = atoll(PQgetvalue(r, 0, 0));
 		PQclear(r);
 		int started = 0;
-		st = requests_start_scheduled(c, id, &started, &err);
+		st = exit_start_scheduled(c, id, &started, &err);
 		if (st == DB_OK)
 			st = db_commit(&err);
 		else
@@ -67,7 +68,7 @@ static void contract_tick(const struct conf *c)
 		int created = 0;
 		enum db_status st = db_begin(&err);
 		if (st == DB_OK)
-			st = requests_contract_end_exit(c, &created, &err);
+			st = contracts_end_exit(c, &created, &err);
 		if (st == DB_OK && created)
 			st = db_commit(&err);
 		else

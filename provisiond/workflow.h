@@ -50,6 +50,23 @@
 
 enum wf_type { WF_HIRE, WF_EXIT, WF_TRANSFER, WF_ACCESS, WF_CALLCODE, WF_TYPE_COUNT };
 
+/* The states and actions of every procedure. The API and the database
+ * speak their names; inside the daemon they are these. */
+enum wf_state_id {
+	WS_SUBMITTED, WS_RETURNED, WS_TIM_REVIEW, WS_SCHEDULED, WS_PROVISIONING, WS_DISABLING, WS_VERIFICATION,
+	WS_REPORT_REVIEW, WS_CONCLUDING, WS_CONCLUDED, WS_ROLLING_BACK, WS_CLOSED, WS_CANCELLED,
+	WS_COUNT,
+	WS_ANY = WS_COUNT	/* in effect tables: whatever the state */
+};
+
+enum wf_action_id {
+	WA_SUBMIT, WA_APPROVE, WA_RETURN, WA_RESUBMIT, WA_CANCEL, WA_CONFIRM, WA_REJECT, WA_ROLLBACK,
+	WA_RESCHEDULE, WA_START,
+	WA_COUNT,
+	WA_NONE = WA_COUNT,	/* a state with no automatic action */
+	WA_ANY = WA_COUNT	/* in effect tables: whatever the action */
+};
+
 /* Steps a policy may make automatic. */
 enum wf_auto {
 	WF_AUTO_REVIEW = 1u << 0,	/* submitted -> approve */
@@ -69,29 +86,38 @@ enum wf_auto {
 
 struct wf_state {
 	enum wf_type type;
-	const char *name;
+	enum wf_state_id id;
 	const char *step;	/* the procedure's words for this step */
 	int open;		/* 0: final state */
 	unsigned auto_bit;	/* policy bit that makes this step automatic */
-	const char *auto_action;
+	enum wf_action_id auto_action;
 };
 
 struct wf_transition {
 	enum wf_type type;
-	const char *from;
-	const char *action;
+	enum wf_state_id from;
+	enum wf_action_id action;
 	role_mask roles;
 	unsigned rules;
-	const char *to;
+	enum wf_state_id to;
 };
 
 const char *wf_type_name(enum wf_type t);
+const char *wf_state_name(enum wf_state_id s);
+const char *wf_action_name(enum wf_action_id a);
+/* 0, or -1 when s names nothing */
 int wf_type_parse(const char *s, enum wf_type *t_r);
+int wf_state_parse(const char *s, enum wf_state_id *s_r);
+int wf_action_parse(const char *s, enum wf_action_id *a_r);
+
+/* The state's row, or NULL when the procedure has no such state. */
+const struct wf_state *wf_state_of(enum wf_type t, enum wf_state_id id);
 const struct wf_state *wf_state_find(enum wf_type t, const char *name);
 /* The transition for action in state, or NULL. */
+const struct wf_transition *wf_transition_of(enum wf_type t, enum wf_state_id from, enum wf_action_id action);
 const struct wf_transition *wf_transition_find(enum wf_type t, const char *from, const char *action);
 /* Calls fn for each transition leaving state. */
-void wf_transitions_from(enum wf_type t, const char *from,
+void wf_transitions_from(enum wf_type t, enum wf_state_id from,
 			 void (*fn)(const struct wf_transition *tr, void *arg), void *arg);
 int wf_action_known(const char *action);
 

@@ -22,6 +22,7 @@
 #include "http.h"
 #include "json.h"
 #include "requests.h"
+#include "procedures/registry.h"
 #include "workflow.h"
 #include "fuzz.h"
 
@@ -40,6 +41,7 @@ static struct conf *confs[NCONF];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	procedures_register_all();	/* as main() does: the engine finds each procedure's checks */
 	for (size_t i = 0; i < NCONF; i++) {
 		char *err = NULL;
 		confs[i] = conf_parse("fuzz.conf", conf_text[i], &err);

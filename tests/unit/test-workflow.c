@@ -13,10 +13,19 @@ static void check_target(const struct wf_transition *tr, void *arg)
 {
 	struct walk *w = arg;
 	w->count++;
-	if (wf_state_find(w->t, tr->to) == NULL) {
+	if (wf_state_of(w->t, tr->to) == NULL) {
 		w->bad++;
-		fprintf(stderr, "transition %s --%s--> %s: unknown target\n", tr->from, tr->action, tr->to);
+		fprintf(stderr, "transition %s --%s--> %s: unknown target\n", wf_state_name(tr->from),
+			wf_action_name(tr->action), wf_state_name(tr->to));
 	}
+}
+
+/* The transitions leaving the state called name (none when it names no state). */
+static void walk_from(enum wf_type t, const char *name, struct walk *w)
+{
+	enum wf_state_id from;
+	if (wf_state_parse(name, &from) == 0)
+		wf_transitions_from(t, from, check_target, w);
 }
 
 int main(void)
@@ -34,21 +43,21 @@ int main(void)
 				CHECK(wf_state_find(WF_ACCESS, s) == NULL, "access has no state %s", s);
 				continue;
 			}
-			wf_transitions_from((enum wf_type)t, s, check_target, &w);
+			walk_from((enum wf_type)t, s, &w);
 			CHECK(w.count > 0, "%s state %s has no way out", wf_type_name((enum wf_type)t), s);
 			CHECK_INT(w.bad, 0);
 		}
 	/* final states have no way out */
 	struct walk w = { WF_HIRE, 0, 0 };
-	wf_transitions_from(WF_HIRE, "closed", check_target, &w);
+	walk_from(WF_HIRE, "closed", &w);
 	CHECK_INT(w.count, 0);
 
 	const struct wf_transition *tr = wf_transition_find(WF_HIRE, "submitted", "approve");
 	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && (tr->rules & WF_NOT_SUBMITTER), "PR05 step 2: tim_head approves");
 	tr = wf_transition_find(WF_HIRE, "submitted", "return");
-	CHECK(tr && (tr->rules & WF_NOTE_REQUIRED) && strcmp(tr->to, "returned") == 0, "return needs a reason");
+	CHECK(tr && (tr->rules & WF_NOTE_REQUIRED) && strcmp(wf_state_name(tr->to), "returned") == 0, "return needs a reason");
 	tr = wf_transition_find(WF_HIRE, "verification", "reject");
-	CHECK(tr && strcmp(tr->to, "provisioning") == 0 && (tr->rules & WF_THE_PERSON), "rejected access goes back to the technician");
+	CHECK(tr && strcmp(wf_state_name(tr->to), "provisioning") == 0 && (tr->rules & WF_THE_PERSON), "rejected access goes back to the technician");
 	tr = wf_transition_find(WF_HIRE, "report_review", "approve");
 	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_LEAD), "the TIM lead approves the report");
 	tr = wf_transition_find(WF_EXIT, "scheduled", "reschedule");
@@ -57,18 +66,18 @@ int main(void)
 	CHECK(wf_transition_find(WF_HIRE, "provisioning", "cancel") == NULL, "provisioning cannot be cancelled half-way");
 	tr = wf_transition_find(WF_HIRE, "provisioning", "rollback");
 	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && (tr->rules & WF_NOTE_REQUIRED) &&
-	      strcmp(tr->to, "rolling_back") == 0, "provisioning is undone by a rollback, with a reason");
+	      strcmp(wf_state_name(tr->to), "rolling_back") == 0, "provisioning is undone by a rollback, with a reason");
 	tr = wf_transition_find(WF_EXIT, "rolling_back", "confirm");
-	CHECK(tr && strcmp(tr->to, "cancelled") == 0, "a rolled-back exit ends cancelled");
+	CHECK(tr && strcmp(wf_state_name(tr->to), "cancelled") == 0, "a rolled-back exit ends cancelled");
 
 	/* access security: unit head asks, head of TIM approves, users verify or send it back */
 	tr = wf_transition_find(WF_ACCESS, "submitted", "approve");
 	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && (tr->rules & WF_NOT_SUBMITTER), "access: tim_head approves");
 	tr = wf_transition_find(WF_ACCESS, "verification", "reject");
-	CHECK(tr && strcmp(tr->to, "provisioning") == 0 && (tr->rules & WF_THE_PERSON) && (tr->rules & WF_NOTE_REQUIRED),
+	CHECK(tr && strcmp(wf_state_name(tr->to), "provisioning") == 0 && (tr->rules & WF_THE_PERSON) && (tr->rules & WF_NOTE_REQUIRED),
 	      "access: the user rejects with a reason, back to step 4");
 	tr = wf_transition_find(WF_ACCESS, "concluding", "approve");
-	CHECK(tr && (tr->roles & ROLE_BIT(ROLE_TIM_TECH)) && (tr->rules & WF_NOTE_REQUIRED) && strcmp(tr->to, "closed") == 0,
+	CHECK(tr && (tr->roles & ROLE_BIT(ROLE_TIM_TECH)) && (tr->rules & WF_NOTE_REQUIRED) && strcmp(wf_state_name(tr->to), "closed") == 0,
 	      "access: TIM informs the unit head with a note, which closes it");
 	CHECK(wf_transition_find(WF_ACCESS, "returned", "resubmit") != NULL, "access: a returned request is sent again");
 
@@ -78,19 +87,19 @@ int main(void)
 		"concluding", "rolling_back", NULL };
 	for (int i = 0; cc_states[i]; i++) {
 		struct walk cw = { WF_CALLCODE, 0, 0 };
-		wf_transitions_from(WF_CALLCODE, cc_states[i], check_target, &cw);
+		walk_from(WF_CALLCODE, cc_states[i], &cw);
 		CHECK(cw.count > 0, "call_code state %s has no way out", cc_states[i]);
 		CHECK_INT(cw.bad, 0);
 	}
 	tr = wf_transition_find(WF_CALLCODE, "submitted", "approve");
 	CHECK(tr && tr->roles == ROLE_BIT(ROLE_UNIT_HEAD) && (tr->rules & WF_UNIT_HEAD_OF_PERSON) &&
-	      (tr->rules & WF_NOT_SUBMITTER) && strcmp(tr->to, "tim_review") == 0,
+	      (tr->rules & WF_NOT_SUBMITTER) && strcmp(wf_state_name(tr->to), "tim_review") == 0,
 	      "PR01 steps 2-3: the head of the person's unit approves first");
 	tr = wf_transition_find(WF_CALLCODE, "tim_review", "approve");
-	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && strcmp(tr->to, "provisioning") == 0,
+	CHECK(tr && tr->roles == ROLE_BIT(ROLE_TIM_HEAD) && strcmp(wf_state_name(tr->to), "provisioning") == 0,
 	      "PR01 step 4: then the head of TIM");
 	tr = wf_transition_find(WF_CALLCODE, "submitted", "start");
-	CHECK(tr && (tr->rules & WF_SYSTEM_ONLY) && strcmp(tr->to, "provisioning") == 0,
+	CHECK(tr && (tr->rules & WF_SYSTEM_ONLY) && strcmp(wf_state_name(tr->to), "provisioning") == 0,
 	      "a revocation is started by the service, not approved by a person");
 	tr = wf_transition_find(WF_CALLCODE, "returned", "resubmit");
 	CHECK(tr && (tr->rules & WF_THE_PERSON), "the person corrects a returned request");

@@ -1,0 +1,45 @@
+/*
+ * NAME
+ *	engine/registry - the procedures the engine knows
+ * DESCRIPTION
+ *	main() registers every procedure (procedures/registry.c) before
+ *	anything else runs; the engine finds them here by type, so it never
+ *	names one. A type with no procedure is an impossible state.
+ */
+#include "config.h"
+#include "buf.h"
+#include "engine/procedure.h"
+#include "requests.h"
+#include "log.h"
+#include "text.h"
+
+#include <string.h>
+
+static const struct procedure *registered[WF_TYPE_COUNT];
+
+void procedure_register(const struct procedure *p)
+{
+	if ((unsigned)p->type >= WF_TYPE_COUNT)
+		log_panic("procedure %s: type %d is not one of workflow.h's", p->code, (int)p->type);
+	registered[p->type] = p;
+}
+
+const struct procedure *procedure_of(enum wf_type t)
+{
+	const struct procedure *p = (unsigned)t < WF_TYPE_COUNT ? registered[t] : NULL;
+	if (p == NULL)
+		log_panic("no procedure is registered for request type %d (%s)", (int)t, wf_type_name(t));
+	return p;
+}
+
+int requests_check_input(const struct conf *c, enum wf_type t, json_t *payload, char *field_r, size_t field_size,
+			 char *message_r, size_t message_size)
+{
+	struct person_in in;
+	struct outcome o;
+	memset(&o, 0, sizeof(o));
+	int rc = procedure_of(t)->parse(c, payload, &in, &o);
+	text_copy(field_r, field_size, o.field);
+	text_copy(message_r, message_size, rc < 0 ? o.message : "");
+	return rc < 0 ? o.status : 0;
+}

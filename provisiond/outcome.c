@@ -1,0 +1,44 @@
+/*
+ * NAME
+ *	outcome - answering errors (see outcome.h)
+ */
+#include "config.h"
+#include "outcome.h"
+#include "json.h"
+#include "log.h"
+#include "text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void fail(struct outcome *o, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	json_decref(o->body);
+	o->body = NULL;
+	o->status = status;
+	o->code = code;
+	/* a field named from the input may be long or cut mid-character */
+	text_copy(o->field, sizeof(o->field), field ? field : "");
+	va_start(ap, fmt);
+	text_vformat(o->message, sizeof(o->message), fmt, ap);
+	va_end(ap);
+}
+
+void fail_db(struct outcome *o, enum db_status st, char *err)
+{
+	if (st == DB_UNAVAILABLE)
+		fail(o, 503, "unavailable", NULL, "the database is unavailable: %s", err ? err : "no connection");
+	else {
+		log_error("%s", err ? err : "database error");
+		fail(o, 500, "internal", NULL, "%s", err ? err : "database error");
+	}
+	free(err);
+}
+
+int fail_json(struct outcome *o, const struct json_err *je)
+{
+	fail(o, je->status, je->code, je->field, "%s", je->message);
+	return -1;
+}
