@@ -3,7 +3,7 @@
  *	api_requests - REST handlers for hires, exits, transfers, requests,
  *	reports and people
  * DESCRIPTION
- *	Thin: check the URL's parts and headers, call requests.c, answer.
+ *	Thin: check the URL's parts and headers, call the engine (requests.h) or the service, answer.
  */
 #include "config.h"
 #include "api.h"
