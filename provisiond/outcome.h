@@ -4,7 +4,7 @@
  * DESCRIPTION
  *	Every handler of the daemon answers through a struct outcome: a
  *	success body, or an error code, the field it is about and a message
- *	for people. http_reply_outcome() turns it into the JSON envelope.
+ *	for people. answer() in api_requests.c turns it into the JSON envelope.
  *	fail_db() is the one place a database failure becomes an answer:
  *	503 when the database is away, otherwise 500 with the detail only in
  *	the log (a 500 never carries SQL text).
