@@ -1,7 +1,6 @@
 /*
  * NAME
- *	api_system - health, metrics, whoami and token management, and the
- *	route table
+ *	api_system - health, metrics, whoami and token management
  */
 #include "config.h"
 #include "api.h"
@@ -15,7 +14,6 @@
 #include "outbox.h"
 #include "metrics.h"
 #include "plugin_host.h"
-#include "requests.h"
 #include "tokens.h"
 
 #include <stdlib.h>
@@ -24,55 +22,6 @@
 #define R(r) ROLE_BIT(ROLE_##r)
 /* how long a plugin check() result is reused by /v1/health */
 #define HEALTH_PLUGIN_CHECK_MS 5000
-
-const struct route api_routes[] = {
-	{ "GET", "/v1/health", ROUTE_PUBLIC, 0, api_health },
-	{ "GET", "/metrics", R(MONITOR) | R(ADMIN), 0, api_metrics },
-	{ "GET", "/v1/whoami", ROLES_ANY, 0, api_whoami },
-	{ "GET", "/v1/tokens", R(ADMIN), 0, api_tokens_list },
-	{ "POST", "/v1/tokens", R(ADMIN), ROUTE_JSON_BODY, api_tokens_create },
-	{ "DELETE", "/v1/tokens/{name}", R(ADMIN), 0, api_tokens_revoke },
-	{ "POST", "/v1/hires", R(HR), ROUTE_JSON_BODY, api_hires_create },
-	{ "POST", "/v1/exits", R(HR), ROUTE_JSON_BODY, api_exits_create },
-	{ "POST", "/v1/transfers", R(HR), ROUTE_JSON_BODY, api_transfers_create },
-	{ "POST", "/v1/access-requests", R(UNIT_HEAD) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), ROUTE_JSON_BODY,
-	  api_access_requests_create },
-	{ "GET", "/v1/access-catalogue", ROLES_ANY, 0, api_access_catalogue },
-	/* the person or the head of their unit (checked against the person) */
-	{ "POST", "/v1/call-code-requests", ROLES_ANY, ROUTE_JSON_BODY, api_call_code_requests_create },
-	{ "GET", "/v1/outbox", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(ADMIN) | R(MONITOR), 0, api_outbox },
-	{ "GET", "/v1/requests", ROLES_ANY, 0, api_requests_list },
-	{ "GET", "/v1/requests/{id}", ROLES_ANY, 0, api_requests_get },
-	/* every role may try; the workflow's table decides per state */
-	{ "POST", "/v1/requests/{id}/{action}", ROLES_ANY, ROUTE_JSON_OPTIONAL, api_requests_act },
-	{ "GET", "/v1/requests/{id}/report", ROLES_ANY, 0, api_requests_report },
-	{ "GET", "/v1/people/{employee_number}", ROLES_ANY, 0, api_people_get },
-	{ "GET", "/v1/workflows", ROLES_ANY, 0, api_workflows },
-	{ "GET", "/v1/requests/{id}/plan", ROLES_ANY, 0, api_requests_plan },
-	{ "GET", "/v1/queue", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(ADMIN), 0, api_queue },
-	{ "POST", "/v1/operations/{id}/retry", R(TIM_TECH), ROUTE_JSON_OPTIONAL, api_operation_retry },
-	{ "POST", "/v1/operations/{id}/resolve", R(TIM_TECH), ROUTE_JSON_BODY, api_operation_resolve },
-	{ "POST", "/v1/people/{employee_number}/password-token", R(TIM_TECH) | R(TIM_HEAD), ROUTE_JSON_OPTIONAL,
-	  api_people_password_token },
-	{ "DELETE", "/v1/people/{employee_number}/password-token", R(TIM_TECH) | R(TIM_HEAD), 0,
-	  api_people_password_token_revoke },
-	{ "GET", "/v1/reconcile", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(AUDITOR) | R(ADMIN), 0, api_reconcile },
-	{ "POST", "/v1/reconcile/repair", R(TIM_TECH), ROUTE_JSON_BODY, api_reconcile_repair },
-	{ "GET", "/v1/changelog", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_list },
-	{ "GET", "/v1/changelog/verify", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_verify },
-	{ "GET", "/v1/people/{employee_number}/access", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), 0,
-	  api_people_access },
-	{ "GET", "/v1/tasks", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(HR) | R(AUDITOR), 0, api_tasks_list },
-	/* any signed-in caller may try; the task's own role decides */
-	{ "POST", "/v1/tasks/{id}/done", ROLES_ANY, ROUTE_JSON_BODY, api_tasks_done },
-	{ "GET", "/v1/contracts/ending", R(HR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH) | R(AUDITOR), 0,
-	  api_contracts_ending },
-	{ "POST", "/v1/people/{employee_number}/contract", R(HR), ROUTE_JSON_BODY, api_contracts_extend },
-	{ "GET", "/v1/access/holders", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), 0, api_access_holders },
-	/* public: the person has no password yet; the one-time token is the credential */
-	{ "POST", "/v1/password", ROUTE_PUBLIC, ROUTE_JSON_BODY, api_password_set },
-};
-const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
 void api_db_failure(struct http_ctx *ctx, int st, char *error)
 {
