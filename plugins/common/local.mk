@@ -9,3 +9,6 @@ PLUGIN_LDFLAGS = -module -avoid-version -shared -export-symbols-regex '^pvd_plug
 
 # the LDAP connection routine of the plugins that write to a directory
 PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.c %reldir%/ldapconn.h
+
+# the plugin interface, the one header the host and every plugin share
+PLUGIN_HEADER = plugins/include/provisiond-plugin.h

@@ -7,6 +7,6 @@
 # "$(pkg-config --variable=plugindir provisiond-plugin)"
 # (tests/plugins/test-sdk.sh does exactly that).
 
-PLUGIN_HEADER = %reldir%/provisiond-plugin.h
+# (PLUGIN_HEADER: plugins/common/local.mk)
 pkginclude_HEADERS = $(PLUGIN_HEADER)
 pkgconfig_DATA = %reldir%/provisiond-plugin.pc
