@@ -1,0 +1,14 @@
+# plugins/common/local.mk - what every plugin's fragment builds on
+#
+# Included from Makefile.am before the plugins' own fragments. Each plugin
+# is a dlopen'd module exporting only pvd_plugin_entry: hidden visibility
+# and an export list keep the rest of its symbols out of the host's way.
+
+PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden -I$(top_srcdir)/plugins/include -I$(top_srcdir)/plugins/common
+PLUGIN_LDFLAGS = -module -avoid-version -shared -export-symbols-regex '^pvd_plugin_entry$$' $(SAN_LDFLAGS)
+
+# the LDAP connection routine of the plugins that write to a directory
+PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.c %reldir%/ldapconn.h
+
+# the plugin interface, the one header the host and every plugin share
+PLUGIN_HEADER = plugins/include/provisiond-plugin.h
