@@ -12,4 +12,3 @@ PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.c %reldir%/ldapconn.h
 
 # the plugin interface, the one header the host and every plugin share
 PLUGIN_HEADER = plugins/include/provisiond-plugin.h
-include_HEADERS = $(PLUGIN_HEADER)
