@@ -2,13 +2,15 @@
  * NAME
  *	ldapconn - configuration, connection and operations shared by the LDAP plugins
  * DESCRIPTION
- *	See ldapconn.h. The connection idiom is the daemon's own
- *	(provisiond/directory.c, conn_open): v3, referrals off, network and
- *	API timeouts, TLS with the certificate demanded, then SASL EXTERNAL
- *	over ldapi:// or a SIMPLE bind with the password from a file.
+ *	See ldapconn.h. The connection is made by pvd-ldap.c, the routine
+ *	the daemon's own directory connection uses too: v3, referrals off,
+ *	network and API timeouts, TLS with the certificate demanded, then
+ *	SASL EXTERNAL over ldapi:// or a SIMPLE bind with the password from
+ *	a file.
  */
 #include "config.h"
 #include "ldapconn.h"
+#include "pvd-ldap.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -431,89 +433,83 @@ enum pvd_status lc_result(const struct ldapconn *lc, struct pvd_result *res)
 	return res->status;
 }
 
-/* The server's diagnostic message for the last result on ld, if any. */
-static void fail(struct ldapconn *lc, LDAP *ld, int rc, int config_error, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void fail(struct ldapconn *lc, LDAP *ld, int rc, int config_error, const char *fmt, ...)
+/* lc->error = "<what> failed: <reason>[: <server's words>][ (<uri>)]" */
+static void vfail(struct ldapconn *lc, int rc, const char *diag, int config_error, const char *fmt, va_list ap)
 {
-	char *diag = NULL, what[600];
-	va_list ap;
-	va_start(ap, fmt);
+	char what[600];
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (ld != NULL)
-		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
 	/* name the server when it is the problem (unless the call names it) */
 	int say_uri = lc_is_down(rc) && lc->uri != NULL && strstr(what, lc->uri) == NULL;
 	snprintf(lc->error, sizeof(lc->error), "%s failed: %s%s%s%s%s%s", what, ldap_err2string(rc),
 		 diag && *diag ? ": " : "", diag ? diag : "",
 		 say_uri ? " (" : "", say_uri ? lc->uri : "", say_uri ? ")" : "");
-	ldap_memfree(diag);
 	lc->last_rc = rc;
 	lc->config_error = config_error;
 }
 
-/* SASL EXTERNAL needs no prompts: the identity is the socket's peer. */
-static int sasl_quiet(LDAP *ld, unsigned flags, void *defaults, void *in)
+/* A failed operation on ld, with the server's diagnostic message if any. */
+static void fail(struct ldapconn *lc, LDAP *ld, int rc, int config_error, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void fail(struct ldapconn *lc, LDAP *ld, int rc, int config_error, const char *fmt, ...)
 {
-	(void)ld; (void)flags; (void)defaults; (void)in;
-	return LDAP_SUCCESS;
+	char *diag = NULL;
+	va_list ap;
+	if (ld != NULL)
+		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+	va_start(ap, fmt);
+	vfail(lc, rc, diag, config_error, fmt, ap);
+	va_end(ap);
+	ldap_memfree(diag);
 }
 
+/* A failed step of pvd_ldap_open, which has closed the connection. */
+static void fail_open(struct ldapconn *lc, const struct pvd_ldap_failure *f, int config_error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fail_open(struct ldapconn *lc, const struct pvd_ldap_failure *f, int config_error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(lc, f->rc, f->diag, config_error, fmt, ap);
+	va_end(ap);
+}
+
+/* The connection (pvd-ldap.c); the message of a failure names the step
+ * as the plugins always have, and says whether the configuration is to
+ * blame: a bad URI, TLS set-up or a refused bind of the service is, a
+ * StartTLS the server turned down (or a wrong CA) may be its own state. */
 static int lc_connect(struct ldapconn *lc)
 {
-	LDAP *ld = NULL;
-	int rc, v3 = LDAP_VERSION3;
-	struct timeval tv = { lc->timeout, 0 };
-
-	rc = ldap_initialize(&ld, lc->uri);
-	if (rc != LDAP_SUCCESS) {
-		fail(lc, NULL, rc, 1, "ldap_initialize(%s)", lc->uri);
+	struct pvd_ldap_params p = {
+		.uri = lc->uri,
+		.bind = lc->auth == LC_AUTH_SASL_EXTERNAL ? PVD_LDAP_BIND_SASL_EXTERNAL : PVD_LDAP_BIND_SIMPLE,
+		.bind_dn = lc->bind_dn,
+		.bind_password = lc->bind_password,
+		.starttls = lc->starttls,
+		.ca_file = lc->ca_file,
+		.timeout = lc->timeout,
+	};
+	struct pvd_ldap_failure f;
+	int rc = pvd_ldap_open(&p, &lc->ld, &f);
+	if (rc == LDAP_SUCCESS)
 		return rc;
+	switch (f.step) {
+	case PVD_LDAP_STEP_INITIALIZE:
+		fail_open(lc, &f, 1, "ldap_initialize(%s)", lc->uri);
+		break;
+	case PVD_LDAP_STEP_TLS_SETUP:
+		fail_open(lc, &f, 1, "TLS setup for %s (ca_file=%s)", lc->uri, lc->ca_file ? lc->ca_file : "");
+		break;
+	case PVD_LDAP_STEP_STARTTLS:
+		fail_open(lc, &f, 0, "ldap_start_tls(%s)", lc->uri);
+		break;
+	case PVD_LDAP_STEP_BIND:
+		if (lc->auth == LC_AUTH_SASL_EXTERNAL)
+			fail_open(lc, &f, !is_transient(rc), "ldap_sasl_bind(EXTERNAL, %s)", lc->uri);
+		else
+			fail_open(lc, &f, !is_transient(rc), "ldap_bind(dn=%s, %s)", lc->bind_dn, lc->uri);
+		break;
 	}
-	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-	ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);	/* connect(), TLS handshake */
-	ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv);		/* every synchronous call */
-	if (has_scheme(lc->uri, "ldaps://") || lc->starttls) {
-		int demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
-		ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
-		if (lc->ca_file != NULL)
-			ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, lc->ca_file);
-		/* a context of this handle's own, with the settings above */
-		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
-		if (rc != LDAP_SUCCESS) {
-			fail(lc, ld, rc, 1, "TLS setup for %s (ca_file=%s)", lc->uri, lc->ca_file ? lc->ca_file : "");
-			goto fail;
-		}
-		if (lc->starttls) {
-			rc = ldap_start_tls_s(ld, NULL, NULL);
-			if (rc != LDAP_SUCCESS) {
-				fail(lc, ld, rc, 0, "ldap_start_tls(%s)", lc->uri);
-				goto fail;
-			}
-		}
-	}
-	if (lc->auth == LC_AUTH_SASL_EXTERNAL) {
-		rc = ldap_sasl_interactive_bind_s(ld, NULL, "EXTERNAL", NULL, NULL, LDAP_SASL_QUIET, sasl_quiet, NULL);
-		if (rc != LDAP_SUCCESS) {
-			fail(lc, ld, rc, !is_transient(rc), "ldap_sasl_bind(EXTERNAL, %s)", lc->uri);
-			goto fail;
-		}
-	} else {
-		struct berval cred;
-		cred.bv_val = lc->bind_password;
-		cred.bv_len = strlen(lc->bind_password);
-		rc = ldap_sasl_bind_s(ld, lc->bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
-		if (rc != LDAP_SUCCESS) {
-			fail(lc, ld, rc, !is_transient(rc), "ldap_bind(dn=%s, %s)", lc->bind_dn, lc->uri);
-			goto fail;
-		}
-	}
-	lc->ld = ld;
-	return LDAP_SUCCESS;
-fail:
-	ldap_unbind_ext_s(ld, NULL, NULL);
+	pvd_ldap_failure_clear(&f);
 	return rc;
 }
 
