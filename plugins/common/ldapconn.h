@@ -12,7 +12,11 @@
  *	lc_free(&lc);
  * DESCRIPTION
  *	Compiled into every LDAP plugin (not a shared library: each plugin is
- *	self-contained and exports only pvd_plugin_entry).
+ *	self-contained and exports only pvd_plugin_entry), one file per
+ *	concern: ldapconn-conf.c (the keys and their checks), ldapconn.c
+ *	(the connection, operations and results), ldapconn-entry.c (DNs,
+ *	entries, modifications), ldapconn-util.c (memory, strings, string
+ *	lists). The connection itself is pvd-ldap.c, shared with the daemon.
  *
  *	Configuration. lc_configure() reads the instance's "plugin.<i>.<key>"
  *	lines: the connection keys below, then the plugin's own table of keys,
@@ -145,6 +149,7 @@ enum pvd_status lc_result(const struct ldapconn *lc, struct pvd_result *res);
 enum pvd_status lc_set(struct pvd_result *res, enum pvd_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void *lc_xmalloc(size_t n);
+void *lc_xrealloc(void *p, size_t n);
 char *lc_strdup(const char *s);
 char *lc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Two DNs name the same entry (ldap_dn_normalize, case-insensitive). */
