@@ -19,14 +19,21 @@
 
 /* ---- the connection ------------------------------------------------------- */
 
-struct ldapconn *lc_new(const struct pvd_host *host, const char *instance, const char *plugin)
+struct ldapconn *lc_new(const struct pvd_host *host, const char *instance, const char *plugin,
+			const struct lc_conf *cc)
 {
 	struct ldapconn *lc = lc_xmalloc(sizeof(*lc));
 	memset(lc, 0, sizeof(*lc));
 	lc->host = host;
 	lc->instance = lc_strdup(instance ? instance : "");
 	lc->plugin = plugin;
-	lc->timeout = 5;
+	lc->uri = cc->uri;
+	lc->auth = cc->mode;
+	lc->bind_dn = cc->bind_dn;
+	lc->bind_password = cc->bind_password;
+	lc->starttls = cc->use_starttls;
+	lc->ca_file = cc->ca_file && *cc->ca_file ? cc->ca_file : NULL;
+	lc->timeout = cc->timeout;
 	return lc;
 }
 
@@ -44,14 +51,7 @@ void lc_free(struct ldapconn **lcp)
 	if (lc == NULL)
 		return;
 	lc_close(lc);
-	if (lc->bind_password != NULL) {
-		explicit_bzero(lc->bind_password, strlen(lc->bind_password));
-		free(lc->bind_password);
-	}
 	free(lc->instance);
-	free(lc->uri);
-	free(lc->bind_dn);
-	free(lc->ca_file);
 	free(lc);
 	*lcp = NULL;
 }

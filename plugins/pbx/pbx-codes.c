@@ -26,8 +26,6 @@ static enum pvd_status code_issue(struct pbx_inst *in, const struct pvd_op *op, 
 		pbx_set(res, PVD_FAIL, "'%s' is not a calling level for a call code (%s)", level, PBX_LEVEL_LIST);
 		return res->status;
 	}
-	if (!in->can_deliver)
-		return pbx_no_deliver(res);
 	struct pbx_ext have;
 	int found = pbx_load_owner(in, op, owner, 0, &have, res);
 	if (found < 0)
@@ -49,7 +47,7 @@ static enum pvd_status code_issue(struct pbx_inst *in, const struct pvd_op *op, 
 	char code[PBX_CODE_MAX + 1], hash[65], note[300];
 	int r = 1, tries = 0;
 	for (; r == 1 && tries < CODE_TRIES; tries++) {
-		if (pbx_make_code(code, sizeof(code), in->code_length, have.extension) < 0) {
+		if (pbx_make_code(code, sizeof(code), in->cf->code_length, have.extension) < 0) {
 			pbx_set(res, PVD_RETRY, "making a call code failed: %s", strerror(errno));
 			return pbx_undo(in, res);
 		}
@@ -58,13 +56,13 @@ static enum pvd_status code_issue(struct pbx_inst *in, const struct pvd_op *op, 
 			pbx_set(res, PVD_FAIL, "hashing the call code failed (OpenSSL SHA-256)");
 			return pbx_undo(in, res);
 		}
-		r = in->be->code_issue(&in->db, owner, hash, level, op->request_id, res);
+		r = in->cf->be->code_issue(&in->db, owner, hash, level, op->request_id, res);
 	}
 	if (r != 0) {
 		explicit_bzero(code, sizeof(code));
 		if (r == 1)
 			pbx_set(res, PVD_FAIL, "no unused call code found in %d draws: code_length %d is too short for "
-				"the codes in use", CODE_TRIES, in->code_length);
+				"the codes in use", CODE_TRIES, in->cf->code_length);
 		return pbx_undo(in, res);
 	}
 	if (tries > 1)
@@ -103,7 +101,7 @@ static enum pvd_status code_revoke(struct pbx_inst *in, const struct pvd_op *op,
 		pbx_set(res, PVD_OK, "would revoke the call code (level %s) of %s", have.code_level, owner);
 		return res->status;
 	}
-	int r = in->be->code_revoke(&in->db, owner, res);
+	int r = in->cf->be->code_revoke(&in->db, owner, res);
 	if (r < 0 || pbx_commit(in, res) < 0)
 		return pbx_undo(in, res);
 	pbx_set(res, PVD_OK, "call code (level %s) of %s revoked", have.code_level, owner);

@@ -2,14 +2,14 @@
  * NAME
  *	pbx-conf - the pbx plugin's configuration keys and their checks
  * DESCRIPTION
- *	Every key is checked when the instance is made, and a wrong one is
- *	named with its line: "plugin key 'range' (line 12): '2999-2000'
- *	START is after END". The pepper file is read here and checked to be
- *	usable in the routing script.
+ *	The keys are rows the host checks once per instance, naming a wrong
+ *	one with its line: "plugin key 'range' (line 12): '2999-2000' START
+ *	is after END". pbx_configure() then turns them into what the
+ *	operations use (the backend, the range, the level rules) and reads
+ *	the pepper file, checking that it can go into the routing script.
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,45 +22,12 @@
 
 static const struct pbx_backend *const backends[] = { &pbx_backend_kamailio };
 
-static char *dupstr(const char *s)
+static const struct pbx_backend *find_backend(const char *name)
 {
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-	if (p == NULL)
-		abort();
-	memcpy(p, s, n);
-	return p;
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, f);
-	vsnprintf(buf, sizeof(buf), f, ap);
-	va_end(ap);
-	return dupstr(buf);
-}
-
-static void free_inst(struct pbx_inst *in)
-{
-	if (in == NULL)
-		return;
-	if (in->db.conn != NULL)
-		PQfinish(in->db.conn);
-	for (int i = 0; i < in->nrules; i++)
-		free(in->rules[i].match);
-	free(in->rules);
-	if (in->pepper != NULL) {
-		explicit_bzero(in->pepper, strlen(in->pepper));
-		free(in->pepper);
-	}
-	free(in->conninfo);
-	free(in->realm);
-	free(in->name);
-	free(in);
+	for (size_t b = 0; b < sizeof(backends) / sizeof(backends[0]); b++)
+		if (strcmp(name, backends[b]->name) == 0)
+			return backends[b];
+	return NULL;
 }
 
 static int all_digits(const char *s, size_t n)
@@ -74,7 +41,7 @@ static int all_digits(const char *s, size_t n)
 }
 
 /* "2000-2999": digits, the same length (1..15), start <= end; NULL or why not */
-static const char *parse_range(struct pbx_inst *in, const char *v)
+static const char *parse_range(struct pbx_conf *in, const char *v)
 {
 	const char *dash = strchr(v, '-');
 	if (dash == NULL)
@@ -97,11 +64,58 @@ static const char *parse_range(struct pbx_inst *in, const char *v)
 	return NULL;
 }
 
-static int parse_level(const char *v, int *rank_r)
+/* ---- the rows' value checks ---- */
+
+static const char *check_backend(const char *v)
 {
-	*rank_r = pbx_level_rank(v);
-	return *rank_r > 0 ? 0 : -1;
+	return find_backend(v) ? NULL : "is not a pbx backend (kamailio)";
 }
+
+static const char *check_realm(const char *r)
+{
+	size_t n = strlen(r);
+	int ok = n > 0 && n <= 64;
+	for (size_t i = 0; ok && i < n; i++) {
+		char c = r[i];
+		ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-';
+	}
+	return ok ? NULL : "is not a SIP domain (letters, digits, dots and hyphens, at most 64)";
+}
+
+static const char *check_range(const char *v)
+{
+	struct pbx_conf tmp;
+	return parse_range(&tmp, v);
+}
+
+static const char *check_level(const char *v)
+{
+	return pbx_level_rank(v) > 0 ? NULL : "is not a calling level (" PBX_LEVEL_LIST ")";
+}
+
+#define K(m) offsetof(struct pbx_conf, m)
+const struct pvd_conf_row pbx_conf_rows[] = {
+	{ .name = "backend", .type = PVD_CONF_STRING, .offset = K(backend), .flags = PVD_CONF_REQUIRED,
+	  .check = check_backend, .help = "kamailio" },
+	{ .name = "conninfo", .type = PVD_CONF_STRING, .offset = K(conninfo), .flags = PVD_CONF_REQUIRED,
+	  .help = "the libpq string of the PBX's database" },
+	{ .name = "realm", .type = PVD_CONF_STRING, .offset = K(realm), .flags = PVD_CONF_REQUIRED,
+	  .check = check_realm, .help = "the SIP domain of the extensions (pbx.example.org)" },
+	{ .name = "range", .type = PVD_CONF_STRING, .offset = K(range), .flags = PVD_CONF_REQUIRED,
+	  .check = check_range, .help = "the extension numbers to give, e.g. 2000-2999" },
+	{ .name = "level", .type = PVD_CONF_STRING, .offset = K(level), .def = "local", .check = check_level },
+	{ .name = "level.unit.", .type = PVD_CONF_LIST, .offset = K(level_lines), .check = check_level,
+	  .shown = "level.unit.<unit>" },
+	{ .name = "level.position.", .type = PVD_CONF_LIST, .offset = K(level_lines), .check = check_level,
+	  .shown = "level.position.<position>" },
+	{ .name = "code_length", .type = PVD_CONF_INT, .offset = K(code_length), .def = "6", .min = PBX_CODE_MIN,
+	  .max = PBX_CODE_MAX },
+	{ .name = "code_pepper_file", .type = PVD_CONF_STRING, .offset = K(pepper_file), .flags = PVD_CONF_REQUIRED,
+	  .help = "a file holding the secret that call codes are hashed with (the routing script has the same)" },
+	{ .name = NULL },
+};
+enum { ROW_BACKEND, ROW_CONNINFO, ROW_REALM, ROW_RANGE, ROW_LEVEL, ROW_LEVEL_UNIT, ROW_LEVEL_POSITION,
+       ROW_CODE_LENGTH, ROW_PEPPER };
 
 /* The pepper is written into kamailio.cfg as a string: keep it to
  * characters that need no quoting there (hex or base64 do). */
@@ -120,128 +134,76 @@ static const char *check_pepper(const char *p)
 	return NULL;
 }
 
-static int valid_realm(const char *r)
+int pbx_configure(const struct pvd_host *host, const char *instance, void *conf, const int *lines, char **error_r)
 {
-	size_t n = strlen(r);
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = r[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
+	struct pbx_conf *c = conf;
+	const char *why;
+	char *err = NULL;
+	(void)instance;
 
-int pbx_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
-		       void **inst_r, char **error_r)
-{
-	struct pbx_inst *in = calloc(1, sizeof(*in));
-	if (in == NULL)
-		abort();
-	in->host = host;
-	in->name = dupstr(instance);
-	in->default_rank = 1;
-	in->code_length = 6;
-	in->can_deliver = host->size >= offsetof(struct pvd_host, deliver_secret) + sizeof(void *) &&
-			  host->deliver_secret != NULL;
-	const char *why = NULL;
-	char *error = NULL;
-	int pepper_line = 0;
-	const char *pepper_file = NULL;
-	for (int i = 0; i < nkv && error == NULL; i++) {
-		const char *k = kv[i].key, *v = kv[i].value;
-		int rank;
-		if (strcmp(k, "backend") == 0) {
-			in->be = NULL;
-			for (size_t b = 0; b < sizeof(backends) / sizeof(backends[0]); b++)
-				if (strcmp(v, backends[b]->name) == 0)
-					in->be = backends[b];
-			if (in->be == NULL)
-				error = fmt("plugin key 'backend' (line %d): '%s' is not a pbx backend (kamailio)",
-					       kv[i].line, v);
-		} else if (strcmp(k, "conninfo") == 0) {
-			free(in->conninfo);
-			in->conninfo = dupstr(v);
-		} else if (strcmp(k, "realm") == 0) {
-			if (!valid_realm(v))
-				error = fmt("plugin key 'realm' (line %d): '%s' is not a SIP domain "
-					       "(letters, digits, dots and hyphens, at most 64)", kv[i].line, v);
-			free(in->realm);
-			in->realm = dupstr(v);
-		} else if (strcmp(k, "range") == 0) {
-			if ((why = parse_range(in, v)) != NULL)
-				error = fmt("plugin key 'range' (line %d): '%s' %s", kv[i].line, v, why);
-		} else if (strcmp(k, "level") == 0) {
-			if (parse_level(v, &in->default_rank) < 0)
-				error = fmt("plugin key 'level' (line %d): '%s' is not a calling level (%s)",
-					       kv[i].line, v, PBX_LEVEL_LIST);
-		} else if ((strncmp(k, "level.unit.", 11) == 0 && k[11]) ||
-			   (strncmp(k, "level.position.", 15) == 0 && k[15])) {
-			if (parse_level(v, &rank) < 0) {
-				error = fmt("plugin key '%s' (line %d): '%s' is not a calling level (%s)", k,
-					       kv[i].line, v, PBX_LEVEL_LIST);
-				break;
-			}
-			struct pbx_level_rule *r = realloc(in->rules, sizeof(*r) * (size_t)(in->nrules + 1));
-			if (r == NULL)
-				abort();
-			in->rules = r;
-			int pos = k[6] == 'p';
-			in->rules[in->nrules].position = pos;
-			in->rules[in->nrules].match = dupstr(k + (pos ? 15 : 11));
-			in->rules[in->nrules].rank = rank;
-			in->nrules++;
-		} else if (strcmp(k, "code_length") == 0) {
-			char *end = NULL;
-			long n = strtol(v, &end, 10);
-			if (end == v || *end != '\0' || n < PBX_CODE_MIN || n > PBX_CODE_MAX)
-				error = fmt("plugin key 'code_length' (line %d): '%s' is not a number from %d to %d",
-					       kv[i].line, v, PBX_CODE_MIN, PBX_CODE_MAX);
-			in->code_length = (int)n;
-		} else if (strcmp(k, "code_pepper_file") == 0) {
-			pepper_file = v;
-			pepper_line = kv[i].line;
-		} else {
-			error = fmt("plugin key '%s' (line %d) is not known to pbx (backend, conninfo, realm, range, level, "
-				       "level.unit.<unit>, level.position.<position>, code_length, code_pepper_file)",
-				       k, kv[i].line);
-		}
+	c->be = find_backend(c->backend);
+	parse_range(c, c->range);
+	c->default_rank = pbx_level_rank(c->level);
+	for (int i = 0; i < c->level_lines.n; i++) {
+		const struct pvd_conf_item *it = &c->level_lines.v[i];
+		c->rules = host->mem_realloc(c->rules, sizeof(*c->rules) * (size_t)(c->nrules + 1));
+		c->rules[c->nrules].position = it->row == ROW_LEVEL_POSITION;
+		c->rules[c->nrules].match = host->str_dup(it->name);
+		c->rules[c->nrules].rank = pbx_level_rank(it->value);
+		c->nrules++;
 	}
-	if (error == NULL) {
-		if (in->be == NULL)
-			error = dupstr("plugin key 'backend' is required: kamailio");
-		else if (in->conninfo == NULL || in->conninfo[0] == '\0')
-			error = dupstr("plugin key 'conninfo' is required: the libpq string of the PBX's database");
-		else if (in->realm == NULL)
-			error = dupstr("plugin key 'realm' is required: the SIP domain of the extensions (pbx.example.org)");
-		else if (in->first[0] == '\0')
-			error = dupstr("plugin key 'range' is required: the extension numbers to give, e.g. 2000-2999");
-		else if (pepper_file == NULL)
-			error = dupstr("plugin key 'code_pepper_file' is required: a file holding the secret that "
-					  "call codes are hashed with (the routing script has the same)");
-	}
-	if (error == NULL) {
-		char *err = NULL;
-		in->pepper = host->read_secret_file(pepper_file, &err);
-		if (in->pepper == NULL) {
-			error = fmt("plugin key 'code_pepper_file' (line %d): %s", pepper_line, err ? err : "unreadable");
-			free(err);
-		} else if ((why = check_pepper(in->pepper)) != NULL) {
-			error = fmt("plugin key 'code_pepper_file' (line %d): the pepper in %s %s", pepper_line,
-				       pepper_file, why);
-		}
-	}
-	if (error != NULL) {
-		*error_r = error;
-		free_inst(in);
+	c->pepper = host->read_secret_file(c->pepper_file, &err);
+	if (c->pepper == NULL) {
+		*error_r = host->str_format("plugin key 'code_pepper_file' (line %d): %s", lines[ROW_PEPPER],
+					    err ? err : "unreadable");
+		free(err);
 		return -1;
 	}
-	snprintf(in->hint, sizeof(in->hint), "apply %s/%s to the PBX database (after Kamailio's standard-create.sql "
-		 "and usrloc-create.sql)", PBX_SQL_DIR, in->be->schema_file);
-	in->db.schema_hint = in->hint;
+	if ((why = check_pepper(c->pepper)) != NULL) {
+		*error_r = host->str_format("plugin key 'code_pepper_file' (line %d): the pepper in %s %s",
+					    lines[ROW_PEPPER], c->pepper_file, why);
+		return -1;
+	}
+	snprintf(c->hint, sizeof(c->hint), "apply %s/%s to the PBX database (after Kamailio's standard-create.sql "
+		 "and usrloc-create.sql)", PBX_SQL_DIR, c->be->schema_file);
+	return 0;
+}
+
+void pbx_unconfigure(void *conf)
+{
+	struct pbx_conf *c = conf;
+	for (int i = 0; i < c->nrules; i++)
+		free(c->rules[i].match);
+	free(c->rules);
+	c->rules = NULL;
+	c->nrules = 0;
+	if (c->pepper != NULL) {
+		explicit_bzero(c->pepper, strlen(c->pepper));
+		free(c->pepper);
+		c->pepper = NULL;
+	}
+}
+
+int pbx_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r, char **error_r)
+{
+	const struct pbx_conf *c = conf;
+	struct pbx_inst *in = host->mem_alloc(sizeof(*in));
+	(void)error_r;
+	in->host = host;
+	in->name = host->str_dup(instance);
+	in->cf = c;
+	in->db.schema_hint = c->hint;
 	*inst_r = in;
 	return 0;
 }
 
-void pbx_detach(void *p) { free_inst(p); }
+void pbx_detach(void *p)
+{
+	struct pbx_inst *in = p;
+	if (in == NULL)
+		return;
+	if (in->db.conn != NULL)
+		PQfinish(in->db.conn);
+	free(in->name);
+	free(in);
+}

@@ -77,7 +77,7 @@ int pbx_connect(struct pbx_inst *in, struct pvd_result *res)
 	}
 	if (in->db.conn != NULL)
 		PQfinish(in->db.conn);
-	in->db.conn = PQconnectdb(in->conninfo);
+	in->db.conn = PQconnectdb(in->cf->conninfo);
 	if (PQstatus(in->db.conn) != CONNECTION_OK) {
 		char m[512];
 		snprintf(m, sizeof(m), "%s", PQerrorMessage(in->db.conn));
@@ -132,11 +132,11 @@ int pbx_load_owner(struct pbx_inst *in, const struct pvd_op *op, const char *own
 {
 	if (pbx_connect(in, res) < 0)
 		return -1;
-	if (!op->dry_run && (begin(in, res) < 0 || (lock_numbers && in->be->lock_numbers(&in->db, res) < 0))) {
+	if (!op->dry_run && (begin(in, res) < 0 || (lock_numbers && in->cf->be->lock_numbers(&in->db, res) < 0))) {
 		pbx_undo(in, res);
 		return -1;
 	}
-	int found = in->be->get(&in->db, owner, !op->dry_run, have, res);
+	int found = in->cf->be->get(&in->db, owner, !op->dry_run, have, res);
 	if (found < 0)
 		pbx_undo(in, res);
 	return found;

@@ -36,14 +36,14 @@ static int person_rank(struct pbx_inst *in, json_t *person)
 {
 	const char *unit = pbx_str(person, "unit"), *pos = pbx_str(person, "position");
 	int by_unit = 0, by_pos = 0;
-	for (int i = 0; i < in->nrules; i++) {
-		struct pbx_level_rule *r = &in->rules[i];
+	for (int i = 0; i < in->cf->nrules; i++) {
+		struct pbx_level_rule *r = &in->cf->rules[i];
 		if (r->position && strcmp(r->match, pos) == 0)
 			by_pos = r->rank;
 		else if (!r->position && strcmp(r->match, unit) == 0)
 			by_unit = r->rank;
 	}
-	return by_pos ? by_pos : by_unit ? by_unit : in->default_rank;
+	return by_pos ? by_pos : by_unit ? by_unit : in->cf->default_rank;
 }
 
 static json_t *shown(const struct pbx_ext *e, int with_code)
@@ -60,9 +60,9 @@ static int allocate(struct pbx_inst *in, char *out, size_t size, struct pvd_resu
 {
 	char **nums = NULL;
 	int n = 0;
-	if (in->be->assigned(&in->db, in->first, in->last, &nums, &n, res) < 0)
+	if (in->cf->be->assigned(&in->db, in->cf->first, in->cf->last, &nums, &n, res) < 0)
 		return -1;
-	unsigned long long next = in->lo;
+	unsigned long long next = in->cf->lo;
 	for (int i = 0; i < n; i++) {
 		unsigned long long v = strtoull(nums[i], NULL, 10);
 		if (v == next)
@@ -71,12 +71,12 @@ static int allocate(struct pbx_inst *in, char *out, size_t size, struct pvd_resu
 			break;
 	}
 	pbx_free_list(nums, n);
-	if (next > in->hi) {
-		pbx_set(res, PVD_FAIL, "extension range %s-%s exhausted: all %llu numbers are assigned", in->first,
-			in->last, in->hi - in->lo + 1);
+	if (next > in->cf->hi) {
+		pbx_set(res, PVD_FAIL, "extension range %s-%s exhausted: all %llu numbers are assigned", in->cf->first,
+			in->cf->last, in->cf->hi - in->cf->lo + 1);
 		return -1;
 	}
-	snprintf(out, size, "%0*llu", (int)strlen(in->first), next);
+	snprintf(out, size, "%0*llu", (int)strlen(in->cf->first), next);
 	return 0;
 }
 
@@ -92,8 +92,8 @@ static enum pvd_status assign(struct pbx_inst *in, const struct pvd_op *op, cons
 	if (pbx_new_password(in, op, want, &cred, pw, sizeof(pw), res) < 0)
 		return pbx_undo(in, res);
 	snprintf(note, sizeof(note), "Extension %s (sip:%s@%s), calling level %s", want->extension, want->extension,
-		 in->realm, want->level);
-	int ok = in->be->insert(&in->db, owner, want, &cred, res) == 0 &&
+		 in->cf->realm, want->level);
+	int ok = in->cf->be->insert(&in->db, owner, want, &cred, res) == 0 &&
 		 pbx_deliver(in, op, "sip_password", pw, note, res) == 0;
 	explicit_bzero(pw, sizeof(pw));
 	explicit_bzero(&cred, sizeof(cred));
@@ -101,7 +101,7 @@ static enum pvd_status assign(struct pbx_inst *in, const struct pvd_op *op, cons
 		return pbx_undo(in, res);
 	res->after = shown(want, 0);
 	pbx_set(res, PVD_OK, "extension %s assigned to %s (sip:%s@%s), calling level %s; the SIP password goes to "
-		"the person by mail", want->extension, owner, want->extension, in->realm, want->level);
+		"the person by mail", want->extension, owner, want->extension, in->cf->realm, want->level);
 	return PVD_OK;
 }
 
@@ -116,7 +116,7 @@ enum pvd_status pbx_apply_person(struct pbx_inst *in, const struct pvd_op *op, s
 	memset(&want, 0, sizeof(want));
 	caller_id(op->person, want.caller_id, sizeof(want.caller_id));
 	snprintf(want.level, sizeof(want.level), "%s", pbx_level_name(person_rank(in, op->person)));
-	snprintf(want.realm, sizeof(want.realm), "%s", in->realm);
+	snprintf(want.realm, sizeof(want.realm), "%s", in->cf->realm);
 	int found = pbx_load_owner(in, op, owner, 1, &have, res);
 	if (found < 0)
 		return res->status;
@@ -126,10 +126,6 @@ enum pvd_status pbx_apply_person(struct pbx_inst *in, const struct pvd_op *op, s
 			pbx_set(res, PVD_NOOP, "%s has no extension and is disabled: none assigned", owner);
 			return res->status;
 		}
-		if (!in->can_deliver) {
-			pbx_rollback(in);
-			return pbx_no_deliver(res);
-		}
 		if (op->dry_run) {
 			if (allocate(in, want.extension, sizeof(want.extension), res) < 0)
 				return res->status;
@@ -137,7 +133,7 @@ enum pvd_status pbx_apply_person(struct pbx_inst *in, const struct pvd_op *op, s
 			want.enabled = 1;
 			res->after = shown(&want, 0);
 			pbx_set(res, PVD_OK, "would assign extension %s to %s (the lowest free number of %s-%s), calling "
-				"level %s", want.extension, owner, in->first, in->last, want.level);
+				"level %s", want.extension, owner, in->cf->first, in->cf->last, want.level);
 			return res->status;
 		}
 		return assign(in, op, owner, &want, res);
@@ -154,7 +150,7 @@ enum pvd_status pbx_apply_person(struct pbx_inst *in, const struct pvd_op *op, s
 	int en = have.enabled != next.enabled;
 	/* delivered again after a crash that lost the record of this very
 	 * operation: its password was never mailed, so make a new one */
-	int redeliver = op->attempt > 1 && have.password_op == op->id && in->can_deliver;
+	int redeliver = op->attempt > 1 && have.password_op == op->id;
 	res->before = shown(&have, 0);
 	res->after = shown(&next, 0);
 	if (!cid && !lvl && !en && !redeliver) {
@@ -170,7 +166,7 @@ enum pvd_status pbx_apply_person(struct pbx_inst *in, const struct pvd_op *op, s
 		pbx_set(res, PVD_OK, "would change extension %s of %s: %s", have.extension, owner, changes + 2);
 		return res->status;
 	}
-	if ((cid || lvl || en) && in->be->update(&in->db, owner, &next, res) < 0)
+	if ((cid || lvl || en) && in->cf->be->update(&in->db, owner, &next, res) < 0)
 		return pbx_undo(in, res);
 	if (redeliver) {
 		char pw[PBX_PASSWORD_LENGTH + 1], note[300];
@@ -179,7 +175,7 @@ enum pvd_status pbx_apply_person(struct pbx_inst *in, const struct pvd_op *op, s
 			return pbx_undo(in, res);
 		snprintf(note, sizeof(note), "Extension %s (sip:%s@%s), calling level %s", next.extension,
 			 next.extension, next.realm, next.level);
-		int ok = in->be->set_credentials(&in->db, owner, &cred, res) == 0 &&
+		int ok = in->cf->be->set_credentials(&in->db, owner, &cred, res) == 0 &&
 			 pbx_deliver(in, op, "sip_password", pw, note, res) == 0;
 		explicit_bzero(pw, sizeof(pw));
 		explicit_bzero(&cred, sizeof(cred));
@@ -225,9 +221,9 @@ enum pvd_status pbx_set_enabled(struct pbx_inst *in, const struct pvd_op *op, in
 			revoke ? " and revoke its call code" : "");
 		return res->status;
 	}
-	if (change && in->be->update(&in->db, owner, &next, res) < 0)
+	if (change && in->cf->be->update(&in->db, owner, &next, res) < 0)
 		return pbx_undo(in, res);
-	if (revoke && in->be->code_revoke(&in->db, owner, res) < 0)
+	if (revoke && in->cf->be->code_revoke(&in->db, owner, res) < 0)
 		return pbx_undo(in, res);
 	if (pbx_commit(in, res) < 0)
 		return pbx_undo(in, res);
@@ -243,7 +239,7 @@ enum pvd_status pbx_read(struct pbx_inst *in, const struct pvd_op *op, struct pv
 	if (owner == NULL || pbx_connect(in, res) < 0)
 		return res->status;
 	struct pbx_ext have;
-	int found = in->be->get(&in->db, owner, 0, &have, res);
+	int found = in->cf->be->get(&in->db, owner, 0, &have, res);
 	if (found < 0)
 		return res->status;
 	if (!found) {

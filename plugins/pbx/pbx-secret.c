@@ -37,9 +37,9 @@ static int digest_hex(const EVP_MD *md, const char *data, size_t len, char *out,
 int pbx_make_cred(struct pbx_inst *in, const char *ext, const char *pw, long long op_id, struct pbx_cred *c)
 {
 	char buf[512];
-	int n1 = snprintf(buf, sizeof(buf), "%s:%s:%s", ext, in->realm, pw);
+	int n1 = snprintf(buf, sizeof(buf), "%s:%s:%s", ext, in->cf->realm, pw);
 	int ok = n1 > 0 && (size_t)n1 < sizeof(buf) && digest_hex(EVP_md5(), buf, (size_t)n1, c->ha1, sizeof(c->ha1)) == 0;
-	int n2 = snprintf(buf, sizeof(buf), "%s@%s:%s:%s", ext, in->realm, in->realm, pw);
+	int n2 = snprintf(buf, sizeof(buf), "%s@%s:%s:%s", ext, in->cf->realm, in->cf->realm, pw);
 	ok = ok && n2 > 0 && (size_t)n2 < sizeof(buf) &&
 	     digest_hex(EVP_md5(), buf, (size_t)n2, c->ha1b, sizeof(c->ha1b)) == 0;
 	explicit_bzero(buf, sizeof(buf));
@@ -51,17 +51,10 @@ int pbx_make_cred(struct pbx_inst *in, const char *ext, const char *pw, long lon
 int pbx_code_hash(struct pbx_inst *in, const char *code, char *out, size_t size)
 {
 	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "%s:%s", in->pepper, code);
+	int n = snprintf(buf, sizeof(buf), "%s:%s", in->cf->pepper, code);
 	int ok = n > 0 && (size_t)n < sizeof(buf) && digest_hex(EVP_sha256(), buf, (size_t)n, out, size) == 0;
 	explicit_bzero(buf, sizeof(buf));
 	return ok ? 0 : -1;
-}
-
-enum pvd_status pbx_no_deliver(struct pvd_result *res)
-{
-	pbx_set(res, PVD_CONFIG, "this provisiond cannot deliver secrets (plugin host without deliver_secret, "
-		"ABI 1.1): the pbx plugin needs a newer provisiond");
-	return res->status;
 }
 
 /* A new password for extension e: digests into cred, the password to the

@@ -49,9 +49,10 @@
  *	lists the other files, one per concern.
  * DIAGNOSTICS
  *	RETRY when the database cannot be reached; CONFIG when its tables are
- *	missing (naming the file to apply) or the host is too old to deliver
- *	secrets; FAIL for what the request cannot have (no enabled extension
- *	for a code, an unknown level, the range exhausted).
+ *	missing (naming the file to apply); FAIL for what the request cannot
+ *	have (no enabled extension for a code, an unknown level, the range
+ *	exhausted). The plugin is of ABI 1.2 (configuration rows, pbx-conf.c):
+ *	an older provisiond refuses to load it, saying so.
  */
 #include "config.h"
 
@@ -60,8 +61,6 @@
 #include <string.h>
 
 #include "pbx.h"
-
-#define EXPORT __attribute__((visibility("default")))
 
 /* ---- what the operations share: the person ---- */
 
@@ -120,16 +119,11 @@ static enum pvd_status check(void *p, char *message, size_t size)
 	struct pbx_inst *in = p;
 	struct pvd_result res;
 	memset(&res, 0, sizeof(res));
-	if (!in->can_deliver) {
-		pbx_no_deliver(&res);
-		snprintf(message, size, "%s", res.message);
-		return res.status;
-	}
 	if (pbx_connect(in, &res) < 0) {
 		snprintf(message, size, "%s", res.message);
 		return PVD_RETRY;
 	}
-	return in->be->check(&in->db, message, size);
+	return in->cf->be->check(&in->db, message, size);
 }
 
 static const struct pvd_plugin plugin = {
@@ -137,7 +131,7 @@ static const struct pvd_plugin plugin = {
 	.size = sizeof(struct pvd_plugin),
 	.name = "pbx",
 	.version = PACKAGE_VERSION,
-	.instantiate = pbx_instantiate,
+	.instantiate = pvd_plugin_instantiate_needs_1_2,
 	.detach = pbx_detach,
 	.check = check,
 	.read = op_read,
@@ -145,9 +139,13 @@ static const struct pvd_plugin plugin = {
 	.disable = op_disable,
 	.enable = op_enable,
 	.remove = NULL,
+	.abi_minor = PVD_PLUGIN_ABI_MINOR,
+	.flags = PVD_PLUGIN_DRY_RUN | PVD_PLUGIN_CALL_CODES,
+	.conf_rows = pbx_conf_rows,
+	.conf_size = sizeof(struct pbx_conf),
+	.configure = pbx_configure,
+	.unconfigure = pbx_unconfigure,
+	.open = pbx_open,
 };
 
-EXPORT const struct pvd_plugin *pvd_plugin_entry(void)
-{
-	return &plugin;
-}
+PVD_PLUGIN_EXPORT(plugin)

@@ -4,7 +4,7 @@
  * DESCRIPTION
  *	pbx.c		the plugin's table: the operations, their dispatch,
  *			check, what they share (the person, code state)
- *	pbx-conf.c	the configuration keys and their checks
+ *	pbx-conf.c	the configuration rows, their checks, configure/open
  *	pbx-db.c	PostgreSQL: statements for the backends, the
  *			connection, each operation's transaction
  *	pbx-secret.c	digests of SIP passwords and codes; deliver_secret
@@ -148,28 +148,37 @@ struct pbx_level_rule {
 	int rank;
 };
 
-/* One thread's instance: the checked configuration and the connection. */
-struct pbx_inst {
-	const struct pvd_host *host;
-	char *name;
+/* The instance's configuration: the rows' (pbx-conf.c), then what
+ * pbx_configure made of them. */
+struct pbx_conf {
+	char *backend, *conninfo, *realm, *range, *level;
+	struct pvd_conf_list level_lines;	/* level.unit.<unit>, level.position.<position> */
+	int code_length;
+	char *pepper_file;
+
 	const struct pbx_backend *be;
-	char *conninfo;
-	char *realm;
 	char first[16], last[16];	/* the range, as written */
 	unsigned long long lo, hi;
 	int default_rank;
 	struct pbx_level_rule *rules;
 	int nrules;
-	int code_length;
-	char *pepper;
-	int can_deliver;		/* the host has deliver_secret (ABI 1.1) */
+	char *pepper;			/* wiped by pbx_unconfigure */
 	char hint[400];			/* what to do when the tables are missing */
+};
+
+/* One thread's handle: the instance's configuration and a connection. */
+struct pbx_inst {
+	const struct pvd_host *host;
+	char *name;
+	const struct pbx_conf *cf;
 	struct pbx_db db;
 };
 
-/* pbx-conf.c: the plugin's instantiate and detach */
-int pbx_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
-		    void **inst_r, char **error_r);
+/* pbx-conf.c: the rows and the plugin's configure, unconfigure, open, detach */
+extern const struct pvd_conf_row pbx_conf_rows[];
+int pbx_configure(const struct pvd_host *host, const char *instance, void *conf, const int *lines, char **error_r);
+void pbx_unconfigure(void *conf);
+int pbx_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r, char **error_r);
 void pbx_detach(void *inst);
 
 /* pbx-db.c. Connects (or keeps the connection; never inherits a half
@@ -192,8 +201,6 @@ int pbx_load_owner(struct pbx_inst *in, const struct pvd_op *op, const char *own
 int pbx_make_cred(struct pbx_inst *in, const char *ext, const char *pw, long long op_id, struct pbx_cred *c);
 /* lower-case hex SHA-256 of "<pepper>:<code>": 0 or -1 */
 int pbx_code_hash(struct pbx_inst *in, const char *code, char *out, size_t size);
-/* CONFIG: the host cannot deliver secrets (older than ABI 1.1) */
-enum pvd_status pbx_no_deliver(struct pvd_result *res);
 /* A new password for extension e: digests into cred, the password into
  * pw. 0, or -1 with res (nothing is changed). */
 int pbx_new_password(struct pbx_inst *in, const struct pvd_op *op, const struct pbx_ext *e, struct pbx_cred *cred,
