@@ -129,6 +129,53 @@ static void *host_alloc(size_t size)
 	return xcalloc(1, size ? size : 1);
 }
 
+/* ---- intents ---------------------------------------------------------------
+ * What each intent runs, and who takes it: the table, not a chain of
+ * comparisons, says it. */
+enum takers {
+	TAKEN_BY_ALL,
+	TAKEN_UNLESS_KEPT,		/* not by the on_exit = keep instances */
+	TAKEN_BY_CALL_CODES,		/* only by the instance that takes call codes */
+};
+
+static const struct intent_row {
+	const char *name;
+	size_t op;			/* offsetof(struct pvd_plugin, <the operation>) */
+	enum takers takers;
+} intents[PLUGIN_INTENT_COUNT] = {
+	[PLUGIN_INTENT_CREATE] = { "create", offsetof(struct pvd_plugin, apply), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_UPDATE] = { "update", offsetof(struct pvd_plugin, apply), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_DISABLE] = { "disable", offsetof(struct pvd_plugin, disable), TAKEN_UNLESS_KEPT },
+	[PLUGIN_INTENT_ENABLE] = { "enable", offsetof(struct pvd_plugin, enable), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_READ] = { "read", offsetof(struct pvd_plugin, read), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_REMOVE] = { "remove", offsetof(struct pvd_plugin, remove), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_CALL_CODE] = { "call_code", offsetof(struct pvd_plugin, apply), TAKEN_BY_CALL_CODES },
+};
+
+int plugin_intent_parse(const char *name)
+{
+	for (int k = 0; name != NULL && k < PLUGIN_INTENT_COUNT; k++)
+		if (strcmp(intents[k].name, name) == 0)
+			return k;
+	return -1;
+}
+
+const char *plugin_intent_name(enum plugin_intent intent)
+{
+	return (unsigned)intent < PLUGIN_INTENT_COUNT ? intents[intent].name : NULL;
+}
+
+/* The operation of p that runs the intent, NULL when p has none (or its
+ * struct is too old to have that member). */
+static pvd_op_fn *intent_op(const struct pvd_plugin *p, int intent)
+{
+	pvd_op_fn *fn = NULL;
+	if (intent < 0 || p->size < intents[intent].op + sizeof(fn))
+		return NULL;
+	memcpy(&fn, (const char *)p + intents[intent].op, sizeof(fn));
+	return fn;
+}
+
 static const struct pvd_host host = {
 	.abi_major = PVD_PLUGIN_ABI_MAJOR,
 	.size = sizeof(struct pvd_host),
@@ -538,18 +585,7 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 		return res->status;
 	}
 	const struct pvd_plugin *p = insts[i].plugin;
-	pvd_op_fn *fn = NULL;
-	if (strcmp(op->intent, "create") == 0 || strcmp(op->intent, "update") == 0 ||
-	    strcmp(op->intent, "call_code") == 0)
-		fn = p->apply;
-	else if (strcmp(op->intent, "disable") == 0)
-		fn = p->disable;
-	else if (strcmp(op->intent, "enable") == 0)
-		fn = p->enable;
-	else if (strcmp(op->intent, "read") == 0)
-		fn = p->read;
-	else if (strcmp(op->intent, "remove") == 0)
-		fn = p->remove;
+	pvd_op_fn *fn = intent_op(p, plugin_intent_parse(op->intent));
 	if (fn == NULL) {
 		res->status = PVD_FAIL;
 		snprintf(res->message, sizeof(res->message), "plugin %s does not support '%s'", p->name, op->intent);
@@ -579,10 +615,15 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 
 int plugins_takes(int i, const char *intent)
 {
-	if (strcmp(intent, "disable") == 0)
+	int k = plugin_intent_parse(intent);
+	switch (k < 0 ? TAKEN_BY_ALL : intents[k].takers) {
+	case TAKEN_UNLESS_KEPT:
 		return !insts[i].skip_on_exit;	/* the grace setting: it keeps what it gave */
-	if (strcmp(intent, "call_code") == 0)
+	case TAKEN_BY_CALL_CODES:
 		return insts[i].call_codes;	/* one PBX issues the codes */
+	case TAKEN_BY_ALL:
+		break;
+	}
 	return 1;
 }
 

@@ -66,12 +66,31 @@ int plugins_count(void);
 const struct plugin_instance *plugins_get(int i);
 int plugins_find(const char *name);	/* index or -1 */
 
-/* Runs intent ("create", "update", "disable", "enable", "read") of instance
- * i on this thread's instance. Always fills res (RETRY when broken or not
- * instantiable). */
+/* The intents a plugin is given (pvd_op.intent), one row each in
+ * plugin_host.c's table: the plugin's operation that runs it and which
+ * instances take it. */
+enum plugin_intent {
+	PLUGIN_INTENT_CREATE,		/* apply */
+	PLUGIN_INTENT_UPDATE,		/* apply */
+	PLUGIN_INTENT_DISABLE,		/* disable; not the on_exit = keep instances */
+	PLUGIN_INTENT_ENABLE,		/* enable */
+	PLUGIN_INTENT_READ,		/* read */
+	PLUGIN_INTENT_REMOVE,		/* remove (optional in a plugin) */
+	PLUGIN_INTENT_CALL_CODE,	/* apply; only the instance that takes call codes */
+	PLUGIN_INTENT_COUNT
+};
+/* "create" -> PLUGIN_INTENT_CREATE; -1 when no intent is called so. */
+int plugin_intent_parse(const char *name);
+/* The name of an intent; NULL outside the enum. */
+const char *plugin_intent_name(enum plugin_intent intent);
+
+/* Runs op->intent (a name of plugin_intent) of instance i on this
+ * thread's handle. Always fills res (RETRY when broken or not
+ * instantiable, FAIL for an intent the plugin has no operation for). */
 enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *res);
 /* Does instance i get operations of intent? Not a disable when it is
- * on_exit = keep; a call_code only when it is the call_codes instance. */
+ * on_exit = keep; a call_code only when it is the call_codes instance;
+ * any other intent (also one of no row) every instance. */
 int plugins_takes(int i, const char *intent);
 /* Does any instance get operations of intent? */
 int plugins_any_takes(const char *intent);

@@ -310,6 +310,13 @@ static void test_intents(void)
 	CHECK_INT(run(7, "create", 0, msg, sizeof(msg)), PVD_FAIL);
 	CHECK_STR(msg, "no plugin instance 7");
 	plugins_unload();
+	for (int k = 0; k < PLUGIN_INTENT_COUNT; k++)
+		CHECK_INT(plugin_intent_parse(plugin_intent_name(k)), k);
+	CHECK_INT(plugin_intent_parse("disable"), PLUGIN_INTENT_DISABLE);
+	CHECK_INT(plugin_intent_parse("nothing"), -1);
+	CHECK_INT(plugin_intent_parse(NULL), -1);
+	CHECK_STR(plugin_intent_name(PLUGIN_INTENT_CALL_CODE), "call_code");
+	CHECK(plugin_intent_name(PLUGIN_INTENT_COUNT) == NULL, "no name past the table");
 }
 
 int main(void)
