@@ -9,6 +9,7 @@
 #include "log.h"
 #include "unit.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -224,6 +225,27 @@ static void test_old_abi(void)
 	plugins_unload();
 }
 
+/* What a 1.0/1.1 host would do with a 1.2 plugin: call instantiate(),
+ * which says why it will not run there. */
+static void test_new_plugin_in_old_host(void)
+{
+	unsetenv("PVD_FAKE");
+	void *dl = dlopen(FAKE_PLUGIN, RTLD_NOW | RTLD_LOCAL);
+	CHECK(dl != NULL, "dlopen: %s", dlerror());
+	if (dl == NULL)
+		return;
+	const struct pvd_plugin *(*entry)(void);
+	*(void **)&entry = dlsym(dl, PVD_PLUGIN_ENTRY);
+	const struct pvd_plugin *p = entry();
+	void *inst = (void *)1;
+	char *err = NULL;
+	CHECK_INT(p->instantiate(NULL, "a", NULL, 0, &inst, &err), -1);
+	CHECK(inst == NULL, "no handle");
+	CHECK_STR(err, "this plugin needs a provisiond with plugin ABI 1.2 or later");
+	free(err);
+	dlclose(dl);
+}
+
 static void test_dry_run_capability(void)
 {
 	char msg[1024], *err = NULL;
@@ -326,6 +348,7 @@ int main(void)
 	test_configured_once();
 	test_refused_configuration();
 	test_old_abi();
+	test_new_plugin_in_old_host();
 	test_dry_run_capability();
 	test_call_codes();
 	test_shared();
