@@ -15,4 +15,3 @@ PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.h %reldir%/ldapconn-conf.c %reldir%/
 
 # the plugin interface, the one header the host and every plugin share
 PLUGIN_HEADER = plugins/include/provisiond-plugin.h
-include_HEADERS = $(PLUGIN_HEADER)

@@ -5,3 +5,5 @@ pkglib_LTLIBRARIES += %reldir%/db-role.la
 %canon_reldir%_db_role_la_CFLAGS = $(PLUGIN_CFLAGS)
 %canon_reldir%_db_role_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 %canon_reldir%_db_role_la_LIBADD = $(PQ_LIBS) $(JANSSON_LIBS)
+
+EXTRA_DIST += %reldir%/README.md

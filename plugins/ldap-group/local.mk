@@ -14,3 +14,5 @@ plugins_access_level_access_level_la_SOURCES = $(%canon_reldir%_ldap_group_la_SO
 plugins_access_level_access_level_la_CFLAGS = $(PLUGIN_CFLAGS) -DPVD_ACCESS_LEVEL
 plugins_access_level_access_level_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_access_level_access_level_la_LIBADD = $(LDAP_LIBS) $(JANSSON_LIBS)
+
+EXTRA_DIST += %reldir%/README.md plugins/access-level/README.md

@@ -6,3 +6,5 @@ pkglib_LTLIBRARIES += %reldir%/mail-ldap.la
 %canon_reldir%_mail_ldap_la_CFLAGS = $(PLUGIN_CFLAGS)
 %canon_reldir%_mail_ldap_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 %canon_reldir%_mail_ldap_la_LIBADD = $(LDAP_LIBS) $(JANSSON_LIBS)
+
+EXTRA_DIST += %reldir%/README.md
