@@ -6,9 +6,8 @@
 #include "directory.h"
 #include "buf.h"
 #include "log.h"
+#include "pvd-ldap.h"
 
-#define LDAP_DEPRECATED 0
-#include <ldap.h>
 #include <lber.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -86,80 +85,48 @@ static int is_down(int rc)
 	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
 }
 
-/* SASL EXTERNAL needs no prompts: the identity is the socket's peer. */
-static int sasl_quiet(LDAP *ld, unsigned flags, void *defaults, void *in)
-{
-	(void)ld; (void)flags; (void)defaults; (void)in;
-	return LDAP_SUCCESS;
-}
-
-/* Opens a connection to c->ldap_uri: v3, no referrals, timeouts, StartTLS
- * on ldap:// when configured. Bound as the service when bind_service. */
+/* Opens a connection to c->ldap_uri (pvd-ldap.c: v3, no referrals,
+ * timeouts, TLS on ldaps:// and StartTLS on ldap:// when configured),
+ * bound as the service when bind_service. The messages are the daemon's
+ * own: the server's diagnostic message is told for StartTLS only. */
 static LDAP *conn_open(const struct conf *c, int bind_service, char **error_r)
 {
+	struct pvd_ldap_params p = {
+		.uri = c->ldap_uri,
+		.bind = !bind_service ? PVD_LDAP_BIND_NONE
+			: c->ldap_auth == LDAP_AUTH_SASL_EXTERNAL ? PVD_LDAP_BIND_SASL_EXTERNAL : PVD_LDAP_BIND_SIMPLE,
+		.bind_dn = c->ldap_bind_dn,
+		.bind_password = c->ldap_bind_password,
+		.starttls = c->ldap_starttls,
+		.ca_file = c->ldap_ca_file,
+		.timeout = c->ldap_timeout,
+	};
+	struct pvd_ldap_failure f;
 	LDAP *ld = NULL;
-	int rc, v3 = LDAP_VERSION3;
-	struct timeval tv = { c->ldap_timeout, 0 };
-
-	rc = ldap_initialize(&ld, c->ldap_uri);
-	if (rc != LDAP_SUCCESS) {
-		*error_r = xasprintf("ldap_initialize(%s) failed: %s", c->ldap_uri, ldap_err2string(rc));
-		return NULL;
-	}
-	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
-	ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
-	ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv);
-	if (strncmp(c->ldap_uri, "ldapi://", 8) != 0 &&
-	    (strncmp(c->ldap_uri, "ldaps://", 8) == 0 || c->ldap_starttls)) {
-		int demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
-		ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
-		if (c->ldap_ca_file[0] != '\0')
-			ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, c->ldap_ca_file);
-		/* apply the per-handle TLS settings above */
-		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
-		if (rc != LDAP_SUCCESS) {
-			*error_r = xasprintf("TLS setup for %s failed: %s (ldap_ca_file=%s)",
-					     c->ldap_uri, ldap_err2string(rc), c->ldap_ca_file);
-			goto fail;
-		}
-		if (strncmp(c->ldap_uri, "ldap://", 7) == 0) {
-			rc = ldap_start_tls_s(ld, NULL, NULL);
-			if (rc != LDAP_SUCCESS) {
-				char *diag = NULL;
-				ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-				*error_r = xasprintf("ldap_start_tls(%s) failed: %s%s%s", c->ldap_uri,
-						     ldap_err2string(rc), diag && *diag ? ": " : "",
-						     diag ? diag : "");
-				ldap_memfree(diag);
-				goto fail;
-			}
-		}
-	}
-	if (!bind_service)
+	int rc = pvd_ldap_open(&p, &ld, &f);
+	if (rc == LDAP_SUCCESS)
 		return ld;
-	if (c->ldap_auth == LDAP_AUTH_SASL_EXTERNAL) {
-		rc = ldap_sasl_interactive_bind_s(ld, NULL, "EXTERNAL", NULL, NULL,
-						  LDAP_SASL_QUIET, sasl_quiet, NULL);
-		if (rc != LDAP_SUCCESS) {
-			*error_r = xasprintf("ldap_sasl_bind(EXTERNAL, %s) failed: %s", c->ldap_uri,
+	switch (f.step) {
+	case PVD_LDAP_STEP_INITIALIZE:
+		*error_r = xasprintf("ldap_initialize(%s) failed: %s", c->ldap_uri, ldap_err2string(rc));
+		break;
+	case PVD_LDAP_STEP_TLS_SETUP:
+		*error_r = xasprintf("TLS setup for %s failed: %s (ldap_ca_file=%s)", c->ldap_uri, ldap_err2string(rc),
+				     c->ldap_ca_file);
+		break;
+	case PVD_LDAP_STEP_STARTTLS:
+		*error_r = xasprintf("ldap_start_tls(%s) failed: %s%s%s", c->ldap_uri, ldap_err2string(rc),
+				     f.diag ? ": " : "", f.diag ? f.diag : "");
+		break;
+	case PVD_LDAP_STEP_BIND:
+		if (c->ldap_auth == LDAP_AUTH_SASL_EXTERNAL)
+			*error_r = xasprintf("ldap_sasl_bind(EXTERNAL, %s) failed: %s", c->ldap_uri, ldap_err2string(rc));
+		else
+			*error_r = xasprintf("ldap_bind(dn=%s, %s) failed: %s", c->ldap_bind_dn, c->ldap_uri,
 					     ldap_err2string(rc));
-			goto fail;
-		}
-	} else {
-		struct berval cred;
-		cred.bv_val = c->ldap_bind_password;
-		cred.bv_len = strlen(c->ldap_bind_password);
-		rc = ldap_sasl_bind_s(ld, c->ldap_bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
-		if (rc != LDAP_SUCCESS) {
-			*error_r = xasprintf("ldap_bind(dn=%s, %s) failed: %s", c->ldap_bind_dn,
-					     c->ldap_uri, ldap_err2string(rc));
-			goto fail;
-		}
+		break;
 	}
-	return ld;
-fail:
-	ldap_unbind_ext_s(ld, NULL, NULL);
+	pvd_ldap_failure_clear(&f);
 	return NULL;
 }
 

@@ -6,7 +6,9 @@
  *	provisiond itself, SASL EXTERNAL over ldapi or SIMPLE over StartTLS)
  *	and a user connection used only to check passwords by binding. Both
  *	are made on first use, made again after slapd went away or after a
- *	configuration reload, and every operation has a timeout.
+ *	configuration reload, and every operation has a timeout. They are
+ *	opened by plugins/common/pvd-ldap.c, the connection routine the LDAP
+ *	plugins use too.
  *
  *	Filters and DNs are built only with libldap's own escaping
  *	(ldap_bv2escaped_filter_value, LDAPAVA + ldap_dn2str).

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "plugin_host.h"
+#include "plugin_conf.h"
 #include "buf.h"
 #include "directory.h"
 #include "log.h"
@@ -123,6 +124,58 @@ static int host_deliver_secret(const struct pvd_op *op, const char *what, const 
 	return 0;
 }
 
+static void *host_alloc(size_t size)
+{
+	return xcalloc(1, size ? size : 1);
+}
+
+/* ---- intents ---------------------------------------------------------------
+ * What each intent runs, and who takes it: the table, not a chain of
+ * comparisons, says it. */
+enum takers {
+	TAKEN_BY_ALL,
+	TAKEN_UNLESS_KEPT,		/* not by the on_exit = keep instances */
+	TAKEN_BY_CALL_CODES,		/* only by the instance that takes call codes */
+};
+
+static const struct intent_row {
+	const char *name;
+	size_t op;			/* offsetof(struct pvd_plugin, <the operation>) */
+	enum takers takers;
+} intents[PLUGIN_INTENT_COUNT] = {
+	[PLUGIN_INTENT_CREATE] = { "create", offsetof(struct pvd_plugin, apply), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_UPDATE] = { "update", offsetof(struct pvd_plugin, apply), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_DISABLE] = { "disable", offsetof(struct pvd_plugin, disable), TAKEN_UNLESS_KEPT },
+	[PLUGIN_INTENT_ENABLE] = { "enable", offsetof(struct pvd_plugin, enable), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_READ] = { "read", offsetof(struct pvd_plugin, read), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_REMOVE] = { "remove", offsetof(struct pvd_plugin, remove), TAKEN_BY_ALL },
+	[PLUGIN_INTENT_CALL_CODE] = { "call_code", offsetof(struct pvd_plugin, apply), TAKEN_BY_CALL_CODES },
+};
+
+int plugin_intent_parse(const char *name)
+{
+	for (int k = 0; name != NULL && k < PLUGIN_INTENT_COUNT; k++)
+		if (strcmp(intents[k].name, name) == 0)
+			return k;
+	return -1;
+}
+
+const char *plugin_intent_name(enum plugin_intent intent)
+{
+	return (unsigned)intent < PLUGIN_INTENT_COUNT ? intents[intent].name : NULL;
+}
+
+/* The operation of p that runs the intent, NULL when p has none (or its
+ * struct is too old to have that member). */
+static pvd_op_fn *intent_op(const struct pvd_plugin *p, int intent)
+{
+	pvd_op_fn *fn = NULL;
+	if (intent < 0 || p->size < intents[intent].op + sizeof(fn))
+		return NULL;
+	memcpy(&fn, (const char *)p + intents[intent].op, sizeof(fn));
+	return fn;
+}
+
 static const struct pvd_host host = {
 	.abi_major = PVD_PLUGIN_ABI_MAJOR,
 	.size = sizeof(struct pvd_host),
@@ -131,7 +184,25 @@ static const struct pvd_host host = {
 	.ldap_child_dn = dir_child_dn,
 	.read_secret_file = read_secret_file,
 	.deliver_secret = host_deliver_secret,
+	.abi_minor = PVD_PLUGIN_ABI_MINOR,
+	.mem_alloc = host_alloc,
+	.mem_realloc = xrealloc,
+	.mem_free = free,
+	.str_dup = xstrdup,
+	.str_format = xasprintf,
 };
+
+/* Does the plugin's struct have member m? (It grows at the end.) */
+#define HAS_MEMBER(p, m) ((p)->size >= offsetof(struct pvd_plugin, m) + sizeof((p)->m))
+/* The capabilities a plugin older than 1.2 was built with: it had to
+ * honour dry runs, may be marked call_codes = yes, and is per thread. */
+#define LEGACY_FLAGS (PVD_PLUGIN_DRY_RUN | PVD_PLUGIN_CALL_CODES)
+
+/* Is instance i configured by the host (ABI 1.2 with open)? */
+static int opens(const struct plugin_instance *pi)
+{
+	return pi->abi_minor >= 2 && HAS_MEMBER(pi->plugin, open) && pi->plugin->open != NULL;
+}
 
 static void thread_destroy(void *p)
 {
@@ -163,6 +234,7 @@ static struct plugin_instance *find_or_add(const char *name)
 	insts = xrealloc(insts, sizeof(*insts) * (size_t)(ninsts + 1));
 	memset(&insts[ninsts], 0, sizeof(*insts));
 	insts[ninsts].name = xstrdup(name);
+	insts[ninsts].call_codes_key = -1;
 	return &insts[ninsts++];
 }
 
@@ -213,6 +285,106 @@ static int after_cycle(int i, unsigned char *color)
 	return 0;
 }
 
+/* A 1.2 plugin: its lines checked against its rows and configure()d,
+ * once for the instance; then opened once, which is the shared handle
+ * or a try. 0, or -1 and *error_r. */
+static int configure_instance(const struct conf *c, struct plugin_instance *pi, char **error_r)
+{
+	const struct pvd_plugin *p = pi->plugin;
+	const struct pvd_conf_row *rows = HAS_MEMBER(p, conf_rows) ? p->conf_rows : NULL;
+	size_t size = HAS_MEMBER(p, conf_size) ? p->conf_size : 0;
+	int *lines = NULL;
+	char *err = NULL;
+	void *inst = NULL;
+
+	if (plugin_conf_parse(p->name, rows, size, pi->kv, pi->nkv, &pi->conf, &lines, &err) < 0)
+		goto fail;
+	if (HAS_MEMBER(p, configure) && p->configure != NULL &&
+	    p->configure(&host, pi->name, pi->conf, lines, &err) < 0)
+		goto fail;
+	free(lines);
+	lines = NULL;
+	if (p->open(&host, pi->name, pi->conf, &inst, &err) < 0)
+		goto fail;
+	if (pi->flags & PVD_PLUGIN_SHARED)
+		pi->shared = inst;
+	else
+		p->detach(inst);
+	return 0;
+fail:
+	*error_r = xasprintf("%s: %s", c->path, err ? err : "the configuration is refused");
+	free(err);
+	free(lines);
+	if (pi->conf != NULL && HAS_MEMBER(p, unconfigure) && p->unconfigure != NULL)
+		p->unconfigure(pi->conf);
+	plugin_conf_free(rows, &pi->conf);
+	return -1;
+}
+
+/* Opens the library, checks its ABI and the instance's configuration.
+ * 0 with pi->plugin set, or -1 with pi->error (the instance is broken). */
+static int load_instance(const struct conf *c, struct plugin_instance *pi)
+{
+	char *err = NULL;
+	pi->dl = open_library(c->plugin_dir, pi->library, &err);
+	if (pi->dl == NULL) {
+		pi->error = xasprintf("library %s: %s", pi->library, err);
+		free(err);
+		return -1;
+	}
+	const struct pvd_plugin *(*entry)(void);
+	*(void **)&entry = dlsym(pi->dl, PVD_PLUGIN_ENTRY);
+	const struct pvd_plugin *p = entry ? entry() : NULL;
+	if (p == NULL) {
+		pi->error = xasprintf("library %s exports no %s()", pi->library, PVD_PLUGIN_ENTRY);
+		return -1;
+	}
+	if (p->abi_major != PVD_PLUGIN_ABI_MAJOR) {
+		pi->error = xasprintf("library %s was built for plugin ABI %u; this provisiond has ABI %u",
+				      pi->library, p->abi_major, PVD_PLUGIN_ABI_MAJOR);
+		return -1;
+	}
+	if (p->size < offsetof(struct pvd_plugin, remove)) {
+		pi->error = xasprintf("library %s has a plugin struct too small (%zu bytes)", pi->library, p->size);
+		return -1;
+	}
+	/* members since 1.2 are read only when size has them and abi_minor says so */
+	pi->plugin = p;
+	pi->abi_minor = HAS_MEMBER(p, abi_minor) ? p->abi_minor : 0;
+	pi->flags = pi->abi_minor >= 2 && HAS_MEMBER(p, flags) ? p->flags : LEGACY_FLAGS;
+	if (pi->call_codes_key == 1 && !(pi->flags & PVD_PLUGIN_CALL_CODES)) {
+		pi->error = xasprintf("%s: plugin.%s.call_codes = yes, but %s does not take call codes", c->path,
+				      pi->name, p->name);
+	} else if (opens(pi)) {
+		configure_instance(c, pi, &pi->error);
+	} else {
+		void *inst = NULL;
+		if (p->instantiate(&host, pi->name, pi->kv, pi->nkv, &inst, &err) < 0) {
+			pi->error = xasprintf("%s: %s", c->path, err ? err : "instantiate failed");
+			free(err);
+		} else {
+			p->detach(inst);
+		}
+	}
+	if (pi->error != NULL) {
+		pi->plugin = NULL;
+		return -1;
+	}
+	log_info("plugin %s: %s %s loaded", pi->name, p->name, p->version ? p->version : "");
+	return 0;
+}
+
+/* The instance that gets call codes: the one marked yes, else the one
+ * loaded instance whose plugin declares them (older plugins only when
+ * marked) and is not marked no. */
+static void choose_call_codes(void)
+{
+	/* only the instance marked call_codes = yes takes them, as before ABI
+	 * 1.2: declaring the capability says it can, not that it should */
+	for (int i = 0; i < ninsts; i++)
+		insts[i].call_codes = insts[i].call_codes_key == 1;
+}
+
 int plugins_load(const struct conf *c, char **error_r)
 {
 	/* group the lines by instance */
@@ -241,7 +413,7 @@ int plugins_load(const struct conf *c, char **error_r)
 						     c->plugin_kv[i].line, pi->name, v);
 				return -1;
 			}
-			pi->call_codes = strcmp(v, "yes") == 0;
+			pi->call_codes_key = strcmp(v, "yes") == 0;
 		} else if (strcmp(sub, "after") == 0) {
 			char *list = xstrdup(c->plugin_kv[i].value), *save = NULL;
 			for (char *w = strtok_r(list, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
@@ -280,7 +452,7 @@ int plugins_load(const struct conf *c, char **error_r)
 	}
 	int ncc = 0;
 	for (int i = 0; i < ninsts; i++)
-		ncc += insts[i].call_codes;
+		ncc += insts[i].call_codes_key == 1;
 	if (ncc > 1) {
 		*error_r = xasprintf("%s: %d plugin instances have call_codes = yes; one PBX issues the codes",
 				     c->path, ncc);
@@ -295,40 +467,10 @@ int plugins_load(const struct conf *c, char **error_r)
 			return -1;
 		}
 	free(color);
-	for (int i = 0; i < ninsts; i++) {
-		struct plugin_instance *pi = &insts[i];
-		char *err = NULL;
-		pi->dl = open_library(c->plugin_dir, pi->library, &err);
-		if (pi->dl == NULL) {
-			pi->error = xasprintf("library %s: %s", pi->library, err);
-			free(err);
-			log_error("plugin %s: %s", pi->name, pi->error);
-			continue;
-		}
-		const struct pvd_plugin *(*entry)(void);
-		*(void **)&entry = dlsym(pi->dl, PVD_PLUGIN_ENTRY);
-		const struct pvd_plugin *p = entry ? entry() : NULL;
-		if (p == NULL) {
-			pi->error = xasprintf("library %s exports no %s()", pi->library, PVD_PLUGIN_ENTRY);
-		} else if (p->abi_major != PVD_PLUGIN_ABI_MAJOR) {
-			pi->error = xasprintf("library %s was built for plugin ABI %u; this provisiond has ABI %u",
-					      pi->library, p->abi_major, PVD_PLUGIN_ABI_MAJOR);
-		} else if (p->size < offsetof(struct pvd_plugin, remove)) {
-			pi->error = xasprintf("library %s has a plugin struct too small (%zu bytes)", pi->library, p->size);
-		} else {
-			void *inst = NULL;
-			if (p->instantiate(&host, pi->name, pi->kv, pi->nkv, &inst, &err) < 0) {
-				pi->error = xasprintf("%s: %s", c->path, err ? err : "instantiate failed");
-				free(err);
-			} else {
-				p->detach(inst);
-				pi->plugin = p;
-				log_info("plugin %s: %s %s loaded", pi->name, p->name, p->version ? p->version : "");
-				continue;
-			}
-		}
-		log_error("plugin %s: %s", pi->name, pi->error);
-	}
+	for (int i = 0; i < ninsts; i++)
+		if (load_instance(c, &insts[i]) < 0)
+			log_error("plugin %s: %s", insts[i].name, insts[i].error);
+	choose_call_codes();
 	return 0;
 }
 
@@ -337,6 +479,14 @@ void plugins_unload(void)
 	plugins_thread_close();
 	for (int i = 0; i < ninsts; i++) {
 		struct plugin_instance *pi = &insts[i];
+		const struct pvd_plugin *p = pi->plugin;
+		if (pi->shared != NULL)
+			p->detach(pi->shared);
+		if (pi->conf != NULL) {
+			if (HAS_MEMBER(p, unconfigure) && p->unconfigure != NULL)
+				p->unconfigure(pi->conf);
+			plugin_conf_free(p->conf_rows, &pi->conf);
+		}
 		free(pi->name);
 		free(pi->library);
 		for (int a = 0; a < pi->nafter; a++)
@@ -387,10 +537,14 @@ static void *thread_instance(int i, char *message, size_t size)
 			 insts[i].error ? insts[i].error : "unknown reason");
 		return NULL;
 	}
+	if (insts[i].shared != NULL)
+		return insts[i].shared;
 	if (t->inst[i] == NULL) {
+		const struct pvd_plugin *p = insts[i].plugin;
 		char *err = NULL;
-		if (insts[i].plugin->instantiate(&host, insts[i].name, insts[i].kv, insts[i].nkv,
-						 &t->inst[i], &err) < 0) {
+		int rc = opens(&insts[i]) ? p->open(&host, insts[i].name, insts[i].conf, &t->inst[i], &err)
+					  : p->instantiate(&host, insts[i].name, insts[i].kv, insts[i].nkv, &t->inst[i], &err);
+		if (rc < 0) {
 			snprintf(message, size, "plugin instance %s: %s", insts[i].name, err ? err : "instantiate failed");
 			free(err);
 			t->inst[i] = NULL;
@@ -414,21 +568,16 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 		return res->status;
 	}
 	const struct pvd_plugin *p = insts[i].plugin;
-	pvd_op_fn *fn = NULL;
-	if (strcmp(op->intent, "create") == 0 || strcmp(op->intent, "update") == 0 ||
-	    strcmp(op->intent, "call_code") == 0)
-		fn = p->apply;
-	else if (strcmp(op->intent, "disable") == 0)
-		fn = p->disable;
-	else if (strcmp(op->intent, "enable") == 0)
-		fn = p->enable;
-	else if (strcmp(op->intent, "read") == 0)
-		fn = p->read;
-	else if (strcmp(op->intent, "remove") == 0)
-		fn = p->remove;
+	pvd_op_fn *fn = intent_op(p, plugin_intent_parse(op->intent));
 	if (fn == NULL) {
 		res->status = PVD_FAIL;
 		snprintf(res->message, sizeof(res->message), "plugin %s does not support '%s'", p->name, op->intent);
+		return res->status;
+	}
+	if (op->dry_run && !(insts[i].flags & PVD_PLUGIN_DRY_RUN)) {
+		/* it would change things: never hand it a plan to make */
+		res->status = PVD_FAIL;
+		snprintf(res->message, sizeof(res->message), "plugin %s cannot plan: it does not do dry runs", p->name);
 		return res->status;
 	}
 	plugins_secrets_clear();
@@ -449,10 +598,15 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 
 int plugins_takes(int i, const char *intent)
 {
-	if (strcmp(intent, "disable") == 0)
+	int k = plugin_intent_parse(intent);
+	switch (k < 0 ? TAKEN_BY_ALL : intents[k].takers) {
+	case TAKEN_UNLESS_KEPT:
 		return !insts[i].skip_on_exit;	/* the grace setting: it keeps what it gave */
-	if (strcmp(intent, "call_code") == 0)
+	case TAKEN_BY_CALL_CODES:
 		return insts[i].call_codes;	/* one PBX issues the codes */
+	case TAKEN_BY_ALL:
+		break;
+	}
 	return 1;
 }
 

@@ -13,22 +13,15 @@
 #include "plugin_host.h"
 #include "queue.h"
 
-static const char *const intent_names[INTENT_COUNT] = { "create", "update", "disable", "enable", "call_code" };
-
-const char *intent_name(enum intent i)
-{
-	return (unsigned)i < INTENT_COUNT ? intent_names[i] : "?";
-}
-
 int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, char **error_r)
 {
 	int round;
 	/* no plugin does this (no PBX issues call codes): the technician does it by hand */
-	if (!plugins_any_takes(intent_name(r->intent))) {
+	if (!plugins_any_takes(plugin_intent_name(r->intent))) {
 		*mode_r = PROVISION_MANUAL;
 		return 0;
 	}
-	if (queue_enqueue(r->request_id, intent_name(r->intent), r->person, r->params, &round, error_r) != DB_OK)
+	if (queue_enqueue(r->request_id, plugin_intent_name(r->intent), r->person, r->params, &round, error_r) != DB_OK)
 		return -1;
 	*mode_r = PROVISION_QUEUED;
 	return 0;

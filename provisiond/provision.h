@@ -16,19 +16,15 @@
 #define PVD_PROVISION_H
 
 #include <jansson.h>
+#include "plugin_host.h"
 #include "workflow.h"
 
 enum provision_mode { PROVISION_MANUAL, PROVISION_QUEUED };
 
-/* What the plugins are asked to do (pvd_op.intent names it). */
-enum intent { INTENT_CREATE, INTENT_UPDATE, INTENT_DISABLE, INTENT_ENABLE, INTENT_CALL_CODE, INTENT_COUNT };
-
-const char *intent_name(enum intent i);
-
 struct provision_request {
 	long long request_id;
 	enum wf_type type;
-	enum intent intent;
+	enum plugin_intent intent;	/* what the plugins are asked to do */
 	json_t *person;		/* the identity record as JSON (borrowed) */
 	json_t *params;		/* the person's granted access (grants.h; borrowed, may be NULL) */
 };

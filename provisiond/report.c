@@ -200,7 +200,7 @@ void requests_plan(const struct principal *who, long long id, struct outcome *o)
 	if (wf_type_parse(type, &t) < 0)
 		log_panic("request %lld has type '%s', which workflow.c does not know", id, type);
 	const struct procedure *p = procedure_of(t);
-	const char *intent = intent_name(p->intent);
+	const char *intent = plugin_intent_name(p->intent);
 	json_t *person = json_deep_copy(json_object_get(req, "person"));
 	json_t *params = p->plan_params ? p->plan_params(req, person) : NULL;
 	json_t *steps = json_array();

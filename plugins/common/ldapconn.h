@@ -1,24 +1,38 @@
 /*
  * NAME
- *	ldapconn - configuration, connection and operations shared by the LDAP plugins
+ *	ldapconn - connection keys, connection and operations shared by the LDAP plugins
  * SYNOPSIS
  *	#include "ldapconn.h"
  *
- *	struct ldapconn *lc = lc_new(host, instance, "ldap-account");
- *	if (lc_configure(lc, kv, nkv, my_keys, &my_conf, my_other_key, &error) < 0) ...
+ *	struct my_conf { struct lc_conf conn; char *people_dn; };
+ *	static const struct pvd_conf_row rows[] = {
+ *		LC_CONF_ROWS(struct my_conf, conn),
+ *		{ .name = "people_dn", .type = PVD_CONF_STRING, ... },
+ *		{ .name = NULL },
+ *	};
+ *	configure():	lc_configure(host, &conf->conn, lines, &error)
+ *	unconfigure():	lc_unconfigure(&conf->conn)
+ *	open():		struct ldapconn *lc = lc_new(host, instance, "ldap-account", &conf->conn);
+ *
  *	rc = lc_search(lc, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, &msg);
  *	if (rc != LDAP_SUCCESS)
  *		return lc_result(lc, res);	// message + RETRY or FAIL
  *	lc_free(&lc);
  * DESCRIPTION
  *	Compiled into every LDAP plugin (not a shared library: each plugin is
- *	self-contained and exports only pvd_plugin_entry).
+ *	self-contained and exports only pvd_plugin_entry), one file per
+ *	concern: ldapconn-conf.c (the keys and their checks), ldapconn.c
+ *	(the connection, operations and results), ldapconn-entry.c (DNs,
+ *	entries, modifications), ldapconn-util.c (memory, strings, string
+ *	lists). The connection itself is pvd-ldap.c, shared with the daemon.
  *
- *	Configuration. lc_configure() reads the instance's "plugin.<i>.<key>"
- *	lines: the connection keys below, then the plugin's own table of keys,
- *	then (optionally) a callback for keys the plugin recognises by pattern.
- *	A key nobody knows is an error that names it and its line:
- *	"plugin key 'foo' (line 12) is not known to ldap-account".
+ *	Configuration. The connection keys below are rows (LC_CONF_ROWS) at
+ *	the start of the plugin's own table, checked by the host with the
+ *	plugin's keys once per instance (plugin ABI 1.2); lc_configure(),
+ *	from the plugin's configure(), checks that they go together and
+ *	reads the password file. A key nobody knows is refused by the host,
+ *	naming it and its line: "plugin key 'foo' (line 12) is not known to
+ *	ldap-account (uri, auth, ...)".
  *
  *	    uri                 ldapi://..., ldap://host:port or ldaps://host:port
  *	    auth                sasl_external (ldapi:// only: the socket's peer
@@ -60,40 +74,61 @@
 
 /* ---- configuration ------------------------------------------------ */
 
-enum lc_type {
-	LC_STRING,		/* char * (malloc'd; lc_keys_free releases it) */
-	LC_INT,			/* int within [min, max] */
-	LC_BOOL,		/* int: yes/true/on/1 -> 1, no/false/off/0 -> 0 */
-};
-
-/* One row of a plugin's key table; the table ends with a NULL name. */
-struct lc_key {
-	const char *name;
-	enum lc_type type;
-	size_t offset;		/* of the field in the plugin's config struct */
-	const char *def;	/* default as text; NULL: none (field stays NULL/0) */
-	int required;
-	int min, max;		/* LC_INT only */
-};
-
-/* Called for a key in neither table: 1 taken, 0 not known, -1 and *error_r
- * (malloc'd) when it was the plugin's but its value is wrong. */
-typedef int lc_other_key_fn(void *conf, const struct pvd_kv *kv, char **error_r);
-
 enum lc_auth { LC_AUTH_SASL_EXTERNAL, LC_AUTH_SIMPLE };
+
+/* The connection part of an LDAP plugin's configuration struct. */
+struct lc_conf {
+	/* filled by the host from LC_CONF_ROWS (the host's memory) */
+	char *uri, *auth, *bind_dn, *bind_password_file;
+	int starttls;			/* as given; see line[LC_ROW_STARTTLS] */
+	char *ca_file;
+	int timeout;
+	/* filled by lc_configure() */
+	enum lc_auth mode;
+	int use_starttls;		/* given, else yes on ldap:// */
+	char *bind_password;		/* read from bind_password_file; wiped by lc_unconfigure */
+};
+
+/* Row checks of uri and auth: NULL, or why the value is wrong. */
+const char *lc_check_uri(const char *uri);
+const char *lc_check_auth(const char *auth);
+
+/* The connection keys as the first rows of a plugin's table, for the
+ * member m (a struct lc_conf) of the plugin's configuration struct T;
+ * their indexes in that table are the LC_ROW_* below. */
+#define LC_CONF_ROWS(T, m) \
+	{ .name = "uri", .type = PVD_CONF_STRING, .offset = offsetof(T, m.uri), .flags = PVD_CONF_REQUIRED, \
+	  .check = lc_check_uri, .help = "ldapi://..., ldap://host:port or ldaps://host:port" }, \
+	{ .name = "auth", .type = PVD_CONF_STRING, .offset = offsetof(T, m.auth), .check = lc_check_auth }, \
+	{ .name = "bind_dn", .type = PVD_CONF_STRING, .offset = offsetof(T, m.bind_dn) }, \
+	{ .name = "bind_password_file", .type = PVD_CONF_STRING, .offset = offsetof(T, m.bind_password_file) }, \
+	{ .name = "starttls", .type = PVD_CONF_BOOL, .offset = offsetof(T, m.starttls) }, \
+	{ .name = "ca_file", .type = PVD_CONF_STRING, .offset = offsetof(T, m.ca_file) }, \
+	{ .name = "timeout", .type = PVD_CONF_INT, .offset = offsetof(T, m.timeout), .def = "5", .min = 1, .max = 300 }
+enum { LC_ROW_URI, LC_ROW_AUTH, LC_ROW_BIND_DN, LC_ROW_BIND_PW, LC_ROW_STARTTLS, LC_ROW_CA_FILE, LC_ROW_TIMEOUT,
+       LC_NROWS };
+
+/* From a plugin's configure(): do the connection keys make sense
+ * together? Reads the bind password. line: the plugin's lines[] (the
+ * connection rows first). 0, or -1 and *error_r (malloc'd). */
+int lc_configure(const struct pvd_host *host, struct lc_conf *cc, const int *line, char **error_r);
+/* From a plugin's unconfigure(): wipes and frees the bind password. */
+void lc_unconfigure(struct lc_conf *cc);
+
+/* ---- the connection ------------------------------------------------ */
 
 struct ldapconn {
 	const struct pvd_host *host;
 	char *instance;
 	const char *plugin;	/* "ldap-account", for messages */
 
-	/* configuration (after lc_configure) */
-	char *uri;
+	/* the instance's checked configuration (struct lc_conf) */
+	const char *uri;
 	enum lc_auth auth;
-	char *bind_dn;
-	char *bind_password;	/* read from bind_password_file; wiped on free */
+	const char *bind_dn;
+	const char *bind_password;
 	int starttls;
-	char *ca_file;
+	const char *ca_file;	/* NULL: the system's */
 	int timeout;
 
 	LDAP *ld;		/* NULL until the first operation */
@@ -102,20 +137,11 @@ struct ldapconn {
 	char error[1024];	/* message of the last failure */
 };
 
-/* Does the host give the helpers these plugins use? 0, or -1 and *error_r. */
-int lc_host_ok(const struct pvd_host *host, const char *plugin, char **error_r);
-struct ldapconn *lc_new(const struct pvd_host *host, const char *instance, const char *plugin);
+/* One thread's connection (made on first use) for a configured instance;
+ * cc must outlive it. */
+struct ldapconn *lc_new(const struct pvd_host *host, const char *instance, const char *plugin,
+			const struct lc_conf *cc);
 void lc_free(struct ldapconn **lc);
-
-/* Parses kv: connection keys, then keys (into conf), then other (may be
- * NULL). Applies defaults, checks required keys and the connection
- * settings, reads the bind password. 0, or -1 and *error_r (malloc'd). */
-int lc_configure(struct ldapconn *lc, const struct pvd_kv *kv, int nkv, const struct lc_key *keys,
-		 void *conf, lc_other_key_fn *other, char **error_r);
-/* Frees the LC_STRING fields of conf that keys describes. */
-void lc_keys_free(const struct lc_key *keys, void *conf);
-/* The message for a key nobody knows (malloc'd). */
-char *lc_unknown_key(const char *plugin, const struct pvd_kv *kv);
 
 /* ---- operations ---------------------------------------------------- */
 
@@ -145,6 +171,7 @@ enum pvd_status lc_result(const struct ldapconn *lc, struct pvd_result *res);
 enum pvd_status lc_set(struct pvd_result *res, enum pvd_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void *lc_xmalloc(size_t n);
+void *lc_xrealloc(void *p, size_t n);
 char *lc_strdup(const char *s);
 char *lc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Two DNs name the same entry (ldap_dn_normalize, case-insensitive). */

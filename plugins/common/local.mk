@@ -7,8 +7,11 @@
 PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden -I$(top_srcdir)/plugins/include -I$(top_srcdir)/plugins/common
 PLUGIN_LDFLAGS = -module -avoid-version -shared -export-symbols-regex '^pvd_plugin_entry$$' $(SAN_LDFLAGS)
 
-# the LDAP connection routine of the plugins that write to a directory
-PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.c %reldir%/ldapconn.h
+# the LDAP plugins' configuration, connection and operations; pvd-ldap.c
+# is the connection routine they share with the daemon (directory.c)
+PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.h %reldir%/ldapconn-conf.c %reldir%/ldapconn.c \
+	%reldir%/ldapconn-entry.c %reldir%/ldapconn-util.c \
+	%reldir%/pvd-ldap.c %reldir%/pvd-ldap.h
 
 # the plugin interface, the one header the host and every plugin share
 PLUGIN_HEADER = plugins/include/provisiond-plugin.h

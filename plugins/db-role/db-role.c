@@ -37,8 +37,6 @@
 
 #include "provisiond-plugin.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
 struct rule {
 	char *kind;	/* unit, position, all */
 	char *match;	/* unit or position code; "" for all */
@@ -54,15 +52,38 @@ struct level_map {
 	char *role;
 };
 
-struct inst {
+/* The instance's configuration: the rows', then what db_configure made
+ * of them. */
+struct db_conf {
 	const struct pvd_host *host;
-	char *name;
 	char *conninfo;
-	struct rule *rules;
-	int nrules;
+	struct pvd_conf_list rule_lines;	/* unit.<unit>, position.<position> */
+	char *all_line;
 	char *system;
+	struct pvd_conf_list level_lines;	/* level.<level> */
+	struct rule *rules;		/* in file order */
+	int nrules;
 	struct level_map *levels;
 	int nlevels;
+};
+
+#define K(m) offsetof(struct db_conf, m)
+static const struct pvd_conf_row db_rows[] = {
+	{ .name = "conninfo", .type = PVD_CONF_STRING, .offset = K(conninfo), .flags = PVD_CONF_REQUIRED,
+	  .help = "the libpq string of the application's database" },
+	{ .name = "unit.", .type = PVD_CONF_LIST, .offset = K(rule_lines), .shown = "unit.<unit>" },
+	{ .name = "position.", .type = PVD_CONF_LIST, .offset = K(rule_lines), .shown = "position.<position>" },
+	{ .name = "all", .type = PVD_CONF_STRING, .offset = K(all_line) },
+	{ .name = "system", .type = PVD_CONF_STRING, .offset = K(system) },
+	{ .name = "level.", .type = PVD_CONF_LIST, .offset = K(level_lines), .shown = "level.<level>" },
+	{ .name = NULL },
+};
+enum { ROW_CONNINFO, ROW_UNIT, ROW_POSITION, ROW_ALL, ROW_SYSTEM, ROW_LEVEL };
+
+/* One thread's handle: its connection and the instance's configuration. */
+struct inst {
+	const struct pvd_host *host;
+	const struct db_conf *c;
 	PGconn *conn;
 };
 
@@ -78,112 +99,102 @@ static void set(struct pvd_result *res, enum pvd_status st, const char *fmt, ...
 	va_end(ap);
 }
 
-static char *dupstr(const char *s)
+static void db_unconfigure(void *conf)
 {
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-	if (p != NULL)
-		memcpy(p, s, n);
-	return p;
+	struct db_conf *c = conf;
+	for (int i = 0; i < c->nrules; i++) {
+		for (int k = 0; k < c->rules[i].nroles; k++)
+			free(c->rules[i].roles[k]);
+		free(c->rules[i].roles);
+		free(c->rules[i].kind);
+		free(c->rules[i].match);
+	}
+	free(c->rules);
+	c->rules = NULL;
+	c->nrules = 0;
+	for (int i = 0; i < c->nlevels; i++) {
+		free(c->levels[i].level);
+		free(c->levels[i].role);
+	}
+	free(c->levels);
+	c->levels = NULL;
+	c->nlevels = 0;
 }
 
-static void free_inst(struct inst *in)
+static void add_rule(struct db_conf *c, const char *kind, const char *match, const char *list)
 {
-	if (in == NULL)
-		return;
-	if (in->conn != NULL)
-		PQfinish(in->conn);
-	for (int i = 0; i < in->nrules; i++) {
-		for (int k = 0; k < in->rules[i].nroles; k++)
-			free(in->rules[i].roles[k]);
-		free(in->rules[i].roles);
-		free(in->rules[i].kind);
-		free(in->rules[i].match);
-	}
-	free(in->rules);
-	for (int i = 0; i < in->nlevels; i++) {
-		free(in->levels[i].level);
-		free(in->levels[i].role);
-	}
-	free(in->levels);
-	free(in->system);
-	free(in->conninfo);
-	free(in->name);
-	free(in);
-}
-
-static int add_rule(struct inst *in, const char *kind, const char *match, const char *list)
-{
-	struct rule *r = realloc(in->rules, sizeof(*r) * (size_t)(in->nrules + 1));
-	if (r == NULL)
-		return -1;
-	in->rules = r;
-	r = &in->rules[in->nrules++];
+	const struct pvd_host *h = c->host;
+	c->rules = h->mem_realloc(c->rules, sizeof(*c->rules) * (size_t)(c->nrules + 1));
+	struct rule *r = &c->rules[c->nrules++];
 	memset(r, 0, sizeof(*r));
-	r->kind = dupstr(kind);
-	r->match = dupstr(match);
-	char *copy = dupstr(list), *save = NULL;
+	r->kind = h->str_dup(kind);
+	r->match = h->str_dup(match);
+	char *copy = h->str_dup(list), *save = NULL;
 	for (char *w = strtok_r(copy, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
-		r->roles = realloc(r->roles, sizeof(char *) * (size_t)(r->nroles + 1));
-		r->roles[r->nroles++] = dupstr(w);
+		r->roles = h->mem_realloc(r->roles, sizeof(char *) * (size_t)(r->nroles + 1));
+		r->roles[r->nroles++] = h->str_dup(w);
 	}
 	free(copy);
+}
+
+static int db_configure(const struct pvd_host *host, const char *instance, void *conf, const int *lines,
+			char **error_r)
+{
+	struct db_conf *c = conf;
+	(void)instance;
+	c->host = host;
+	/* the rules in file order: "all" goes where its line is */
+	int all_done = c->all_line == NULL;
+	for (int i = 0; i < c->rule_lines.n; i++) {
+		const struct pvd_conf_item *it = &c->rule_lines.v[i];
+		if (!all_done && lines[ROW_ALL] < it->line) {
+			add_rule(c, "all", "", c->all_line);
+			all_done = 1;
+		}
+		add_rule(c, it->row == ROW_UNIT ? "unit" : "position", it->name, it->value);
+	}
+	if (!all_done)
+		add_rule(c, "all", "", c->all_line);
+	for (int i = 0; i < c->level_lines.n; i++) {
+		const struct pvd_conf_item *it = &c->level_lines.v[i];
+		if (it->value[0] == '\0') {
+			*error_r = host->str_format("plugin key '%s' (line %d) names no role", it->key, it->line);
+			return -1;
+		}
+		c->levels = host->mem_realloc(c->levels, sizeof(*c->levels) * (size_t)(c->nlevels + 1));
+		c->levels[c->nlevels].level = host->str_dup(it->name);
+		c->levels[c->nlevels].role = host->str_dup(it->value);
+		c->nlevels++;
+	}
+	if ((c->nlevels > 0) != (c->system != NULL && c->system[0] != '\0')) {
+		*error_r = host->str_dup("plugin keys 'system' and 'level.<level>' go together: the catalogue system "
+					 "this database is, and the role of each of its levels");
+		return -1;
+	}
 	return 0;
 }
 
-static int instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
-		       void **inst_r, char **error_r)
+static int db_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r,
+		   char **error_r)
 {
-	struct inst *in = calloc(1, sizeof(*in));
-	char msg[512];
+	struct inst *in = host->mem_alloc(sizeof(*in));
+	(void)instance;
+	(void)error_r;
 	in->host = host;
-	in->name = dupstr(instance);
-	for (int i = 0; i < nkv; i++) {
-		const char *k = kv[i].key;
-		if (strcmp(k, "conninfo") == 0) {
-			free(in->conninfo);
-			in->conninfo = dupstr(kv[i].value);
-		} else if (strncmp(k, "unit.", 5) == 0 && k[5]) {
-			add_rule(in, "unit", k + 5, kv[i].value);
-		} else if (strncmp(k, "position.", 9) == 0 && k[9]) {
-			add_rule(in, "position", k + 9, kv[i].value);
-		} else if (strcmp(k, "all") == 0) {
-			add_rule(in, "all", "", kv[i].value);
-		} else if (strcmp(k, "system") == 0) {
-			free(in->system);
-			in->system = dupstr(kv[i].value);
-		} else if (strncmp(k, "level.", 6) == 0 && k[6] && kv[i].value[0]) {
-			struct level_map *lm = realloc(in->levels, sizeof(*lm) * (size_t)(in->nlevels + 1));
-			if (lm == NULL)
-				abort();
-			in->levels = lm;
-			in->levels[in->nlevels].level = dupstr(k + 6);
-			in->levels[in->nlevels].role = dupstr(kv[i].value);
-			in->nlevels++;
-		} else {
-			snprintf(msg, sizeof(msg), "plugin key '%s' (line %d) is not known to db-role "
-				 "(conninfo, unit.<unit>, position.<position>, all, system, level.<level>)", k, kv[i].line);
-			*error_r = dupstr(msg);
-			free_inst(in);
-			return -1;
-		}
-	}
-	if (in->conninfo == NULL || in->conninfo[0] == '\0') {
-		*error_r = dupstr("plugin key 'conninfo' is required: the libpq string of the application's database");
-		free_inst(in);
-		return -1;
-	}
-	if ((in->nlevels > 0) != (in->system != NULL && in->system[0] != '\0')) {
-		*error_r = dupstr("plugin keys 'system' and 'level.<level>' go together: the catalogue system "
-				  "this database is, and the role of each of its levels");
-		free_inst(in);
-		return -1;
-	}
+	in->c = conf;
 	*inst_r = in;
 	return 0;
 }
 
-static void detach(void *p) { free_inst(p); }
+static void detach(void *p)
+{
+	struct inst *in = p;
+	if (in == NULL)
+		return;
+	if (in->conn != NULL)
+		PQfinish(in->conn);
+	in->host->mem_free(in);
+}
 
 /* The instance's connection, made or remade; NULL and res set when down. */
 static PGconn *conn(struct inst *in, struct pvd_result *res)
@@ -192,7 +203,7 @@ static PGconn *conn(struct inst *in, struct pvd_result *res)
 		return in->conn;
 	if (in->conn != NULL)
 		PQfinish(in->conn);
-	in->conn = PQconnectdb(in->conninfo);
+	in->conn = PQconnectdb(in->c->conninfo);
 	if (PQstatus(in->conn) != CONNECTION_OK) {
 		char m[512];
 		snprintf(m, sizeof(m), "%s", PQerrorMessage(in->conn));
@@ -246,24 +257,24 @@ static void wanted(struct inst *in, const struct pvd_op *op, json_t *want, json_
 {
 	json_t *person = op->person;
 	json_t *granted = op->params ? json_object_get(op->params, "levels") : NULL;
-	size_t sl = in->system ? strlen(in->system) : 0;
-	for (int i = 0; i < in->nlevels; i++) {
-		const char *role = in->levels[i].role;
+	size_t sl = in->c->system ? strlen(in->c->system) : 0;
+	for (int i = 0; i < in->c->nlevels; i++) {
+		const char *role = in->c->levels[i].role;
 		if (!contains(managed, role))
 			json_array_append_new(managed, json_string(role));
 		size_t j;
 		json_t *v;
 		json_array_foreach(granted, j, v) {
 			const char *g = json_string_value(v);
-			if (g && strncmp(g, in->system, sl) == 0 && g[sl] == ':' &&
-			    strcmp(g + sl + 1, in->levels[i].level) == 0 && !contains(want, role))
+			if (g && strncmp(g, in->c->system, sl) == 0 && g[sl] == ':' &&
+			    strcmp(g + sl + 1, in->c->levels[i].level) == 0 && !contains(want, role))
 				json_array_append_new(want, json_string(role));
 		}
 	}
 	const char *unit = json_string_value(json_object_get(person, "unit"));
 	const char *pos = json_string_value(json_object_get(person, "position"));
-	for (int i = 0; i < in->nrules; i++) {
-		struct rule *r = &in->rules[i];
+	for (int i = 0; i < in->c->nrules; i++) {
+		struct rule *r = &in->c->rules[i];
 		int applies = strcmp(r->kind, "all") == 0 ||
 			      (strcmp(r->kind, "unit") == 0 && unit && strcmp(unit, r->match) == 0) ||
 			      (strcmp(r->kind, "position") == 0 && pos && strcmp(pos, r->match) == 0);
@@ -489,7 +500,7 @@ static const struct pvd_plugin plugin = {
 	.size = sizeof(struct pvd_plugin),
 	.name = "db-role",
 	.version = PACKAGE_VERSION,
-	.instantiate = instantiate,
+	.instantiate = pvd_plugin_instantiate_needs_1_2,
 	.detach = detach,
 	.check = check,
 	.read = op_read,
@@ -497,9 +508,13 @@ static const struct pvd_plugin plugin = {
 	.disable = op_disable,
 	.enable = op_enable,
 	.remove = NULL,
+	.abi_minor = PVD_PLUGIN_ABI_MINOR,
+	.flags = PVD_PLUGIN_DRY_RUN,
+	.conf_rows = db_rows,
+	.conf_size = sizeof(struct db_conf),
+	.configure = db_configure,
+	.unconfigure = db_unconfigure,
+	.open = db_open,
 };
 
-EXPORT const struct pvd_plugin *pvd_plugin_entry(void)
-{
-	return &plugin;
-}
+PVD_PLUGIN_EXPORT(plugin)

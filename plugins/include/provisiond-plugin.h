@@ -3,7 +3,8 @@
  *	provisiond-plugin.h - the interface between provisiond and its plugins
  * SYNOPSIS
  *	#include <provisiond-plugin.h>
- *	const struct pvd_plugin *pvd_plugin_entry(void);   // the one exported symbol
+ *	static const struct pvd_plugin plugin = { .abi_major = PVD_PLUGIN_ABI_MAJOR, ... };
+ *	PVD_PLUGIN_EXPORT(plugin)	// pvd_plugin_entry(), the one exported symbol
  * DESCRIPTION
  *	A plugin is a shared object in plugins/<name>/ that provisiond dlopen()s
  *	when the configuration names it:
@@ -13,21 +14,57 @@
  *	    plugin.groups.library = ldap-group
  *	    plugin.groups.after = accounts              # run after the account exists
  *
- *	Every "plugin.<instance>.<key>" line except library and after is handed
- *	to the plugin's instantiate() as-is; the plugin checks its own keys and
- *	refuses unknown ones. Several instances of one plugin may be configured.
+ *	Every "plugin.<instance>.<key>" line except the host's own keys
+ *	(library, after, on_exit, call_codes) belongs to the plugin. Several
+ *	instances of one plugin may be configured.
  *
- *	Versioning. The struct returned by pvd_plugin_entry() starts with
- *	abi_major and size. The host refuses a plugin whose abi_major differs
- *	from PVD_PLUGIN_ABI_MAJOR, naming both versions. Within one major
- *	version structs only grow at the end: the host reads a member only if
- *	size says the plugin has it, and a plugin reads a host member only if
- *	host->size says the host has it.
+ *	The one exported symbol. A plugin defines one const struct pvd_plugin
+ *	and exports it with PVD_PLUGIN_EXPORT(that_struct), which defines
+ *	pvd_plugin_entry(); the build exports nothing else.
  *
- *	Threads. instantiate() is called once per worker thread (and once per
- *	HTTP thread that asks for a dry-run plan), so each instance holds its
- *	own connection and needs no locking. Operations on one instance never
- *	run concurrently.
+ *	Versioning. The struct starts with abi_major and size. The host
+ *	refuses a plugin whose abi_major differs from PVD_PLUGIN_ABI_MAJOR,
+ *	naming both versions. Within one major version structs only grow at
+ *	the end: the host reads a member only if size says the plugin has it
+ *	(and, for members since 1.2, abi_minor says so), and a plugin reads a
+ *	host member only if host->size says the host has it. So a plugin
+ *	built for ABI 1.0 or 1.1 (no abi_minor) loads in a 1.2 host, and a
+ *	1.2 plugin in a 1.0/1.1 host refuses itself through its instantiate
+ *	(pvd_plugin_instantiate_needs_1_2).
+ *	    1.0  instantiate() with the raw key/value lines, once per thread
+ *	    1.1  host->deliver_secret
+ *	    1.2  abi_minor, capability flags, configuration rows checked by
+ *	         the host once per instance, configure/unconfigure/open;
+ *	         host->abi_minor and the host's allocator
+ *
+ *	Configuration (since 1.2). The plugin describes its keys as rows
+ *	(struct pvd_conf_row: name, type, offset in the plugin's
+ *	configuration struct, default, required, range, a value check). The
+ *	host checks the instance's lines against them once, when it loads
+ *	the instance, naming the key and its line in every refusal
+ *	("plugin key 'timeout' (line 12): 'soon' is not a number from 1 to
+ *	300", "plugin key 'colour' (line 7) is not known to ldap-account
+ *	(uri, auth, ...)"), fills a zeroed struct of conf_size bytes, and
+ *	calls configure() once for what rows cannot say (keys that go
+ *	together, files to read). open() then makes a handle from that
+ *	checked, read-only configuration: once per thread, or once for all
+ *	threads (PVD_PLUGIN_SHARED). unconfigure() frees what configure()
+ *	added; the host frees what the rows put there.
+ *	A 1.0/1.1 plugin gets the raw lines (struct pvd_kv) in instantiate(),
+ *	once per thread, and checks them itself.
+ *
+ *	Threads. Without PVD_PLUGIN_SHARED each thread (every worker, and an
+ *	HTTP thread that asks for a dry-run plan) gets its own handle, so it
+ *	holds its own connection and needs no locking; operations on one
+ *	handle never run concurrently. With PVD_PLUGIN_SHARED one handle
+ *	serves every thread at once and the plugin does its own locking.
+ *
+ *	Capabilities (since 1.2, flags): PVD_PLUGIN_DRY_RUN, the plugin
+ *	honours op->dry_run (without it the host never asks it for a plan);
+ *	PVD_PLUGIN_CALL_CODES, it takes intent "call_code" (a PBX);
+ *	PVD_PLUGIN_SHARED, the thread model above. Plugins older than 1.2
+ *	are taken to honour dry runs, to be per thread, and may be given
+ *	call codes by the host key call_codes = yes.
  *
  *	Operations. apply/disable/enable/remove make the target match the
  *	desired state and must be idempotent: after a crash between the write
@@ -36,8 +73,10 @@
  *	was not created by provisiond is CONFLICT, never overwritten.
  *	With op->dry_run set, nothing is changed: the result says what would be.
  *
- *	Call codes. The one instance configured with plugin.X.call_codes = yes
- *	(a PBX) also gets intent "call_code" through apply, with params
+ *	Call codes. The one instance that takes call codes (its plugin has
+ *	PVD_PLUGIN_CALL_CODES and it is the only such instance, or it is
+ *	configured with plugin.X.call_codes = yes) also gets intent
+ *	"call_code" through apply, with params
  *	{"call_code": {"action": "issue", "level": "national"}} or
  *	{"call_code": {"action": "revoke"}}; an issued code goes to the person
  *	through host->deliver_secret, never into the result.
@@ -52,10 +91,18 @@
 #define PROVISIOND_PLUGIN_H
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <jansson.h>
 
 #define PVD_PLUGIN_ABI_MAJOR 1
+#define PVD_PLUGIN_ABI_MINOR 2
 #define PVD_PLUGIN_ENTRY "pvd_plugin_entry"
+
+/* Capability flags (struct pvd_plugin.flags, since 1.2). */
+#define PVD_PLUGIN_DRY_RUN	(1u << 0)	/* honours op->dry_run: plans, changes nothing */
+#define PVD_PLUGIN_CALL_CODES	(1u << 1)	/* takes intent call_code (a PBX) */
+#define PVD_PLUGIN_SHARED	(1u << 2)	/* one handle for every thread; the plugin locks */
 
 enum pvd_status {
 	PVD_OK = 0,		/* changed as asked */
@@ -69,11 +116,61 @@ enum pvd_status {
 
 enum pvd_log_level { PVD_LOG_DEBUG, PVD_LOG_INFO, PVD_LOG_WARN, PVD_LOG_ERROR };
 
-/* One configuration line of the instance: plugin.<instance>.<key> = value */
+/* One configuration line of the instance: plugin.<instance>.<key> = value
+ * (what instantiate() gets; rows of 1.2 plugins are filled from these) */
 struct pvd_kv {
 	const char *key;	/* the part after "plugin.<instance>." */
 	const char *value;
 	int line;		/* in the configuration file, for messages */
+};
+
+/* ---- configuration rows (since 1.2) ---------------------------------- */
+
+enum pvd_conf_type {
+	PVD_CONF_STRING,	/* char *, the host's; "" when given empty */
+	PVD_CONF_INT,		/* int within [min, max] */
+	PVD_CONF_BOOL,		/* int: yes/true/on/1 -> 1, no/false/off/0 -> 0 */
+	PVD_CONF_LIST,		/* struct pvd_conf_list: every key that starts with name
+				 * (a prefix such as "unit."), in file order; rows of one
+				 * list field may share it (unit. and unit_) */
+};
+
+#define PVD_CONF_REQUIRED	(1u << 0)	/* a STRING given and not empty; a LIST not empty */
+
+/* One key of the plugin; a table of them ends with a row whose name is
+ * NULL. The host refuses a table whose fields do not fit conf_size. This
+ * struct does not change within ABI 1.x. */
+struct pvd_conf_row {
+	const char *name;		/* the key after "plugin.<instance>."; a LIST's prefix */
+	enum pvd_conf_type type;
+	size_t offset;			/* of the field in the configuration struct */
+	const char *def;		/* the default as text, NULL: none (the field stays NULL/0) */
+	unsigned flags;			/* PVD_CONF_REQUIRED */
+	int min, max;			/* PVD_CONF_INT */
+	/* optional: NULL when a value (each item's, for a LIST) is good, else
+	 * why not, told as "plugin key 'K' (line N): 'VALUE' <why>" */
+	const char *(*check)(const char *value);
+	/* what a missing required key is told: "plugin key 'K' is required:
+	 * <help>"; NULL: "plugin key 'K' is missing: <plugin> needs it" */
+	const char *help;
+	/* how the list of known keys shows it ("unit.<unit>"); NULL: name.
+	 * For a LIST the word in <> names what follows the prefix, as in
+	 * "plugin key 'unit.' (line N): name the unit after 'unit.'" */
+	const char *shown;
+};
+
+/* One line a LIST row took. */
+struct pvd_conf_item {
+	const char *key;		/* "unit.tributaria" */
+	const char *name;		/* what follows the prefix: "tributaria" (never empty) */
+	const char *value;
+	int line;
+	int row;			/* index of the row that took it */
+};
+
+struct pvd_conf_list {
+	const struct pvd_conf_item *v;
+	int n;
 };
 
 /* What the host gives plugins. */
@@ -102,6 +199,17 @@ struct pvd_host {
 	 * person has no mail address): the plugin then changes nothing, FAIL. */
 	int (*deliver_secret)(const struct pvd_op *op, const char *what, const char *secret,
 			      const char *note, char **error_r);
+
+	/* ---- since ABI 1.2 ---- */
+	unsigned abi_minor;
+	/* The host's allocator: these never return NULL (out of memory the
+	 * host logs and aborts), and what they return is released with
+	 * mem_free, as is every *error_r a plugin hands the host. */
+	void *(*mem_alloc)(size_t size);		/* zeroed */
+	void *(*mem_realloc)(void *p, size_t size);
+	void (*mem_free)(void *p);
+	char *(*str_dup)(const char *s);
+	char *(*str_format)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 };
 
 /* An operation. The person is the identity record as the API shows it
@@ -134,7 +242,9 @@ struct pvd_plugin {
 	const char *name;		/* "ldap-account" */
 	const char *version;		/* the plugin's own version, for logs */
 
-	/* 0 and *inst_r, or -1 and *error_r (malloc'd): "uri: missing". */
+	/* ABI 1.0/1.1: the raw lines, once per thread. 0 and *inst_r, or -1
+	 * and *error_r (malloc'd): "uri: missing". A 1.2 plugin sets open
+	 * and points this at pvd_plugin_instantiate_needs_1_2. */
 	int (*instantiate)(const struct pvd_host *host, const char *instance,
 			   const struct pvd_kv *kv, int nkv, void **inst_r, char **error_r);
 	void (*detach)(void *inst);
@@ -146,9 +256,54 @@ struct pvd_plugin {
 	pvd_op_fn *disable;		/* exit: refuse access, delete nothing */
 	pvd_op_fn *enable;		/* undo disable */
 	pvd_op_fn *remove;		/* optional: actually delete; may be NULL */
+
+	/* ---- since ABI 1.2 (a plugin with them sets abi_minor) ---- */
+	unsigned abi_minor;		/* PVD_PLUGIN_ABI_MINOR */
+	unsigned flags;			/* PVD_PLUGIN_DRY_RUN | PVD_PLUGIN_CALL_CODES | PVD_PLUGIN_SHARED */
+	const struct pvd_conf_row *conf_rows;	/* NULL: the plugin has no keys */
+	size_t conf_size;		/* of the configuration struct the rows fill */
+	/* Optional: once per instance, after the host filled conf from the
+	 * rows; lines[r] is the line of row r (0: not in the file). What the
+	 * rows cannot check (keys that go together, files to read). 0, or -1
+	 * and *error_r. */
+	int (*configure)(const struct pvd_host *host, const char *instance, void *conf, const int *lines,
+			 char **error_r);
+	/* Optional: frees what configure() added to conf (also after a
+	 * configure() that failed half way). */
+	void (*unconfigure)(void *conf);
+	/* A handle on the instance from its checked configuration (once per
+	 * thread, or once: PVD_PLUGIN_SHARED); detach() closes it. With open
+	 * set the host never calls instantiate. 0 and *inst_r, or -1 and
+	 * *error_r. */
+	int (*open)(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r,
+		    char **error_r);
 };
 
 /* The one symbol a plugin exports. */
 const struct pvd_plugin *pvd_plugin_entry(void);
+
+/* Defines pvd_plugin_entry() returning &plugin, the only symbol a plugin
+ * exports: PVD_PLUGIN_EXPORT(my_plugin) */
+#define PVD_PLUGIN_EXPORT(plugin) \
+	__attribute__((visibility("default"))) const struct pvd_plugin *pvd_plugin_entry(void) \
+	{ \
+		return &(plugin); \
+	}
+
+/* The instantiate of a 1.2 plugin (which the host configures and opens):
+ * only a 1.0 or 1.1 host calls it, and is told why the plugin will not
+ * run there. */
+static inline int pvd_plugin_instantiate_needs_1_2(const struct pvd_host *host, const char *instance,
+						   const struct pvd_kv *kv, int nkv, void **inst_r,
+						   char **error_r)
+{
+	static const char why[] = "this plugin needs a provisiond with plugin ABI 1.2 or later";
+	(void)host; (void)instance; (void)kv; (void)nkv;
+	*inst_r = NULL;
+	*error_r = malloc(sizeof(why));
+	if (*error_r != NULL)
+		memcpy(*error_r, why, sizeof(why));
+	return -1;
+}
 
 #endif

@@ -42,23 +42,29 @@
 #define EXPIRED_DAY "1"			/* shadowExpire: days since 1970; 1 = long expired */
 
 struct acct_conf {
+	struct lc_conf conn;
 	char *people_dn;
 	char *home_base;
 	char *login_shell;
 	int gid_number;
 };
 
-static const struct lc_key acct_keys[] = {
-	{ "people_dn", LC_STRING, offsetof(struct acct_conf, people_dn), NULL, 1, 0, 0 },
-	{ "home_base", LC_STRING, offsetof(struct acct_conf, home_base), "/home", 1, 0, 0 },
-	{ "login_shell", LC_STRING, offsetof(struct acct_conf, login_shell), "/bin/bash", 1, 0, 0 },
-	{ "gid_number", LC_INT, offsetof(struct acct_conf, gid_number), "10000", 0, 0, 2147483647 },
-	{ NULL, 0, 0, NULL, 0, 0, 0 },
+#define K(m) offsetof(struct acct_conf, m)
+static const struct pvd_conf_row acct_rows[] = {
+	LC_CONF_ROWS(struct acct_conf, conn),
+	{ .name = "people_dn", .type = PVD_CONF_STRING, .offset = K(people_dn), .flags = PVD_CONF_REQUIRED },
+	{ .name = "home_base", .type = PVD_CONF_STRING, .offset = K(home_base), .def = "/home", .flags = PVD_CONF_REQUIRED },
+	{ .name = "login_shell", .type = PVD_CONF_STRING, .offset = K(login_shell), .def = "/bin/bash",
+	  .flags = PVD_CONF_REQUIRED },
+	{ .name = "gid_number", .type = PVD_CONF_INT, .offset = K(gid_number), .def = "10000", .min = 0,
+	  .max = 2147483647 },
+	{ .name = NULL },
 };
 
+/* One thread's handle: its connection and the instance's configuration. */
 struct acct {
 	struct ldapconn *lc;
-	struct acct_conf conf;
+	const struct acct_conf *conf;
 };
 
 /* The attributes this plugin owns, in the order they are written and
@@ -93,35 +99,44 @@ static char *read_attrs[] = {
 
 /* ---- instance ------------------------------------------------------------------- */
 
+static int acct_configure(const struct pvd_host *host, const char *instance, void *conf, const int *lines,
+			  char **error_r)
+{
+	struct acct_conf *c = conf;
+	(void)instance;
+	if (lc_configure(host, &c->conn, lines, error_r) < 0)
+		return -1;
+	if (!lc_dn_equal(c->people_dn, c->people_dn)) {	/* it parses as a DN */
+		*error_r = lc_asprintf("plugin key 'people_dn': '%s' is not a DN", c->people_dn);
+		return -1;
+	}
+	return 0;
+}
+
+static void acct_unconfigure(void *conf)
+{
+	lc_unconfigure(&((struct acct_conf *)conf)->conn);
+}
+
+static int acct_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r,
+		     char **error_r)
+{
+	const struct acct_conf *c = conf;
+	struct acct *a = lc_xmalloc(sizeof(*a));
+	(void)error_r;
+	a->conf = c;
+	a->lc = lc_new(host, instance, PLUGIN_NAME, &c->conn);
+	*inst_r = a;
+	return 0;
+}
+
 static void acct_detach(void *inst)
 {
 	struct acct *a = inst;
 	if (a == NULL)
 		return;
 	lc_free(&a->lc);
-	lc_keys_free(acct_keys, &a->conf);
 	free(a);
-}
-
-static int acct_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
-			    void **inst_r, char **error_r)
-{
-	if (lc_host_ok(host, PLUGIN_NAME, error_r) < 0)
-		return -1;
-	struct acct *a = lc_xmalloc(sizeof(*a));
-	memset(a, 0, sizeof(*a));
-	a->lc = lc_new(host, instance, PLUGIN_NAME);
-	if (lc_configure(a->lc, kv, nkv, acct_keys, &a->conf, NULL, error_r) < 0) {
-		acct_detach(a);
-		return -1;
-	}
-	if (!lc_dn_equal(a->conf.people_dn, a->conf.people_dn)) {	/* it parses as a DN */
-		*error_r = lc_asprintf("plugin key 'people_dn': '%s' is not a DN", a->conf.people_dn);
-		acct_detach(a);
-		return -1;
-	}
-	*inst_r = a;
-	return 0;
 }
 
 static enum pvd_status acct_check(void *inst, char *message, size_t size)
@@ -171,9 +186,9 @@ static enum pvd_status person_dn(struct acct *a, const struct pvd_op *op, struct
 	if (p->uid == NULL)
 		return lc_set(res, PVD_FAIL, "the person has no uid (employee_number %s)",
 			      jstr(op->person, "employee_number") ? jstr(op->person, "employee_number") : "?");
-	p->dn = a->lc->host->ldap_child_dn("uid", p->uid, a->conf.people_dn);
+	p->dn = a->lc->host->ldap_child_dn("uid", p->uid, a->conf->people_dn);
 	if (p->dn == NULL)
-		return lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", p->uid, a->conf.people_dn);
+		return lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", p->uid, a->conf->people_dn);
 	snprintf(res->object, sizeof(res->object), "%s", p->dn);
 	const char *st = jstr(op->person, "status");
 	p->status_disabled = st != NULL && strcmp(st, "disabled") == 0;
@@ -211,11 +226,11 @@ static enum pvd_status person_want(struct acct *a, const struct pvd_op *op, stru
 	p->want[A_DISPLAY] = lc_strdup(p->want[A_CN]);
 	p->want[A_EMPNO] = emp ? lc_strdup(emp) : NULL;
 	p->want[A_UIDNUM] = lc_asprintf("%lld", uidn);
-	p->want[A_GIDNUM] = lc_asprintf("%d", a->conf.gid_number);
-	const char *hb = a->conf.home_base;
+	p->want[A_GIDNUM] = lc_asprintf("%d", a->conf->gid_number);
+	const char *hb = a->conf->home_base;
 	size_t hl = strlen(hb);
 	p->want[A_HOME] = lc_asprintf("%s%s%s", hb, hl > 0 && hb[hl - 1] == '/' ? "" : "/", p->uid);
-	p->want[A_SHELL] = lc_strdup(a->conf.login_shell);
+	p->want[A_SHELL] = lc_strdup(a->conf->login_shell);
 	p->want[A_MAIL] = mail ? lc_strdup(mail) : NULL;
 	p->want[A_OU] = unit ? lc_strdup(unit) : NULL;
 	p->want[A_TITLE] = pos ? lc_strdup(pos) : NULL;
@@ -363,7 +378,7 @@ static int uid_taken(struct acct *a, const struct person *p, char **other_dn_r)
 	LDAPMessage *res = NULL;
 	*other_dn_r = NULL;
 	free(esc);
-	int rc = lc_search(a->lc, a->conf.people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 2, &res);
+	int rc = lc_search(a->lc, a->conf->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 2, &res);
 	free(filter);
 	if (rc != LDAP_SUCCESS)
 		return rc;
@@ -611,7 +626,7 @@ static const struct pvd_plugin plugin = {
 	.size = sizeof(struct pvd_plugin),
 	.name = PLUGIN_NAME,
 	.version = PACKAGE_VERSION,
-	.instantiate = acct_instantiate,
+	.instantiate = pvd_plugin_instantiate_needs_1_2,
 	.detach = acct_detach,
 	.check = acct_check,
 	.read = acct_read,
@@ -619,9 +634,13 @@ static const struct pvd_plugin plugin = {
 	.disable = acct_disable,
 	.enable = acct_enable,
 	.remove = NULL,		/* accounts are disabled, never deleted */
+	.abi_minor = PVD_PLUGIN_ABI_MINOR,
+	.flags = PVD_PLUGIN_DRY_RUN,
+	.conf_rows = acct_rows,
+	.conf_size = sizeof(struct acct_conf),
+	.configure = acct_configure,
+	.unconfigure = acct_unconfigure,
+	.open = acct_open,
 };
 
-__attribute__((visibility("default"))) const struct pvd_plugin *pvd_plugin_entry(void)
-{
-	return &plugin;
-}
+PVD_PLUGIN_EXPORT(plugin)

@@ -14,7 +14,8 @@
  *	Groups are groupOfNames entries cn=<name>,<groups_dn>; a person is a
  *	member by the DN uid=<uid>,<people_dn>, and slapd's memberof overlay
  *	keeps memberOf on the person. README.md in this folder has the keys
- *	and what each intent does.
+ *	and what each intent does. This file is the operations;
+ *	ldap-group-conf.c the configuration (the keys, the rules).
  *
  *	Rules. "unit.<unit>" and "position.<position>" name the groups of
  *	everyone in that unit or position (a comma-separated list of cn
@@ -39,172 +40,12 @@
  *	holds the placeholder removes the placeholder in the same modify.
  */
 #include "config.h"
-#include "ldapconn.h"
+#include "ldap-group.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* One source, two plugins. Built with PVD_ACCESS_LEVEL it is access-level:
- * the entries are access levels (groupOfNames + pvdAccessLevel, named
- * cn=<system>-<level> with pvdSystem and pvdLevel) under levels_dn, and
- * rules and params name them "system:level". */
-#ifdef PVD_ACCESS_LEVEL
-#define PLUGIN_NAME "access-level"
-#define BASE_KEY "levels_dn"
-#define THINGS "levels"			/* params, before/after */
-#define REVOKED "revoke_levels"
-#define THING "access level"
-#else
-#define PLUGIN_NAME "ldap-group"
-#define BASE_KEY "groups_dn"
-#define THINGS "groups"
-#define REVOKED "revoke_groups"
-#define THING "group"
-#endif
-
-enum rule_kind { RULE_UNIT, RULE_POSITION };
-
-struct rule {
-	enum rule_kind kind;
-	char *key;		/* unit or position key */
-	struct lc_strs groups;
-};
-
-struct grp {
-	struct ldapconn *lc;
-	char *groups_dn;
-	char *people_dn;
-	struct rule *rules;
-	int nrules;
-	struct lc_strs all;		/* groups of everyone */
-	struct lc_strs rule_groups;	/* every group any rule names */
-};
-
-static const struct lc_key grp_keys[] = {
-	{ BASE_KEY, LC_STRING, offsetof(struct grp, groups_dn), NULL, 1, 0, 0 },
-	{ "people_dn", LC_STRING, offsetof(struct grp, people_dn), NULL, 1, 0, 0 },
-	{ NULL, 0, 0, NULL, 0, 0, 0 },
-};
-
-/* ---- instance ------------------------------------------------------------------- */
-
-static void grp_detach(void *inst)
-{
-	struct grp *g = inst;
-	if (g == NULL)
-		return;
-	lc_free(&g->lc);
-	lc_keys_free(grp_keys, g);
-	for (int i = 0; i < g->nrules; i++) {
-		free(g->rules[i].key);
-		lc_strs_free(&g->rules[i].groups);
-	}
-	free(g->rules);
-	lc_strs_free(&g->all);
-	lc_strs_free(&g->rule_groups);
-	free(g);
-}
-
-/* "unit.x", "unit_x", "position.y", "position_y", "all" */
-static int rule_key(void *conf, const struct pvd_kv *kv, char **error_r)
-{
-	struct grp *g = conf;
-	static const struct { const char *prefix; enum rule_kind kind; } pre[] = {
-		{ "unit.", RULE_UNIT }, { "unit_", RULE_UNIT },
-		{ "position.", RULE_POSITION }, { "position_", RULE_POSITION },
-	};
-	const char *key = NULL;
-	enum rule_kind kind = RULE_UNIT;
-
-	if (strcmp(kv->key, "all") != 0) {
-		for (size_t p = 0; key == NULL && p < sizeof(pre) / sizeof(pre[0]); p++) {
-			if (strncmp(kv->key, pre[p].prefix, strlen(pre[p].prefix)) == 0) {
-				key = kv->key + strlen(pre[p].prefix);
-				kind = pre[p].kind;
-			}
-		}
-		if (key == NULL)
-			return 0;	/* not ours: unknown */
-		if (*key == '\0') {
-			*error_r = lc_asprintf("plugin key '%s' (line %d): name the %s after '%s'", kv->key, kv->line,
-					       kind == RULE_UNIT ? "unit" : "position", kv->key);
-			return -1;
-		}
-		for (int i = 0; i < g->nrules; i++) {
-			if (g->rules[i].kind == kind && strcasecmp(g->rules[i].key, key) == 0) {
-				*error_r = lc_asprintf("plugin key '%s' (line %d): the rule for %s '%s' is set twice",
-						       kv->key, kv->line, kind == RULE_UNIT ? "unit" : "position", key);
-				return -1;
-			}
-		}
-	}
-	struct lc_strs groups = { NULL, 0 };
-	lc_strs_add_list(&groups, kv->value);
-	if (groups.n == 0) {
-		*error_r = lc_asprintf("plugin key '%s' (line %d) names no " THING, kv->key, kv->line);
-		return -1;
-	}
-#ifdef PVD_ACCESS_LEVEL
-	for (int i = 0; i < groups.n; i++) {
-		const char *colon = strchr(groups.v[i], ':');
-		if (colon == NULL || colon == groups.v[i] || colon[1] == '\0' || strchr(colon + 1, ':') != NULL) {
-			*error_r = lc_asprintf("plugin key '%s' (line %d): '%s' is not system:level", kv->key,
-					       kv->line, groups.v[i]);
-			lc_strs_free(&groups);
-			return -1;
-		}
-	}
-#endif
-	if (key == NULL) {
-		for (int i = 0; i < groups.n; i++)
-			if (!lc_strs_has(&g->all, groups.v[i]))
-				lc_strs_add(&g->all, groups.v[i]);
-		lc_strs_free(&groups);
-		return 1;
-	}
-	g->rules = realloc(g->rules, sizeof(*g->rules) * (size_t)(g->nrules + 1));
-	if (g->rules == NULL)
-		abort();
-	g->rules[g->nrules].kind = kind;
-	g->rules[g->nrules].key = lc_strdup(key);
-	g->rules[g->nrules].groups = groups;
-	g->nrules++;
-	return 1;
-}
-
-static int grp_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
-			   void **inst_r, char **error_r)
-{
-	if (lc_host_ok(host, PLUGIN_NAME, error_r) < 0)
-		return -1;
-	struct grp *g = lc_xmalloc(sizeof(*g));
-	memset(g, 0, sizeof(*g));
-	g->lc = lc_new(host, instance, PLUGIN_NAME);
-	if (lc_configure(g->lc, kv, nkv, grp_keys, g, rule_key, error_r) < 0)
-		goto fail;
-	/* a DN is equal to itself only when libldap can parse it */
-	const char *bad = !lc_dn_equal(g->groups_dn, g->groups_dn) ? BASE_KEY
-			  : !lc_dn_equal(g->people_dn, g->people_dn) ? "people_dn" : NULL;
-	if (bad != NULL) {
-		*error_r = lc_asprintf("plugin key '%s': '%s' is not a DN", bad,
-				       strcmp(bad, BASE_KEY) == 0 ? g->groups_dn : g->people_dn);
-		goto fail;
-	}
-	for (int i = 0; i < g->all.n; i++)
-		if (!lc_strs_has(&g->rule_groups, g->all.v[i]))
-			lc_strs_add(&g->rule_groups, g->all.v[i]);
-	for (int r = 0; r < g->nrules; r++)
-		for (int i = 0; i < g->rules[r].groups.n; i++)
-			if (!lc_strs_has(&g->rule_groups, g->rules[r].groups.v[i]))
-				lc_strs_add(&g->rule_groups, g->rules[r].groups.v[i]);
-	*inst_r = g;
-	return 0;
-fail:
-	grp_detach(g);
-	return -1;
-}
 
 static enum pvd_status grp_check(void *inst, char *message, size_t size)
 {
@@ -231,7 +72,7 @@ struct memberships {
 static void ms_add(struct grp *g, struct memberships *m, const char *dn, const char *name)
 {
 	int child = 0;
-	char *value = lc_rdn_value(dn, g->groups_dn, &child);
+	char *value = lc_rdn_value(dn, g->c->groups_dn, &child);
 	m->v = realloc(m->v, sizeof(*m->v) * (size_t)(m->n + 1));
 	if (m->v == NULL)
 		abort();
@@ -293,7 +134,7 @@ static int current_groups(struct grp *g, const char *member_dn, struct membershi
 	char *attrs[] = { "pvdSystem", "pvdLevel", NULL };
 	LDAPMessage *res = NULL;
 	free(esc);
-	int rc = lc_search(g->lc, g->groups_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &res);
+	int rc = lc_search(g->lc, g->c->groups_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, &res);
 	free(filter);
 	if (rc != LDAP_SUCCESS)
 		return rc;
@@ -325,9 +166,9 @@ static char *member_dn(struct grp *g, const struct pvd_op *op, struct pvd_result
 		lc_set(res, PVD_FAIL, "the person has no uid");
 		return NULL;
 	}
-	char *dn = g->lc->host->ldap_child_dn("uid", uid, g->people_dn);
+	char *dn = g->lc->host->ldap_child_dn("uid", uid, g->c->people_dn);
 	if (dn == NULL) {
-		lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", uid, g->people_dn);
+		lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", uid, g->c->people_dn);
 		return NULL;
 	}
 	snprintf(res->object, sizeof(res->object), "%s", dn);
@@ -379,16 +220,16 @@ static enum pvd_status desired_groups(struct grp *g, const struct pvd_op *op, st
 {
 	const char *unit = json_string_value(json_object_get(op->person, "unit"));
 	const char *pos = json_string_value(json_object_get(op->person, "position"));
-	for (int r = 0; r < g->nrules; r++) {
-		const char *v = g->rules[r].kind == RULE_UNIT ? unit : pos;
-		if (v != NULL && strcasecmp(v, g->rules[r].key) == 0)
-			for (int i = 0; i < g->rules[r].groups.n; i++)
-				if (!lc_strs_has(want, g->rules[r].groups.v[i]))
-					lc_strs_add(want, g->rules[r].groups.v[i]);
+	for (int r = 0; r < g->c->nrules; r++) {
+		const char *v = g->c->rules[r].kind == RULE_UNIT ? unit : pos;
+		if (v != NULL && strcasecmp(v, g->c->rules[r].key) == 0)
+			for (int i = 0; i < g->c->rules[r].groups.n; i++)
+				if (!lc_strs_has(want, g->c->rules[r].groups.v[i]))
+					lc_strs_add(want, g->c->rules[r].groups.v[i]);
 	}
-	for (int i = 0; i < g->all.n; i++)
-		if (!lc_strs_has(want, g->all.v[i]))
-			lc_strs_add(want, g->all.v[i]);
+	for (int i = 0; i < g->c->all.n; i++)
+		if (!lc_strs_has(want, g->c->all.v[i]))
+			lc_strs_add(want, g->c->all.v[i]);
 	return param_names(op, THINGS, want, res);
 }
 
@@ -461,7 +302,7 @@ static enum pvd_status plan_join(struct grp *g, const char *name, const char *gd
 	if (!ours && lc_has_class(g->lc, e, "pvdAccessLevel"))
 		ours = 1;
 #endif
-	if (!ours && !lc_strs_has(&g->rule_groups, name)) {
+	if (!ours && !lc_strs_has(&g->c->rule_groups, name)) {
 		st = lc_set(res, PVD_CONFLICT, "%s exists and was not created by provisiond, and no rule names it; "
 			    "nothing changed", gdn);
 		goto out;
@@ -645,10 +486,10 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 		goto out;
 	for (int i = 0; add && i < want.n; i++) {
 		char *cn = entry_cn(want.v[i]);
-		char *gdn = g->lc->host->ldap_child_dn("cn", cn, g->groups_dn);
+		char *gdn = g->lc->host->ldap_child_dn("cn", cn, g->c->groups_dn);
 		free(cn);
 		if (gdn == NULL) {
-			st = lc_set(res, PVD_FAIL, "no DN can be made of group '%s' under %s", want.v[i], g->groups_dn);
+			st = lc_set(res, PVD_FAIL, "no DN can be made of group '%s' under %s", want.v[i], g->c->groups_dn);
 			goto out;
 		}
 		if (ms_find(&cur, gdn) < 0)
@@ -664,7 +505,7 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 	 * request revoked -- unless a rule or another grant still gives it */
 	for (int i = 0; remove_stale && i < cur.n; i++) {
 		const char *name = cur.v[i].name;
-		if (cur.v[i].child && (lc_strs_has(&g->rule_groups, name) || lc_strs_has(&revoked, name)) &&
+		if (cur.v[i].child && (lc_strs_has(&g->c->rule_groups, name) || lc_strs_has(&revoked, name)) &&
 		    !lc_strs_has(&want, name)) {
 			plan_add(&p, CH_REMOVE, cur.v[i].dn, name, 0, 0);
 			leaving[i] = 1;
@@ -729,7 +570,7 @@ static enum pvd_status grp_disable(void *inst, const struct pvd_op *op, struct p
 	res->before = ms_json(&cur);
 	res->after = json_pack("{s:[]}", THINGS);
 	if (cur.n == 0) {
-		st = lc_set(res, PVD_NOOP, "%s is in no group under %s", mdn, g->groups_dn);
+		st = lc_set(res, PVD_NOOP, "%s is in no group under %s", mdn, g->c->groups_dn);
 		goto out;
 	}
 	for (int i = 0; i < cur.n; i++)
@@ -758,7 +599,7 @@ static enum pvd_status grp_read(void *inst, const struct pvd_op *op, struct pvd_
 		goto out;
 	}
 	res->after = ms_json(&cur);
-	st = lc_set(res, PVD_OK, "%s is in %d group%s under %s", mdn, cur.n, cur.n == 1 ? "" : "s", g->groups_dn);
+	st = lc_set(res, PVD_OK, "%s is in %d group%s under %s", mdn, cur.n, cur.n == 1 ? "" : "s", g->c->groups_dn);
 out:
 	ms_free(&cur);
 	free(mdn);
@@ -770,7 +611,7 @@ static const struct pvd_plugin plugin = {
 	.size = sizeof(struct pvd_plugin),
 	.name = PLUGIN_NAME,
 	.version = PACKAGE_VERSION,
-	.instantiate = grp_instantiate,
+	.instantiate = pvd_plugin_instantiate_needs_1_2,
 	.detach = grp_detach,
 	.check = grp_check,
 	.read = grp_read,
@@ -778,9 +619,13 @@ static const struct pvd_plugin plugin = {
 	.disable = grp_disable,
 	.enable = grp_enable,
 	.remove = NULL,
+	.abi_minor = PVD_PLUGIN_ABI_MINOR,
+	.flags = PVD_PLUGIN_DRY_RUN,
+	.conf_rows = grp_rows,
+	.conf_size = sizeof(struct grp_conf),
+	.configure = grp_configure,
+	.unconfigure = grp_unconfigure,
+	.open = grp_open,
 };
 
-__attribute__((visibility("default"))) const struct pvd_plugin *pvd_plugin_entry(void)
-{
-	return &plugin;
-}
+PVD_PLUGIN_EXPORT(plugin)

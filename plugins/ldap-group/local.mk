@@ -1,10 +1,10 @@
 # plugins/ldap-group/local.mk - the ldap-group and access-level plugins
 #
 # access-level is ldap-group's engine built for access-level entries
-# (-DPVD_ACCESS_LEVEL): one source, two modules, so both live here.
+# (-DPVD_ACCESS_LEVEL): one set of sources, two modules, so both live here.
 
 pkglib_LTLIBRARIES += %reldir%/ldap-group.la plugins/access-level/access-level.la
-%canon_reldir%_ldap_group_la_SOURCES = %reldir%/ldap-group.c \
+%canon_reldir%_ldap_group_la_SOURCES = %reldir%/ldap-group.c %reldir%/ldap-group-conf.c %reldir%/ldap-group.h \
 	$(PLUGIN_LDAPCONN_SOURCES) $(PLUGIN_HEADER)
 %canon_reldir%_ldap_group_la_CFLAGS = $(PLUGIN_CFLAGS)
 %canon_reldir%_ldap_group_la_LDFLAGS = $(PLUGIN_LDFLAGS)

@@ -48,24 +48,72 @@
 
 #define PLUGIN_NAME "mail-ldap"
 
-struct mail {
-	struct ldapconn *lc;
+struct mail_conf {
+	struct lc_conf conn;
 	char *people_dn;
 	char *mail_root;
 	char *quota;
 	int position_alias;
 };
 
-static const struct lc_key mail_keys[] = {
-	{ "people_dn", LC_STRING, offsetof(struct mail, people_dn), NULL, 1, 0, 0 },
-	{ "mail_root", LC_STRING, offsetof(struct mail, mail_root), NULL, 1, 0, 0 },
-	{ "quota", LC_STRING, offsetof(struct mail, quota), "", 0, 0, 0 },
-	{ "position_alias", LC_BOOL, offsetof(struct mail, position_alias), "no", 0, 0, 0 },
-	{ NULL, 0, 0, NULL, 0, 0, 0 },
+#define K(m) offsetof(struct mail_conf, m)
+static const struct pvd_conf_row mail_rows[] = {
+	LC_CONF_ROWS(struct mail_conf, conn),
+	{ .name = "people_dn", .type = PVD_CONF_STRING, .offset = K(people_dn), .flags = PVD_CONF_REQUIRED },
+	{ .name = "mail_root", .type = PVD_CONF_STRING, .offset = K(mail_root), .flags = PVD_CONF_REQUIRED },
+	{ .name = "quota", .type = PVD_CONF_STRING, .offset = K(quota), .def = "" },
+	{ .name = "position_alias", .type = PVD_CONF_BOOL, .offset = K(position_alias), .def = "no" },
+	{ .name = NULL },
+};
+
+/* One thread's handle: its connection and the instance's configuration. */
+struct mail {
+	struct ldapconn *lc;
+	const struct mail_conf *c;
 };
 
 static const char *const shown_attrs[] = { "mail", "pvdMailEnabled", "pvdMailHome", "pvdMailQuota",
 					   "pvdMailAlias", NULL };
+
+static int mail_configure(const struct pvd_host *host, const char *instance, void *conf, const int *lines,
+			  char **error_r)
+{
+	struct mail_conf *c = conf;
+	(void)instance;
+	if (lc_configure(host, &c->conn, lines, error_r) < 0)
+		return -1;
+	if (!lc_dn_equal(c->people_dn, c->people_dn)) {
+		*error_r = lc_asprintf("plugin key 'people_dn': '%s' is not a DN", c->people_dn);
+		return -1;
+	}
+	if (c->mail_root[0] != '/' || strstr(c->mail_root, "..") != NULL) {
+		*error_r = lc_asprintf("plugin key 'mail_root': '%s' is not an absolute path", c->mail_root);
+		return -1;
+	}
+	for (const char *q = c->quota; *q; q++)
+		if (!((*q >= '0' && *q <= '9') || strchr("kKmMgGtT", *q))) {
+			*error_r = lc_asprintf("plugin key 'quota': '%s' is not a size like 2G or 500M", c->quota);
+			return -1;
+		}
+	return 0;
+}
+
+static void mail_unconfigure(void *conf)
+{
+	lc_unconfigure(&((struct mail_conf *)conf)->conn);
+}
+
+static int mail_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r,
+		     char **error_r)
+{
+	const struct mail_conf *c = conf;
+	struct mail *m = lc_xmalloc(sizeof(*m));
+	(void)error_r;
+	m->c = c;
+	m->lc = lc_new(host, instance, PLUGIN_NAME, &c->conn);
+	*inst_r = m;
+	return 0;
+}
 
 static void mail_detach(void *inst)
 {
@@ -73,38 +121,7 @@ static void mail_detach(void *inst)
 	if (m == NULL)
 		return;
 	lc_free(&m->lc);
-	lc_keys_free(mail_keys, m);
 	free(m);
-}
-
-static int mail_instantiate(const struct pvd_host *host, const char *instance, const struct pvd_kv *kv, int nkv,
-			    void **inst_r, char **error_r)
-{
-	if (lc_host_ok(host, PLUGIN_NAME, error_r) < 0)
-		return -1;
-	struct mail *m = lc_xmalloc(sizeof(*m));
-	memset(m, 0, sizeof(*m));
-	m->lc = lc_new(host, instance, PLUGIN_NAME);
-	if (lc_configure(m->lc, kv, nkv, mail_keys, m, NULL, error_r) < 0)
-		goto fail;
-	if (!lc_dn_equal(m->people_dn, m->people_dn)) {
-		*error_r = lc_asprintf("plugin key 'people_dn': '%s' is not a DN", m->people_dn);
-		goto fail;
-	}
-	if (m->mail_root[0] != '/' || strstr(m->mail_root, "..") != NULL) {
-		*error_r = lc_asprintf("plugin key 'mail_root': '%s' is not an absolute path", m->mail_root);
-		goto fail;
-	}
-	for (const char *q = m->quota; *q; q++)
-		if (!((*q >= '0' && *q <= '9') || strchr("kKmMgGtT", *q))) {
-			*error_r = lc_asprintf("plugin key 'quota': '%s' is not a size like 2G or 500M", m->quota);
-			goto fail;
-		}
-	*inst_r = m;
-	return 0;
-fail:
-	mail_detach(m);
-	return -1;
 }
 
 static enum pvd_status mail_check(void *inst, char *message, size_t size)
@@ -158,16 +175,16 @@ static enum pvd_status box_want(struct mail *m, const struct pvd_op *op, struct 
 	b->mail = jstr(op->person, "mail");
 	if (uid == NULL)
 		return lc_set(res, PVD_FAIL, "the person has no uid");
-	b->dn = m->lc->host->ldap_child_dn("uid", uid, m->people_dn);
+	b->dn = m->lc->host->ldap_child_dn("uid", uid, m->c->people_dn);
 	if (b->dn == NULL)
-		return lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", uid, m->people_dn);
+		return lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", uid, m->c->people_dn);
 	snprintf(res->object, sizeof(res->object), "%s", b->mail ? b->mail : b->dn);
 	const char *at = b->mail ? strrchr(b->mail, '@') : NULL;
 	if (at == NULL || !path_safe(b->mail, (size_t)(at - b->mail)) || !path_safe(at + 1, strlen(at + 1)))
 		return lc_set(res, PVD_FAIL, "the person's address '%s' is not local@domain", b->mail ? b->mail : "");
-	b->home = lc_asprintf("%s/%s/%.*s", m->mail_root, at + 1, (int)(at - b->mail), b->mail);
+	b->home = lc_asprintf("%s/%s/%.*s", m->c->mail_root, at + 1, (int)(at - b->mail), b->mail);
 	const char *pos = jstr(op->person, "position");
-	if (m->position_alias && pos != NULL)
+	if (m->c->position_alias && pos != NULL)
 		b->alias = lc_asprintf("%s@%s", pos, at + 1);
 	return PVD_OK;
 }
@@ -180,7 +197,7 @@ static int search_address(struct mail *m, const char *address, char **attrs, LDA
 	char *esc = m->lc->host->ldap_filter_value(address);
 	char *filter = lc_asprintf("(|(mail=%s)(pvdMailAlias=%s))", esc ? esc : "", esc ? esc : "");
 	free(esc);
-	int rc = lc_search(m->lc, m->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, r);
+	int rc = lc_search(m->lc, m->c->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, r);
 	free(filter);
 	return rc;
 }
@@ -296,8 +313,8 @@ static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct 
 		if (!has_value(m, e, "pvdMailHome", b.home, NULL))
 			lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailHome", b.home);
 		has_value(m, e, "pvdMailQuota", "", &n);
-		if (m->quota[0] ? !has_value(m, e, "pvdMailQuota", m->quota, NULL) : n > 0)
-			lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailQuota", m->quota[0] ? m->quota : NULL);
+		if (m->c->quota[0] ? !has_value(m, e, "pvdMailQuota", m->c->quota, NULL) : n > 0)
+			lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailQuota", m->c->quota[0] ? m->c->quota : NULL);
 		int same_alias = b.alias ? has_value(m, e, "pvdMailAlias", b.alias, &n) : 0;
 		if (b.alias ? !(same_alias && n == 1) : n > 0)
 			lc_mods_add(&mods, LDAP_MOD_REPLACE, "pvdMailAlias", b.alias);
@@ -309,8 +326,8 @@ static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct 
 	}
 	if (create) {
 		res->after = json_pack("{s:s, s:s, s:s}", "mail", b.mail, "pvdMailEnabled", flag, "pvdMailHome", b.home);
-		if (m->quota[0])
-			json_object_set_new(res->after, "pvdMailQuota", json_string(m->quota));
+		if (m->c->quota[0])
+			json_object_set_new(res->after, "pvdMailQuota", json_string(m->c->quota));
 		if (b.alias)
 			json_object_set_new(res->after, "pvdMailAlias", json_string(b.alias));
 		if (b.alias_from) {
@@ -404,7 +421,7 @@ static const struct pvd_plugin plugin = {
 	.size = sizeof(struct pvd_plugin),
 	.name = PLUGIN_NAME,
 	.version = PACKAGE_VERSION,
-	.instantiate = mail_instantiate,
+	.instantiate = pvd_plugin_instantiate_needs_1_2,
 	.detach = mail_detach,
 	.check = mail_check,
 	.read = mail_read,
@@ -412,9 +429,13 @@ static const struct pvd_plugin plugin = {
 	.disable = mail_disable,
 	.enable = mail_enable,
 	.remove = NULL,
+	.abi_minor = PVD_PLUGIN_ABI_MINOR,
+	.flags = PVD_PLUGIN_DRY_RUN,
+	.conf_rows = mail_rows,
+	.conf_size = sizeof(struct mail_conf),
+	.configure = mail_configure,
+	.unconfigure = mail_unconfigure,
+	.open = mail_open,
 };
 
-__attribute__((visibility("default"))) const struct pvd_plugin *pvd_plugin_entry(void)
-{
-	return &plugin;
-}
+PVD_PLUGIN_EXPORT(plugin)

@@ -1,7 +1,8 @@
 # plugins/pbx/local.mk - the pbx plugin (IP-phone extensions, call codes)
 
 pkglib_LTLIBRARIES += %reldir%/pbx.la
-%canon_reldir%_pbx_la_SOURCES = %reldir%/pbx.c %reldir%/pbx.h %reldir%/callcode.c \
+%canon_reldir%_pbx_la_SOURCES = %reldir%/pbx.c %reldir%/pbx.h %reldir%/pbx-conf.c %reldir%/pbx-db.c \
+	%reldir%/pbx-secret.c %reldir%/pbx-extension.c %reldir%/pbx-codes.c %reldir%/callcode.c \
 	%reldir%/backend-kamailio.c $(PLUGIN_HEADER)
 %canon_reldir%_pbx_la_CFLAGS = $(PLUGIN_CFLAGS) -DPBX_SQL_DIR=\"$(pkgdatadir)/pbx\"
 %canon_reldir%_pbx_la_LDFLAGS = $(PLUGIN_LDFLAGS)

@@ -2,9 +2,15 @@
  * NAME
  *	pbx.h - the parts of the pbx plugin and the backend table between them
  * DESCRIPTION
- *	pbx.c		the plugin: configuration, the operations, the number
- *			range policy, digests, deliver_secret; PostgreSQL
- *			connection and statement helpers for the backends
+ *	pbx.c		the plugin's table: the operations, their dispatch,
+ *			check, what they share (the person, code state)
+ *	pbx-conf.c	the configuration rows, their checks, configure/open
+ *	pbx-db.c	PostgreSQL: statements for the backends, the
+ *			connection, each operation's transaction
+ *	pbx-secret.c	digests of SIP passwords and codes; deliver_secret
+ *	pbx-extension.c	extensions: assign (the number range policy), bring
+ *			up to date, enable, disable, read
+ *	pbx-codes.c	call codes: issue, revoke
  *	callcode.c	calling levels, SIP passwords and call codes from
  *			getrandom(2), the trivial-code rules (no libpq, no
  *			OpenSSL: the unit test links it alone)
@@ -133,5 +139,89 @@ struct pbx_backend {
 extern const struct pbx_backend pbx_backend_kamailio;
 
 void pbx_free_list(char **list, int n);
+
+/* ---- the plugin's own parts, between its files ---- */
+
+struct pbx_level_rule {
+	int position;		/* 1: level.position.<match>, 0: level.unit.<match> */
+	char *match;
+	int rank;
+};
+
+/* The instance's configuration: the rows' (pbx-conf.c), then what
+ * pbx_configure made of them. */
+struct pbx_conf {
+	char *backend, *conninfo, *realm, *range, *level;
+	struct pvd_conf_list level_lines;	/* level.unit.<unit>, level.position.<position> */
+	int code_length;
+	char *pepper_file;
+
+	const struct pbx_backend *be;
+	char first[16], last[16];	/* the range, as written */
+	unsigned long long lo, hi;
+	int default_rank;
+	struct pbx_level_rule *rules;
+	int nrules;
+	char *pepper;			/* wiped by pbx_unconfigure */
+	char hint[400];			/* what to do when the tables are missing */
+};
+
+/* One thread's handle: the instance's configuration and a connection. */
+struct pbx_inst {
+	const struct pvd_host *host;
+	char *name;
+	const struct pbx_conf *cf;
+	struct pbx_db db;
+};
+
+/* pbx-conf.c: the rows and the plugin's configure, unconfigure, open, detach */
+extern const struct pvd_conf_row pbx_conf_rows[];
+int pbx_configure(const struct pvd_host *host, const char *instance, void *conf, const int *lines, char **error_r);
+void pbx_unconfigure(void *conf);
+int pbx_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r, char **error_r);
+void pbx_detach(void *inst);
+
+/* pbx-db.c. Connects (or keeps the connection; never inherits a half
+ * transaction): 0, or -1 with res RETRY. */
+int pbx_connect(struct pbx_inst *in, struct pvd_result *res);
+void pbx_rollback(struct pbx_inst *in);
+/* COMMIT: 0, or -1 with res set and the transaction rolled back. */
+int pbx_commit(struct pbx_inst *in, struct pvd_result *res);
+/* A failed step: the transaction goes back, the after state is dropped;
+ * returns res->status. */
+enum pvd_status pbx_undo(struct pbx_inst *in, struct pvd_result *res);
+/* Connects, opens the operation's transaction (not in a dry run;
+ * lock_numbers also takes the number-range lock) and reads the owner's
+ * extension, locked. 1 found, 0 none (transaction still open), -1 failed
+ * (res set, undone). */
+int pbx_load_owner(struct pbx_inst *in, const struct pvd_op *op, const char *owner, int lock_numbers,
+		   struct pbx_ext *have, struct pvd_result *res);
+
+/* pbx-secret.c */
+int pbx_make_cred(struct pbx_inst *in, const char *ext, const char *pw, long long op_id, struct pbx_cred *c);
+/* lower-case hex SHA-256 of "<pepper>:<code>": 0 or -1 */
+int pbx_code_hash(struct pbx_inst *in, const char *code, char *out, size_t size);
+/* A new password for extension e: digests into cred, the password into
+ * pw. 0, or -1 with res (nothing is changed). */
+int pbx_new_password(struct pbx_inst *in, const struct pvd_op *op, const struct pbx_ext *e, struct pbx_cred *cred,
+		     char *pw, size_t size, struct pvd_result *res);
+/* host->deliver_secret: 0, or -1 with res FAIL ("...; nothing was changed"). */
+int pbx_deliver(struct pbx_inst *in, const struct pvd_op *op, const char *what, const char *secret,
+		const char *note, struct pvd_result *res);
+
+/* pbx.c */
+const char *pbx_str(json_t *o, const char *k);	/* "" when absent */
+/* The person's employee_number (an extension's owner), or NULL with res FAIL. */
+const char *pbx_owner_of(const struct pvd_op *op, struct pvd_result *res);
+/* {"active": true, "level": "national"} or {"active": false}: never the hash */
+json_t *pbx_code_shown(const struct pbx_ext *e);
+
+/* pbx-extension.c: the intents create/update, disable/enable and read */
+enum pvd_status pbx_apply_person(struct pbx_inst *in, const struct pvd_op *op, struct pvd_result *res);
+enum pvd_status pbx_set_enabled(struct pbx_inst *in, const struct pvd_op *op, int on, struct pvd_result *res);
+enum pvd_status pbx_read(struct pbx_inst *in, const struct pvd_op *op, struct pvd_result *res);
+
+/* pbx-codes.c: the intent call_code */
+enum pvd_status pbx_call_code(struct pbx_inst *in, const struct pvd_op *op, struct pvd_result *res);
 
 #endif

@@ -73,7 +73,7 @@ struct procedure {
 	/* what its states do on entry */
 	const struct effect *effects;
 	/* provisioning: the intent sent to the plugins, and its undo */
-	enum intent intent, undo_intent;
+	enum plugin_intent intent, undo_intent;
 	enum grants_change grants_on_provision;	/* GRANTS_END_ALL: an exit */
 	/* what the request grants and revokes (an access request), applied
 	 * when provisioning begins */

@@ -299,7 +299,7 @@ const struct procedure access_procedure = {
 	.check_rules = access_check_rules,
 	.check_resubmit = access_check_resubmit,
 	.effects = access_effects,
-	.intent = INTENT_UPDATE,
-	.undo_intent = INTENT_UPDATE,
+	.intent = PLUGIN_INTENT_UPDATE,
+	.undo_intent = PLUGIN_INTENT_UPDATE,
 	.grant_items = access_grant_items,
 };

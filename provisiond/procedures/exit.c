@@ -137,7 +137,7 @@ const struct procedure exit_procedure = {
 	.action_data = exit_action_data,
 	.conclusion_to_hr = 1,
 	.effects = exit_effects,
-	.intent = INTENT_DISABLE,
-	.undo_intent = INTENT_ENABLE,
+	.intent = PLUGIN_INTENT_DISABLE,
+	.undo_intent = PLUGIN_INTENT_ENABLE,
 	.grants_on_provision = GRANTS_END_ALL,
 };

@@ -252,6 +252,6 @@ const struct procedure hire_procedure = {
 	.after_resubmit = hire_after_resubmit,
 	.conclusion_to_hr = 1,
 	.effects = hire_effects,
-	.intent = INTENT_CREATE,
-	.undo_intent = INTENT_DISABLE,
+	.intent = PLUGIN_INTENT_CREATE,
+	.undo_intent = PLUGIN_INTENT_DISABLE,
 };

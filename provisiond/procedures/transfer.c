@@ -100,8 +100,8 @@ const struct procedure transfer_procedure = {
 	.blocked_by = 1u << WF_HIRE | 1u << WF_EXIT,
 	.conclusion_to_hr = 1,
 	.effects = transfer_effects,
-	.intent = INTENT_UPDATE,
-	.undo_intent = INTENT_UPDATE,
+	.intent = PLUGIN_INTENT_UPDATE,
+	.undo_intent = PLUGIN_INTENT_UPDATE,
 	.target_person = with_transfer_target,
 	.plan_params = transfer_plan_params,
 };
