@@ -244,6 +244,19 @@ struct conf_subkey {
 		   const char *file, int line, char **error_r);
 };
 
+/* The index of the entry named n[0..len) among count entries of size bytes
+ * each (struct task_def, struct access_system: the name is the first
+ * member), or -1. */
+static int entry_named(const void *entries, int count, size_t size, const char *n, size_t len)
+{
+	for (int i = 0; i < count; i++) {
+		const char *name = *(char *const *)((const char *)entries + (size_t)i * size);
+		if (strlen(name) == len && strncmp(name, n, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static int set_string(void *entry, size_t offset, const char *key, const char *value,
 		      const char *file, int line, char **error_r)
 {
@@ -319,18 +332,13 @@ static int parse_task_key(struct conf *c, const char *k, const char *v, const ch
 			return -1;
 		}
 	size_t len = (size_t)(dot - n);
-	struct task_def *t = NULL;
-	for (int i = 0; i < c->ntasks; i++)
-		if (strlen(c->tasks[i].name) == len && strncmp(c->tasks[i].name, n, len) == 0)
-			t = &c->tasks[i];
-	if (t == NULL) {
+	int i = entry_named(c->tasks, c->ntasks, sizeof(*c->tasks), n, len);
+	if (i < 0) {
 		c->tasks = xrealloc(c->tasks, sizeof(*c->tasks) * (size_t)(c->ntasks + 1));
-		t = &c->tasks[c->ntasks++];
-		memset(t, 0, sizeof(*t));
-		t->name = xstrndup(n, len);
-		t->role = -1;
-		t->line = line;
+		i = c->ntasks++;
+		c->tasks[i] = (struct task_def){ .name = xstrndup(n, len), .role = -1, .line = line };
 	}
+	struct task_def *t = &c->tasks[i];
 	return subkey_set(task_keys, "task", "title, role, on, checklist", t, dot + 1, k, v, file, line,
 			  error_r);
 }
@@ -395,17 +403,13 @@ static int parse_access_key(struct conf *c, const char *k, const char *v, const 
 		*error_r = conf_err(file, line, k, "a system name is 1-48 of a-z, 0-9, '-' and '_'");
 		return -1;
 	}
-	struct access_system *as = NULL;
-	for (int i = 0; i < c->nsystems; i++)
-		if (strlen(c->systems[i].name) == len && strncmp(c->systems[i].name, n, len) == 0)
-			as = &c->systems[i];
-	if (as == NULL) {
+	int i = entry_named(c->systems, c->nsystems, sizeof(*c->systems), n, len);
+	if (i < 0) {
 		c->systems = xrealloc(c->systems, sizeof(*c->systems) * (size_t)(c->nsystems + 1));
-		as = &c->systems[c->nsystems++];
-		memset(as, 0, sizeof(*as));
-		as->name = xstrndup(n, len);
-		as->line = line;
+		i = c->nsystems++;
+		c->systems[i] = (struct access_system){ .name = xstrndup(n, len), .line = line };
 	}
+	struct access_system *as = &c->systems[i];
 	return subkey_set(access_keys, "access", "levels, title", as, dot + 1, k, v, file, line, error_r);
 }
 
