@@ -18,21 +18,18 @@
 #include "buf.h"
 #include "fuzz.h"
 
+#include <openssl/evp.h>
 #include <strings.h>
 
 const char fuzz_target_name[] = "fuzz-basic";
 
-static void base64(struct buf *b, const unsigned char *s, size_t n)
+/* The client's side of it from OpenSSL, not from the daemon's code: the
+ * decoder is checked against an encoder it shares nothing with. */
+static char *encode_base64(const char *s, size_t n)
 {
-	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
-			     (i + 2 < n ? s[i + 2] : 0);
-		buf_putc(b, t[v >> 18 & 63]);
-		buf_putc(b, t[v >> 12 & 63]);
-		buf_putc(b, i + 1 < n ? t[v >> 6 & 63] : '=');
-		buf_putc(b, i + 2 < n ? t[v & 63] : '=');
-	}
+	unsigned char *out = xmalloc(4 * ((n + 2) / 3) + 1);
+	EVP_EncodeBlock(out, (const unsigned char *)s, (int)n);
+	return (char *)out;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,18 +48,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(decoded <= strlen(cred) / 4 * 3 && decoded + 2 >= strlen(cred) / 4 * 3,
 			   "%zu bytes decoded from %zu of base64", decoded, strlen(cred));
 
-		struct buf pair = BUF_INIT, enc = BUF_INIT;
+		struct buf pair = BUF_INIT;
 		buf_printf(&pair, "%s:%s", login, password);
-		base64(&enc, (const unsigned char *)buf_str(&pair), pair.len);
+		char *enc = encode_base64(buf_str(&pair), pair.len);
 		char *l2 = NULL, *p2 = NULL;
-		FUZZ_CHECK(auth_parse_basic(buf_str(&enc), &l2, &p2) == 0, "the canonical form %s is refused",
-			   buf_str(&enc));
-		FUZZ_CHECK(strcmp(l2, login) == 0 && strcmp(p2, password) == 0, "%s reads back differently",
-			   buf_str(&enc));
+		FUZZ_CHECK(auth_parse_basic(enc, &l2, &p2) == 0, "the canonical form %s is refused", enc);
+		FUZZ_CHECK(strcmp(l2, login) == 0 && strcmp(p2, password) == 0, "%s reads back differently", enc);
 		free(l2);
 		free(p2);
 		buf_free(&pair);
-		buf_free(&enc);
+		free(enc);
 		free(login);
 		free(password);
 	} else

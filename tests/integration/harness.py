@@ -15,9 +15,11 @@ This module only gathers the names of the pvdtest package, where the code
 lives (README.md has the table):
 
     pvdtest/settings.py    REPO, BUILDDIR, DAEMON_BIN, VALGRIND, TIME_SCALE, ...
-    pvdtest/checks.py      TestFailure, expect, expect_error, ok, act, letters, wait_until
+    pvdtest/checks.py      TestFailure, expect, expect_error, ok, act, letters, wait_until,
+                           take_steps, file_hire
     pvdtest/httpclient.py  request, raw_http, parse_http_response, basic_header, parse_prometheus
     pvdtest/conffile.py    read_conf, write_conf
+    pvdtest/people.py      HR, HEAD, LEAD, TECH, TRIB_HEAD, EMPLOYEE, AUDITOR, ADMIN
     pvdtest/supervise.py   the cleanup registry and signals, Stack, Daemon, free_port
     pvdtest/context.py     Context, the `t` of a test function
     pvdtest/runner.py      main: the test_* functions as unittest cases, TAP out
@@ -45,13 +47,14 @@ Environment:
 from pvdtest.settings import (HERE, _find_repo, REPO, BUILDDIR, DAEMON_BIN, PVD_STACK,  # noqa: F401
                               VALGRIND, KEEP_TMP, TIME_SCALE, VALGRIND_CMD, VALGRIND_ERROR_EXIT)
 from pvdtest.checks import (TestFailure, wait_until, expect, expect_error,  # noqa: F401
-                            letters, ok, act)
+                            letters, ok, act, take_steps, file_hire)
 from pvdtest.httpclient import (_NoRedirect, _opener, basic_header, request, raw_http,  # noqa: F401
                                 parse_http_response, _PROM_LINE, _PROM_LABEL, parse_prometheus)
 from pvdtest.conffile import read_conf, _conf_value, write_conf  # noqa: F401
 from pvdtest.supervise import (PASSWORD, THROTTLE_RELAXED, _cleanups, _cleanup_lock,  # noqa: F401
                                _register_cleanup, _unregister_cleanup, _run_cleanups, _on_signal,
                                _pdeathsig, _given_ports, read_log, free_port, _pg_bin, Stack, Daemon)
+from pvdtest.people import HR, HEAD, LEAD, TECH, TRIB_HEAD, EMPLOYEE, AUDITOR, ADMIN  # noqa: F401
 from pvdtest.context import Context  # noqa: F401
 from pvdtest.runner import log, _tests_of, main  # noqa: F401
 
@@ -59,5 +62,6 @@ __all__ = [
     "REPO", "BUILDDIR", "DAEMON_BIN", "PVD_STACK", "VALGRIND", "TIME_SCALE",
     "Stack", "Daemon", "Context", "TestFailure", "main", "free_port",
     "request", "raw_http", "wait_until", "parse_prometheus", "PASSWORD",
-    "expect", "expect_error", "letters", "ok", "act", "THROTTLE_RELAXED",
+    "expect", "expect_error", "letters", "ok", "act", "take_steps", "file_hire", "THROTTLE_RELAXED",
+    "HR", "HEAD", "LEAD", "TECH", "TRIB_HEAD", "EMPLOYEE", "AUDITOR", "ADMIN",
 ]

@@ -17,14 +17,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ok, act, expect, expect_error, main  # noqa: E402
+from harness import HR, HEAD, LEAD, TECH, TRIB_HEAD  # noqa: E402
 from test_queue import ldap_admin, search, wait_state, hire_body, person_dn, plugin_conf  # noqa: E402
 from test_dbrole import setup_app_db, as_person  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-LEAD = ("tim.quispe", "dev-password")
-TECH = ("tim.flores", "dev-password")
-TRIB_HEAD = ("trib.pena", "dev-password")     # unit head of tributaria
 PASSWORD = "Clave-de-acceso-1"
 
 

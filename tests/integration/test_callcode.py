@@ -30,15 +30,11 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ok, act, expect, expect_error, main, wait_until, _register_cleanup  # noqa: E402
+from harness import HR, HEAD, TECH, TRIB_HEAD, AUDITOR  # noqa: E402
 from test_queue import wait_state, hire_body, plugin_conf  # noqa: E402
 from test_mail import dovecot, postfix, maildir_messages, give_mailbox, conf as mail_conf  # noqa: E402
 from kamailio import create_pbx_db, Kamailio, SipUas, register, call  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")      # head of TIM (and of unit tim)
-TECH = ("tim.flores", "dev-password")
-TRIB_HEAD = ("trib.pena", "dev-password")   # head of unit tributaria
-AUDITOR = ("control.rojas", "dev-password")
 PASSWORD = "Clave-de-acceso-1"
 
 

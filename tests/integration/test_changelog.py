@@ -15,12 +15,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import letters, ok, DAEMON_BIN, expect, expect_error, main  # noqa: E402
+from harness import letters, ok, file_hire, DAEMON_BIN, expect, expect_error, main  # noqa: E402
+from harness import HR, HEAD, TECH, AUDITOR  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-AUDITOR = ("control.rojas", "dev-password")
-TECH = ("tim.flores", "dev-password")
 _seq = [0]
 
 
@@ -31,10 +28,7 @@ def hires(t, n):
     for _ in range(n):
         _seq[0] += 1
         num = "L%05d" % _seq[0]
-        js = ok(t.request("POST", "/v1/hires", basic=HR, body={
-            "employee_number": num, "national_id": "CI-" + num, "given_names": "Log",
-            "family_names": "Person" + letters(_seq[0]), "unit": "tim", "position": "tecnico-soporte",
-            "contract_type": "staff", "start_date": "2026-01-01"}), 201)
+        js = file_hire(t, num, "Log", "Person" + letters(_seq[0]))
         ok(t.request("POST", "/v1/requests/%d/approve" % js["id"], basic=HEAD))
         out.append((num, js["id"]))
     return out

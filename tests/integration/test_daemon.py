@@ -6,6 +6,7 @@ over ldapi, SIMPLE over StartTLS).
 
 Run: python3 tests/integration/test_daemon.py   (see harness.py for the env)
 """
+import contextlib
 import json
 import os
 import re
@@ -179,15 +180,26 @@ def test_print_routes_match_contract(t):
 
 # ------------------------------------------------------------------ SIGHUP
 
+@contextlib.contextmanager
+def reloaded(d, after, **keys):
+    """The block runs once d has reloaded (SIGHUP) its config with keys set;
+    then, whatever happened, the settings of after are written and reloaded."""
+    d.write_config(**keys)
+    try:
+        d.sighup()
+        yield d
+    finally:
+        d.write_config(**after)
+        d.sighup()
+
+
 def _access_lines_after(d, mark, path):
     return [ln for ln in d.log_text()[mark:].splitlines() if path in ln]
 
 
 def test_sighup_log_level_error_hides_info(t):
     d = t.daemon
-    d.write_config(log_level="error")
-    d.sighup()
-    try:
+    with reloaded(d, {"log_level": "info"}, log_level="error"):
         mark = len(d.log_text())
         rid = "hup-error-%d" % os.getpid()
         expect(health(d, headers={"X-Request-Id": rid})[0] == 200, "health after SIGHUP")
@@ -196,9 +208,6 @@ def test_sighup_log_level_error_hides_info(t):
                d.log_lines_for(rid))
         expect(" info: " not in d.log_text()[mark:], "info lines at log_level=error:\n%s",
                d.log_text()[mark:])
-    finally:
-        d.write_config(log_level="info")
-        d.sighup()
     rid = "hup-info-%d" % os.getpid()
     health(d, headers={"X-Request-Id": rid})
     wait_until(lambda: d.log_lines_for(rid), 5, what="the access line back at log_level=info")
@@ -207,9 +216,7 @@ def test_sighup_log_level_error_hides_info(t):
 def test_sighup_log_level_debug_shows_debug(t):
     d = t.daemon
     mark = len(d.log_text())
-    d.write_config(log_level="debug")
-    d.sighup()
-    try:
+    with reloaded(d, {"log_level": "info"}, log_level="debug"):
         expect(d.alive(), "the daemon died on SIGHUP")
         rid = "hup-debug-%d" % os.getpid()
         expect(health(d, headers={"X-Request-Id": rid})[0] == 200, "health after SIGHUP")
@@ -220,9 +227,6 @@ def test_sighup_log_level_debug_shows_debug(t):
         wait_until(lambda: " debug: " in d.log_text()[mark:], 5,
                    what="debug lines after SIGHUP with log_level = debug (health, a sign-in and "
                         "a token request were made)")
-    finally:
-        d.write_config(log_level="info")
-        d.sighup()
     mark = len(d.log_text())
     health(d)
     d.request("GET", "/v1/whoami", basic=("aaf.ramos", PW))
@@ -232,45 +236,30 @@ def test_sighup_log_level_debug_shows_debug(t):
 
 def test_sighup_bad_config_is_refused(t):
     d = t.daemon
-    d.write_config(no_such_key="x")
-    try:
-        d.sighup()
+    with reloaded(d, {"no_such_key": None}, no_such_key="x"):
         expect(d.alive(), "the daemon died on a SIGHUP with a bad file")
         expect(re.search(r"reload refused.*no_such_key", d.log_text()),
                "no 'reload refused' naming the key in the log:\n%s", d.log_tail(5))
         expect(health(d)[0] == 200, "health after a refused reload")
-    finally:
-        d.write_config(no_such_key=None)
-        d.sighup()
 
 
 def test_sighup_restart_only_keys_named(t):
     d = t.daemon
-    d.write_config(http_threads="2")
-    try:
-        d.sighup()
+    with reloaded(d, {"http_threads": None}, http_threads="2"):
         expect(re.search(r"http_threads.*restart", d.log_text()),
                "the log should say http_threads needs a restart:\n%s", d.log_tail(5))
         expect(health(d)[0] == 200, "health after SIGHUP")
-    finally:
-        d.write_config(http_threads=None)
-        d.sighup()
 
 
 def test_sighup_role_groups_apply(t):
     """role_group_* are reloadable: point hr at the auditors' group."""
     d = t.daemon
     old = d.conf()["role_group_hr"]
-    d.write_config(role_group_hr=d.conf()["role_group_auditor"])
-    d.sighup()
-    try:
+    with reloaded(d, {"role_group_hr": old}, role_group_hr=d.conf()["role_group_auditor"]):
         st, _, _, js = d.request("GET", "/v1/whoami", basic=("control.rojas", PW))
         expect(st == 200 and "hr" in js["roles"], "control.rojas after moving role hr: %r", js)
         st, _, _, js = d.request("GET", "/v1/whoami", basic=("aaf.ramos", PW))
         expect(st == 200 and "hr" not in js["roles"], "aaf.ramos after moving role hr: %r", js)
-    finally:
-        d.write_config(role_group_hr=old)
-        d.sighup()
     st, _, _, js = d.request("GET", "/v1/whoami", basic=("aaf.ramos", PW))
     expect(st == 200 and "hr" in js["roles"], "aaf.ramos after restoring: %r", js)
 

@@ -18,11 +18,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ok, act, BUILDDIR, expect, main, wait_until  # noqa: E402
+from harness import HR, HEAD, LEAD, TECH  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-LEAD = ("tim.quispe", "dev-password")
-TECH = ("tim.flores", "dev-password")
 RUN = os.path.join(BUILDDIR, "tests", "plugins", "pvd-plugin-run")
 _setup = {}
 

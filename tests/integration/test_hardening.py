@@ -24,16 +24,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (ok, act, expect, expect_error, main, wait_until, parse_prometheus, raw_http)  # noqa: E402
+from harness import HR, HEAD, LEAD, TECH, TRIB_HEAD, EMPLOYEE, AUDITOR, ADMIN  # noqa: E402
 from test_queue import plugin_conf, wait_state, person_dn, search, ldap_admin  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-LEAD = ("tim.quispe", "dev-password")
-TECH = ("tim.flores", "dev-password")
-TRIB_HEAD = ("trib.pena", "dev-password")
-EMPLOYEE = ("trib.nunez", "dev-password")
-AUDITOR = ("control.rojas", "dev-password")
-ADMIN = ("admin.vargas", "dev-password")
 PASSWORD = "Clave-de-prueba-1"
 # what sign-in throttling is out of the box (the harness relaxes it elsewhere)
 THROTTLE_DEFAULTS = {"auth_free_failures": "3", "auth_free_failures_per_address": "20",

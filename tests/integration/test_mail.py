@@ -21,11 +21,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (ok, act, expect, expect_error, free_port, main, wait_until, REPO, TestFailure,  # noqa: E402
                      _register_cleanup)
+from harness import HR, HEAD, TECH  # noqa: E402
 from test_queue import wait_state, hire_body, plugin_conf, ldap_admin  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-TECH = ("tim.flores", "dev-password")
 PASSWORD = "Clave-de-correo-1"
 _dovecot = {}
 
@@ -41,15 +39,21 @@ def render(src, names, values, dest):
             f.write(text)
 
 
+def server_dir(program, packages):
+    """A new temp folder for a server the test runs; fails when program is
+    not installed, naming the Debian packages that bring it."""
+    if shutil.which(program) is None:
+        raise TestFailure("%s is not installed (apt-get install %s; contrib/dev/devstack test does it)"
+                          % (program, packages))
+    return tempfile.mkdtemp(prefix="pvd-%s-" % program)
+
+
 def dovecot(t):
     """A Dovecot on loopback, run as nobody, reading the test stack's slapd."""
     if _dovecot:
         return _dovecot
-    if shutil.which("dovecot") is None:
-        raise TestFailure("dovecot is not installed (apt-get install dovecot-core dovecot-imapd "
-                          "dovecot-lmtpd dovecot-ldap; contrib/dev/devstack test does it)")
+    d = server_dir("dovecot", "dovecot-core dovecot-imapd dovecot-lmtpd dovecot-ldap")
     st = t.stack
-    d = tempfile.mkdtemp(prefix="pvd-dovecot-")
     nobody = pwd.getpwnam("nobody")
     for sub in ("run", "state", "vmail"):
         os.mkdir(os.path.join(d, sub))
@@ -106,11 +110,8 @@ def postfix(t, dv, domain="example.org", port=None):
     root (postfix start needs it); stopped by the harness's cleanup."""
     if _postfix:
         return _postfix
-    if shutil.which("postfix") is None:
-        raise TestFailure("postfix is not installed (apt-get install postfix postfix-ldap; "
-                          "contrib/dev/devstack test does it)")
+    d = server_dir("postfix", "postfix postfix-ldap")
     st = t.stack
-    d = tempfile.mkdtemp(prefix="pvd-postfix-")
     os.chmod(d, 0o755)  # postfix's own processes run as the postfix user
     etc, queue, data = (os.path.join(d, n) for n in ("etc", "spool", "data"))
     for x in (etc, queue, data):

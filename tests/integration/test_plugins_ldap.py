@@ -614,14 +614,20 @@ def test_group_exit_records_groups_and_last_member(ctx):
 
 # ------------------------------------------------------------------ configuration
 
-def test_simple_bind_over_starttls(ctx):
+def simple_bind_keys(ctx, **more):
+    """acct's keys for a simple bind as the stack's service DN over ldap://."""
     keys = {
         "plugin.acct.uri": ctx.stack.ldap_url(),
         "plugin.acct.auth": "simple",
         "plugin.acct.bind_dn": ctx.env["PVD_LDAP_SERVICE_DN"],
         "plugin.acct.bind_password_file": ctx.env["PVD_LDAP_SERVICE_PW_FILE"],
-        "plugin.acct.ca_file": ctx.env["PVD_LDAP_CA_FILE"],
     }
+    keys.update(more)
+    return keys
+
+
+def test_simple_bind_over_starttls(ctx):
+    keys = simple_bind_keys(ctx, **{"plugin.acct.ca_file": ctx.env["PVD_LDAP_CA_FILE"]})
     conf = ctx.write_conf("simple", **keys)
     res = check(ctx, "acct", conf=conf)
     expect(res["status"] == "ok", "check over StartTLS: %r", res)
@@ -671,12 +677,7 @@ def test_bad_keys_are_refused_with_their_name(ctx):
 
 
 def test_simple_without_starttls_is_refused(ctx):
-    simple = {
-        "plugin.acct.uri": ctx.stack.ldap_url(),
-        "plugin.acct.auth": "simple",
-        "plugin.acct.bind_dn": ctx.env["PVD_LDAP_SERVICE_DN"],
-        "plugin.acct.bind_password_file": ctx.env["PVD_LDAP_SERVICE_PW_FILE"],
-    }
+    simple = simple_bind_keys(ctx)
     err, _ = _refused(ctx, "cleartext", "without StartTLS", **dict(simple, **{"plugin.acct.starttls": "no"}))
     expect("starttls" in err, "the message names the key: %r", err)
     _refused(ctx, "extldap", "sasl_external needs an ldapi://",

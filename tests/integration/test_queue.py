@@ -18,11 +18,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (letters, ok, act, BUILDDIR, DAEMON_BIN, REPO, TestFailure, expect, expect_error, main,  # noqa: E402
                      wait_until)
+from harness import HR, HEAD, LEAD, TECH  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-LEAD = ("tim.quispe", "dev-password")
-TECH = ("tim.flores", "dev-password")
 
 _seq = [0]
 

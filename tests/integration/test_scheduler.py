@@ -11,13 +11,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import letters, ok, act, expect, main, wait_until  # noqa: E402
+from harness import letters, ok, act, file_hire, take_steps, expect, main, wait_until  # noqa: E402
+from harness import HR, HEAD, LEAD, TECH  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-LEAD = ("tim.quispe", "dev-password")
-TECH = ("tim.flores", "dev-password")
 _seq = [0]
+# a manual hire's steps from submitted to closed: (action, who, note)
+HIRE_TO_CLOSED = (("approve", HEAD, None), ("confirm", TECH, "done"), ("confirm", TECH, "ok"),
+                  ("approve", LEAD, None), ("approve", HEAD, "fin"), ("confirm", HR, None))
 
 
 
@@ -31,14 +31,8 @@ def at(seconds):
 def active_person(d):
     _seq[0] += 1
     num = "S%05d" % _seq[0]
-    js = ok(d.request("POST", "/v1/hires", basic=HR, body={
-        "employee_number": num, "national_id": "CI-" + num, "given_names": "Sched",
-        "family_names": "Person" + letters(_seq[0]), "unit": "tim", "position": "tecnico-soporte",
-        "contract_type": "staff", "start_date": "2026-01-01"}), 201)
-    rid = js["id"]
-    for a, who, note in (("approve", HEAD, None), ("confirm", TECH, "done"), ("confirm", TECH, "ok"),
-                         ("approve", LEAD, None), ("approve", HEAD, "fin"), ("confirm", HR, None)):
-        ok(act(d, rid, a, who, **({"note": note} if note else {})))
+    rid = file_hire(d, num, "Sched", "Person" + letters(_seq[0]))["id"]
+    take_steps(d, rid, HIRE_TO_CLOSED)
     return num
 
 
@@ -135,14 +129,9 @@ def test_exit_due_during_an_outage_runs_after_restart(t):
 def consultant(d, end_date):
     _seq[0] += 1
     num = "C%05d" % _seq[0]
-    js = ok(d.request("POST", "/v1/hires", basic=HR, body={
-        "employee_number": num, "national_id": "CI-" + num, "given_names": "Consul",
-        "family_names": "Tora" + letters(_seq[0]), "unit": "tim", "position": "tecnico-soporte",
-        "contract_type": "consultant", "start_date": "2025-01-01", "end_date": end_date}), 201)
-    rid = js["id"]
-    for a, who, note in (("approve", HEAD, None), ("confirm", TECH, "done"), ("confirm", TECH, "ok"),
-                         ("approve", LEAD, None), ("approve", HEAD, "fin"), ("confirm", HR, None)):
-        ok(act(d, rid, a, who, **({"note": note} if note else {})))
+    rid = file_hire(d, num, "Consul", "Tora" + letters(_seq[0]), contract_type="consultant",
+                    start_date="2025-01-01", end_date=end_date)["id"]
+    take_steps(d, rid, HIRE_TO_CLOSED)
     return num
 
 

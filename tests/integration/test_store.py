@@ -5,6 +5,7 @@ token bookkeeping in the table.
 
 Run: python3 tests/integration/test_store.py   (see harness.py for the env)
 """
+import contextlib
 import os
 import re
 import sys
@@ -184,13 +185,25 @@ def test_database_restart_twice_quickly(t):
         expect(res == [200] * 12, "round %d: %r", i, res)
 
 
-def test_start_with_database_down(t):
+@contextlib.contextmanager
+def waiting_for_database(t, name, what):
+    """PostgreSQL stopped and a new daemon started, which waits for it (its
+    log says it retries: what); the block gets the daemon. Afterwards
+    PostgreSQL runs again and the daemon, if still running, is stopped."""
     t.stack.stop_pg()
-    d = Daemon(t.stack, name="pg-late")
+    d = Daemon(t.stack, name=name)
     try:
         d.start(wait=False)
-        wait_until(lambda: re.search(r"retry", d.log_text(), re.I), 15,
-                   what="a log line saying it waits for PostgreSQL")
+        wait_until(lambda: re.search(r"retry", d.log_text(), re.I), 15, what=what)
+        yield d
+    finally:
+        t.stack.start_pg()
+        if d.alive():
+            d.stop(expect_status=None)
+
+
+def test_start_with_database_down(t):
+    with waiting_for_database(t, "pg-late", "a log line saying it waits for PostgreSQL") as d:
         expect(d.alive(), "the daemon exited while PostgreSQL was down:\n%s", d.log_tail())
         expect(re.search(r"(postgres|database|connect)", d.log_text(), re.I),
                "the wait message should name the database:\n%s", d.log_tail())
@@ -200,26 +213,15 @@ def test_start_with_database_down(t):
         expect(st == 200, "health once PostgreSQL is up: %s %r", st, body)
         expect(d.request("GET", "/v1/whoami", token=t.token("hr"))[0] == 200, "token auth")
         d.stop()
-    finally:
-        t.stack.start_pg()
-        if d.alive():
-            d.stop(expect_status=None)
 
 
 def test_stop_while_waiting_for_database(t):
-    t.stack.stop_pg()
-    d = Daemon(t.stack, name="pg-never")
-    try:
-        d.start(wait=False)
-        wait_until(lambda: re.search(r"retry", d.log_text(), re.I), 15,
-                   what="the daemon to wait for PostgreSQL")
+    with waiting_for_database(t, "pg-never", "the daemon to wait for PostgreSQL") as d:
         t0 = time.monotonic()
         status = d.stop(timeout=10, expect_status=None)
         expect(time.monotonic() - t0 < 5, "SIGTERM while waiting for PostgreSQL took %.1f s",
                time.monotonic() - t0)
         expect(status in (0, 1), "exit status %s", status)
-    finally:
-        t.stack.start_pg()
     wait_until(lambda: t.get("/v1/health")[0] == 200, 20, what="the shared daemon's health")
 
 

@@ -10,12 +10,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ok, act, BUILDDIR, expect, expect_error, main, wait_until  # noqa: E402
+from harness import ok, act, file_hire, take_steps, BUILDDIR, expect, expect_error, main, wait_until  # noqa: E402
+from harness import HR, HEAD, LEAD, TECH  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-LEAD = ("tim.quispe", "dev-password")
-TECH = ("tim.flores", "dev-password")
 TASKS = {"task.backup.title": "Respaldo del equipo de escritorio en srv-bareos (PR04)",
          "task.backup.role": "tim_tech", "task.backup.on": "exit",
          "task.backup.checklist": "copiar el perfil; verificar el respaldo; registrar la ubicación",
@@ -29,19 +26,14 @@ _seq = [0]
 def active(d, unit="tim", position="tecnico-soporte"):
     _seq[0] += 1
     num = "T%05d" % _seq[0]
-    js = ok(d.request("POST", "/v1/hires", basic=HR, body={
-        "employee_number": num, "national_id": "CI-" + num, "given_names": "Tarea",
-        "family_names": "Manual" + "abcdefghij"[_seq[0] % 10], "unit": unit, "position": position,
-        "contract_type": "staff", "start_date": "2026-01-01"}), 201)
-    rid = js["id"]
+    rid = file_hire(d, num, "Tarea", "Manual" + "abcdefghij"[_seq[0] % 10], unit=unit, position=position)["id"]
     ok(act(d, rid, "approve", HEAD))
     if ok(d.request("GET", "/v1/requests/%d" % rid, basic=HEAD))["provisioning_mode"] == "manual":
         ok(act(d, rid, "confirm", TECH, note="hecho"))
     wait_until(lambda: ok(d.request("GET", "/v1/requests/%d" % rid, basic=HEAD))["state"] == "verification", 20,
                what="the hire to be provisioned")
-    for a, who, note in (("confirm", TECH, "ok"), ("approve", LEAD, None), ("approve", HEAD, "fin"),
-                         ("confirm", HR, None)):
-        ok(act(d, rid, a, who, **({"note": note} if note else {})))
+    take_steps(d, rid, (("confirm", TECH, "ok"), ("approve", LEAD, None), ("approve", HEAD, "fin"),
+                        ("confirm", HR, None)))
     return num
 
 

@@ -13,13 +13,8 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import DAEMON_BIN, TestFailure, expect, expect_error, main  # noqa: E402
+from harness import HR, HEAD, LEAD, TECH, EMPLOYEE, AUDITOR  # noqa: E402
 
-HR = ("aaf.ramos", "dev-password")
-HEAD = ("tim.mendoza", "dev-password")
-LEAD = ("tim.quispe", "dev-password")
-TECH = ("tim.flores", "dev-password")
-AUDITOR = ("control.rojas", "dev-password")
-EMPLOYEE = ("trib.nunez", "dev-password")
 
 _seq = [0]
 

@@ -1,8 +1,14 @@
 /* The contract test: every route the daemon serves is in api/openapi.yaml
  * and every path+method there is served, and an operation only some roles
  * may call names each of them (a reader must not have to guess who may).
- * Reads the paths block in its plain layout: "  /path:" then "    get:"
- * lines, the operation's text until the next one. */
+ * Every operation has tags, each declared with a description in the
+ * top-level tags list, and the route that files a procedure's request
+ * carries that procedure's tag (a reader looking for PR05 finds it under
+ * "hire").
+ * Reads the file in its plain layout: "tags:" then "  - name: x" and
+ * "    description: ..." lines; "paths:" then "  /path:" and "    get:"
+ * lines, the operation's text until the next one, its tags on one line
+ * "      tags: [a, b]". */
 #include "config.h"
 #include "api.h"
 #include "unit.h"
@@ -11,9 +17,25 @@
 #include <stdlib.h>
 
 #define MAXOPS 512
+#define MAXTAGS 64
 static char ops[MAXOPS][1100];
 static char *text[MAXOPS];	/* the operation's lines, joined */
+static char optags[MAXOPS][256];	/* ",a,b," from "tags: [a, b]"; "" none */
 static int nops;
+
+/* the top-level tags list */
+static char tags[MAXTAGS][64];
+static int tag_described[MAXTAGS];
+static int ntags;
+
+/* The route that files each procedure's request, and the procedure's tag. */
+static const struct { const char *op, *tag; } filing[] = {
+	{ "POST /v1/hires", "hire" },				/* PR05 */
+	{ "POST /v1/exits", "exit" },				/* PR06 */
+	{ "POST /v1/transfers", "transfer" },
+	{ "POST /v1/access-requests", "access" },
+	{ "POST /v1/call-code-requests", "call-code" },		/* PR01 */
+};
 
 /* word appears in s as a whole word ("hr", not the hr of "through") */
 static int has_word(const char *s, const char *word)
@@ -28,26 +50,109 @@ static int has_word(const char *s, const char *word)
 	return 0;
 }
 
+/* "  - name: x" declares a tag, "    description: ..." describes it */
+static void load_tag_line(const char *line)
+{
+	if (strncmp(line, "  - name: ", 10) == 0 && ntags < MAXTAGS) {
+		snprintf(tags[ntags], sizeof(tags[0]), "%.63s", line + 10);
+		tag_described[ntags++] = 0;
+	} else if (strncmp(line, "    description: ", 17) == 0 && ntags > 0 && line[17] != '\0') {
+		tag_described[ntags - 1] = 1;
+	}
+}
+
+/* " [a, b]" into ",a,b,", so that has_tag() is one strstr */
+static void load_op_tags(int k, const char *v)
+{
+	char *o = optags[k];
+	size_t n = 0, cap = sizeof(optags[0]);
+	while (*v == ' ')
+		v++;
+	CHECK(*v == '[' && strchr(v, ']') != NULL, "'%s': tags must be one line, [a, b], got '%s'", ops[k], v);
+	if (*v != '[')
+		return;
+	o[n++] = ',';
+	for (v++; *v && *v != ']' && n + 2 < cap; v++)
+		if (*v != ' ')
+			o[n++] = *v;
+	if (o[n - 1] != ',')
+		o[n++] = ',';
+	o[n] = '\0';
+	if (n == 1)
+		o[0] = '\0';	/* "[]" */
+}
+
+static int has_tag(int k, const char *tag)
+{
+	char want[80];
+	snprintf(want, sizeof(want), ",%s,", tag);
+	return strstr(optags[k], want) != NULL;
+}
+
+static int tag_declared(const char *tag, size_t len)
+{
+	for (int i = 0; i < ntags; i++)
+		if (strlen(tags[i]) == len && strncmp(tags[i], tag, len) == 0)
+			return 1;
+	return 0;
+}
+
+static void check_tags(void)
+{
+	CHECK(ntags > 0, "api/openapi.yaml declares no tags (a top-level tags: list)");
+	for (int i = 0; i < ntags; i++) {
+		CHECK(tag_described[i], "tag '%s' has no description", tags[i]);
+		for (int j = 0; j < i; j++)
+			CHECK(strcmp(tags[i], tags[j]) != 0, "tag '%s' is declared twice", tags[i]);
+	}
+	for (int k = 0; k < nops; k++) {
+		CHECK(optags[k][0] != '\0', "'%s' has no tag", ops[k]);
+		for (const char *t = optags[k]; t[0] == ',' && t[1] != '\0'; t += strcspn(t + 1, ",") + 1) {
+			size_t len = strcspn(t + 1, ",");
+			CHECK(tag_declared(t + 1, len), "'%s' has the tag '%.*s', which the tags list does not declare",
+			      ops[k], (int)len, t + 1);
+		}
+	}
+	for (size_t f = 0; f < sizeof(filing) / sizeof(filing[0]); f++) {
+		int k;
+		for (k = 0; k < nops; k++)
+			if (strcmp(ops[k], filing[f].op) == 0)
+				break;
+		CHECK(k < nops, "'%s' (filing a %s request) is missing from api/openapi.yaml", filing[f].op,
+		      filing[f].tag);
+		if (k < nops)
+			CHECK(has_tag(k, filing[f].tag), "'%s': got tags '%s', want the procedure's tag '%s'",
+			      filing[f].op, optags[k], filing[f].tag);
+	}
+}
+
 static void load(const char *file)
 {
 	FILE *fp = fopen(file, "r");
 	char line[1024], path[1024] = "";
-	int in_paths = 0;
+	enum { OTHER, TAGS, PATHS } in = OTHER;
 	CHECK(fp != NULL, "cannot open %s", file);
 	if (fp == NULL)
 		return;
 	while (fgets(line, sizeof(line), fp)) {
 		line[strcspn(line, "\r\n")] = '\0';
-		if (strncmp(line, "paths:", 6) == 0) { in_paths = 1; continue; }
-		if (!in_paths)
+		if (line[0] != ' ' && line[0] != '#' && line[0] != '\0') {	/* a top-level key */
+			in = strcmp(line, "tags:") == 0 ? TAGS : strcmp(line, "paths:") == 0 ? PATHS : OTHER;
 			continue;
-		if (line[0] != ' ' && line[0] != '#' && line[0] != '\0')
-			break;	/* next top-level key */
+		}
+		if (in == TAGS) {
+			load_tag_line(line);
+			continue;
+		}
+		if (in != PATHS)
+			continue;
 		if (strncmp(line, "  /", 3) == 0 && line[3 - 1] == '/') {
 			char *colon = strrchr(line, ':');
 			if (colon) { *colon = '\0'; snprintf(path, sizeof(path), "%s", line + 2); }
 			continue;
 		}
+		if (nops > 0 && strncmp(line, "      tags:", 11) == 0)
+			load_op_tags(nops - 1, line + 11);
 		if (nops > 0) {
 			size_t have = text[nops - 1] ? strlen(text[nops - 1]) : 0;
 			text[nops - 1] = realloc(text[nops - 1], have + strlen(line) + 2);
@@ -107,6 +212,7 @@ int main(void)
 		}
 		CHECK(found, "api/openapi.yaml documents '%s' which the daemon does not serve", ops[k]);
 	}
+	check_tags();
 	for (int k = 0; k < nops; k++)
 		free(text[k]);
 	return unit_done("test-openapi");

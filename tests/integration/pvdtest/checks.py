@@ -1,9 +1,11 @@
 """What a test asserts with: TestFailure, expect, expect_error, ok,
-wait_until, and the small shared helpers letters and act."""
+wait_until, and the small shared helpers letters, act, take_steps and
+file_hire."""
 
 import re
 import time
 
+from .people import HR
 from .settings import TIME_SCALE
 
 
@@ -76,3 +78,21 @@ def ok(resp, status=200):
 def act(d, rid, action, who, **body):
     """POST /v1/requests/{rid}/{action} as who (login, password), body fields as keywords."""
     return d.request("POST", "/v1/requests/%d/%s" % (rid, action), body=body or None, basic=who)
+
+
+def take_steps(d, rid, steps):
+    """Takes each (action, who, note) step of request rid in turn, expecting 200;
+    a note of None or "" is not sent."""
+    for action, who, note in steps:
+        ok(act(d, rid, action, who, **({"note": note} if note else {})))
+
+
+def file_hire(d, number, given, family, unit="tim", position="tecnico-soporte", contract_type="staff",
+              start_date="2026-01-01", **more):
+    """HR files a hire (POST /v1/hires, national id CI-<number>; more: further
+    fields such as end_date), expecting 201; returns the answer's JSON."""
+    body = {"employee_number": number, "national_id": "CI-" + number, "given_names": given,
+            "family_names": family, "unit": unit, "position": position,
+            "contract_type": contract_type, "start_date": start_date}
+    body.update(more)
+    return ok(d.request("POST", "/v1/hires", basic=HR, body=body), 201)

@@ -26,8 +26,7 @@ from .httpclient import raw_http, request
 from .settings import (DAEMON_BIN, KEEP_TMP, PVD_STACK, TIME_SCALE, VALGRIND, VALGRIND_CMD,
                        VALGRIND_ERROR_EXIT)
 
-# every person's password in the stack's example organisation
-PASSWORD = "dev-password"
+from .people import PASSWORD  # noqa: F401 (every person's password in the example organisation)
 # sign-in throttling limits written into every Daemon's config (see write_config)
 THROTTLE_RELAXED = {"auth_free_failures": "1000", "auth_free_failures_per_address": "100000",
                     "auth_login_max_failures": "1000"}
