@@ -14,6 +14,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "metrics.h"
+#include "outcome.h"
 #include "plugin_host.h"
 #include "requests.h"
 #include "tokens.h"
@@ -194,14 +195,15 @@ void api_tokens_list(struct http_ctx *ctx)
 void api_tokens_create(struct http_ctx *ctx)
 {
 	static const char *const allowed[] = { "name", "role", NULL };
-	struct json_err je;
+	struct outcome o;
 	const char *name, *role_s;
 	enum role role;
 
-	if (json_check_keys(ctx->body, allowed, &je) < 0 ||
-	    (name = json_get_string(ctx->body, "name", 1, 63, &je)) == NULL ||
-	    (role_s = json_get_string(ctx->body, "role", 1, 32, &je)) == NULL) {
-		http_reply_error(ctx, je.status, je.code, je.field, "%s", je.message);
+	memset(&o, 0, sizeof(o));
+	if (json_check_keys(ctx->body, allowed, &o) < 0 ||
+	    (name = json_get_string(ctx->body, "name", 1, 63, &o)) == NULL ||
+	    (role_s = json_get_string(ctx->body, "role", 1, 32, &o)) == NULL) {
+		http_reply_outcome(ctx, &o);
 		return;
 	}
 	if (!tokens_name_valid(name)) {

@@ -177,14 +177,11 @@ static int extend_body(void *arg, struct outcome *o, enum db_status *st, char **
 void contracts_extend(const struct principal *who, const char *employee_number, json_t *body, struct outcome *o)
 {
 	static const char *const keys[] = { "end_date", NULL };
-	struct json_err je;
 	const char *end;
 	long days;
 	memset(o, 0, sizeof(*o));
-	if (json_check_keys(body, keys, &je) < 0 || !(end = json_get_string(body, "end_date", 1, 10, &je))) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0 || !(end = json_get_string(body, "end_date", 1, 10, o)))
 		return;
-	}
 	if (check_date(o, "end_date", end, &days) < 0)
 		return;
 	struct extend_call ec = { employee_number, end, { 0 } };

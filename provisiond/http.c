@@ -16,6 +16,7 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "outcome.h"
 #include "text.h"
 
 #include <arpa/inet.h>
@@ -304,6 +305,16 @@ void http_reply_error(struct http_ctx *ctx, int status, const char *code, const 
 	http_reply_text(ctx, status, "application/json", s, strlen(s));
 }
 
+void http_reply_outcome(struct http_ctx *ctx, struct outcome *o)
+{
+	if (o->body != NULL)
+		http_reply_json(ctx, o->status, o->body);
+	else
+		http_reply_error(ctx, o->status, o->code ? o->code : "internal", o->field[0] ? o->field : NULL,
+				 "%s", o->message);
+	o->body = NULL;
+}
+
 void http_reply_stream(struct http_ctx *ctx, const char *content_type,
 		       int (*fill)(void *state, struct buf *out), void (*free_state)(void *state),
 		       void *state)
@@ -523,10 +534,11 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 	if ((m.route->flags & ROUTE_JSON_OPTIONAL) && !wants_json)
 		ctx->body = json_object();
 	if (wants_json) {
-		struct json_err je;
-		ctx->body = json_parse_body(buf_str(&rq->body), rq->body.len, &je);
+		struct outcome o;
+		memset(&o, 0, sizeof(o));
+		ctx->body = json_parse_body(buf_str(&rq->body), rq->body.len, &o);
 		if (ctx->body == NULL) {
-			http_reply_error(ctx, je.status, je.code, je.field[0] ? je.field : NULL, "%s", je.message);
+			http_reply_outcome(ctx, &o);
 			return;
 		}
 	}

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 #include "outcome.h"
-#include "json.h"
 #include "log.h"
 #include "text.h"
 
@@ -35,10 +34,4 @@ void fail_db(struct outcome *o, enum db_status st, char *err)
 		fail(o, 500, "internal", NULL, "%s", err ? err : "database error");
 	}
 	free(err);
-}
-
-int fail_json(struct outcome *o, const struct json_err *je)
-{
-	fail(o, je->status, je->code, je->field, "%s", je->message);
-	return -1;
 }

@@ -335,15 +335,12 @@ static int set_password_body(void *arg, struct outcome *o, enum db_status *st, c
 void people_set_password(const struct conf *c, json_t *body, struct outcome *o)
 {
 	static const char *const keys[] = { "token", "new_password", NULL };
-	struct json_err je;
 	const char *token, *pw;
 	char hash[65];
 	memset(o, 0, sizeof(*o));
-	if (json_check_keys(body, keys, &je) < 0 || !(token = json_get_string(body, "token", 1, 100, &je)) ||
-	    !(pw = json_get_string(body, "new_password", 1, 256, &je))) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0 || !(token = json_get_string(body, "token", 1, 100, o)) ||
+	    !(pw = json_get_string(body, "new_password", 1, 256, o)))
 		return;
-	}
 	if (utf8_length(pw) < c->password_min_length) {
 		fail(o, 400, "invalid_field", "new_password", "the password must have at least %d characters",
 		     c->password_min_length);

@@ -137,13 +137,10 @@ void reconcile_report(const struct principal *who, const char *employee_number, 
 void reconcile_repair(const struct principal *who, json_t *body, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", NULL };
-	struct json_err je;
 	const char *emp;
 	memset(o, 0, sizeof(*o));
-	if (json_check_keys(body, keys, &je) < 0 || !(emp = json_get_string(body, "employee_number", 1, 32, &je))) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0 || !(emp = json_get_string(body, "employee_number", 1, 32, o)))
 		return;
-	}
 	PGresult *r = provisioned_people(emp, o);
 	if (r == NULL)
 		return;

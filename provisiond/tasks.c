@@ -125,13 +125,10 @@ static int done_body(void *arg, struct outcome *o, enum db_status *st, char **er
 void tasks_done(const struct conf *c, const struct principal *who, long long id, json_t *body, struct outcome *o)
 {
 	static const char *const keys[] = { "note", NULL };
-	struct json_err je;
 	const char *note;
 	memset(o, 0, sizeof(*o));
-	if (json_check_keys(body, keys, &je) < 0 || !(note = json_get_string(body, "note", 1, 2000, &je))) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0 || !(note = json_get_string(body, "note", 1, 2000, o)))
 		return;
-	}
 	struct done_call tc = { c, who, id, note };
 	txn_run(o, done_body, &tc);
 }

@@ -175,7 +175,6 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 {
 	struct act_call ac = { .idem = idem, .body = body };
 	struct txn *t = &ac.t;
-	struct json_err je;
 	static const char *const keys[] = { "note", "data", "effective_at", NULL };
 
 	memset(o, 0, sizeof(*o));
@@ -183,16 +182,11 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 		fail(o, 404, "not_found", "action", "unknown action '%s'", action);
 		return;
 	}
-	if (json_check_keys(body, keys, &je) < 0) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0)
 		return;
-	}
-	je.code = NULL;
-	ac.note = json_get_string(body, "note", 0, 2000, &je);
-	if (je.code != NULL) {
-		fail_json(o, &je);
+	ac.note = json_get_string(body, "note", 0, 2000, o);
+	if (o->code != NULL)
 		return;
-	}
 	if (ac.note != NULL && *ac.note == '\0')
 		ac.note = NULL;
 	t->conf = c;

@@ -27,16 +27,14 @@ static const char *const call_levels[] = { "local", "mobile", "national", "inter
 static int parse_call_code(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", "action", "level", "justification", NULL };
-	struct json_err je;
 	(void)c;
 	if (parse_person_and_why(p, keys, in, o) < 0)
 		return -1;
-	je.code = NULL;
-	in->cc_action = json_get_string(p, "action", 0, 16, &je);
-	if (je.code == NULL)
-		in->cc_level = json_get_string(p, "level", 0, 32, &je);
-	if (je.code != NULL)
-		return fail_json(o, &je);
+	in->cc_action = json_get_string(p, "action", 0, 16, o);
+	if (o->code == NULL)
+		in->cc_level = json_get_string(p, "level", 0, 32, o);
+	if (o->code != NULL)
+		return -1;
 	if (in->cc_action == NULL)
 		in->cc_action = "issue";
 	if (strcmp(in->cc_action, "issue") != 0 && strcmp(in->cc_action, "revoke") != 0) {

@@ -22,14 +22,13 @@
 static int parse_exit(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", "effective_at", "reason", NULL };
-	struct json_err je;
 	(void)c;
 	memset(in, 0, sizeof(*in));
-	if (json_check_keys(p, keys, &je) < 0 ||
-	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
-	    !(in->effective_at = json_get_string(p, "effective_at", 1, 40, &je)) ||
-	    !(in->reason = json_get_string(p, "reason", 1, 500, &je)))
-		return fail_json(o, &je);
+	if (json_check_keys(p, keys, o) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, o)) ||
+	    !(in->effective_at = json_get_string(p, "effective_at", 1, 40, o)) ||
+	    !(in->reason = json_get_string(p, "reason", 1, 500, o)))
+		return -1;
 	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
 		return -1;
 	if (parse_timestamp(in->effective_at, &in->effective_t) < 0) {
@@ -87,12 +86,11 @@ static int exit_action_data(struct txn *t, enum wf_action_id action, json_t *bod
 {
 	if (action != WA_RESCHEDULE)
 		return 0;
-	struct json_err je;
-	const char *v = json_get_string(body, "effective_at", 1, 40, &je);
+	const char *v = json_get_string(body, "effective_at", 1, 40, o);
 	time_t when;
 	char eff[32], rid[32];
 	if (v == NULL)
-		return fail_json(o, &je);
+		return -1;
 	if (parse_timestamp(v, &when) < 0) {
 		fail(o, 400, "invalid_field", "effective_at",
 		     "effective_at must be an RFC 3339 time with an offset, not '%s'", v);

@@ -26,28 +26,26 @@ static int parse_hire(const struct conf *c, json_t *p, struct person_in *in, str
 {
 	static const char *const keys[] = { "employee_number", "national_id", "given_names", "family_names",
 		"unit", "position", "contract_type", "start_date", "end_date", "private_email", NULL };
-	struct json_err je;
 	long sd, ed;
 
 	memset(in, 0, sizeof(*in));
 	tidy_spaces(p, "given_names");
 	tidy_spaces(p, "family_names");
-	if (json_check_keys(p, keys, &je) < 0 ||
-	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
-	    !(in->national_id = json_get_string(p, "national_id", 1, 32, &je)) ||
-	    !(in->given_names = json_get_string(p, "given_names", 1, 100, &je)) ||
-	    !(in->family_names = json_get_string(p, "family_names", 1, 100, &je)) ||
-	    !(in->unit = json_get_string(p, "unit", 1, 64, &je)) ||
-	    !(in->position = json_get_string(p, "position", 1, 64, &je)) ||
-	    !(in->contract_type = json_get_string(p, "contract_type", 1, 16, &je)) ||
-	    !(in->start_date = json_get_string(p, "start_date", 1, 10, &je)))
-		return fail_json(o, &je);
-	je.code = NULL;
-	in->end_date = json_get_string(p, "end_date", 0, 10, &je);
-	if (je.code == NULL)
-		in->private_email = json_get_string(p, "private_email", 0, 254, &je);
-	if (je.code != NULL)
-		return fail_json(o, &je);
+	if (json_check_keys(p, keys, o) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, o)) ||
+	    !(in->national_id = json_get_string(p, "national_id", 1, 32, o)) ||
+	    !(in->given_names = json_get_string(p, "given_names", 1, 100, o)) ||
+	    !(in->family_names = json_get_string(p, "family_names", 1, 100, o)) ||
+	    !(in->unit = json_get_string(p, "unit", 1, 64, o)) ||
+	    !(in->position = json_get_string(p, "position", 1, 64, o)) ||
+	    !(in->contract_type = json_get_string(p, "contract_type", 1, 16, o)) ||
+	    !(in->start_date = json_get_string(p, "start_date", 1, 10, o)))
+		return -1;
+	in->end_date = json_get_string(p, "end_date", 0, 10, o);
+	if (o->code == NULL)
+		in->private_email = json_get_string(p, "private_email", 0, 254, o);
+	if (o->code != NULL)
+		return -1;
 	if (in->private_email != NULL && *in->private_email == '\0')
 		in->private_email = NULL;
 	if (in->private_email != NULL && !mail_address_plausible(in->private_email)) {

@@ -17,18 +17,16 @@
 static int parse_transfer(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", "unit", "position", "reason", NULL };
-	struct json_err je;
 	(void)c;
 	memset(in, 0, sizeof(*in));
-	if (json_check_keys(p, keys, &je) < 0 ||
-	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
-	    !(in->unit = json_get_string(p, "unit", 1, 64, &je)) ||
-	    !(in->position = json_get_string(p, "position", 1, 64, &je)))
-		return fail_json(o, &je);
-	je.code = NULL;
-	in->reason = json_get_string(p, "reason", 0, 500, &je);
-	if (je.code != NULL)
-		return fail_json(o, &je);
+	if (json_check_keys(p, keys, o) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, o)) ||
+	    !(in->unit = json_get_string(p, "unit", 1, 64, o)) ||
+	    !(in->position = json_get_string(p, "position", 1, 64, o)))
+		return -1;
+	in->reason = json_get_string(p, "reason", 0, 500, o);
+	if (o->code != NULL)
+		return -1;
 	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
 		return -1;
 	return 0;
