@@ -196,7 +196,7 @@ void api_requests_plan(struct http_ctx *ctx)
 void api_queue(struct http_ctx *ctx)
 {
 	json_t *out = NULL;
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st = queue_status(&out, &err);
 	if (st != DB_OK) {
 		api_db_failure(ctx, st, err);
@@ -225,7 +225,7 @@ void api_outbox(struct http_ctx *ctx)
 		http_reply_error(ctx, 400, "invalid_parameter", "limit", "limit is a number from 1 to 1000");
 		return;
 	}
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	json_t *list = outbox_list(state, (int)limit, &err, &st);
 	if (list == NULL) {
@@ -240,7 +240,8 @@ static void operation_action(struct http_ctx *ctx, int resolve)
 	static const char *const keys[] = { "note", NULL };
 	struct outcome o;
 	long long id;
-	char me[160], *err = NULL;
+	const char *err = NULL;
+	char me[160];
 	int found = 0;
 	if (parse_id(ctx, &id) < 0)
 		return;

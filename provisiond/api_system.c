@@ -75,14 +75,13 @@ const struct route api_routes[] = {
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
-void api_db_failure(struct http_ctx *ctx, int st, char *error)
+void api_db_failure(struct http_ctx *ctx, int st, const char *error)
 {
 	if (st == DB_UNAVAILABLE)
 		http_reply_error(ctx, 503, "unavailable", NULL, "the database is unavailable: %s",
 				 error ? error : "no connection");
 	else
 		http_reply_error(ctx, 500, "internal", NULL, "%s", error ? error : "database error");
-	free(error);
 }
 
 /* Who may read why something is down: the error texts name hosts, ports
@@ -113,7 +112,8 @@ static json_t *health_part(int up, const char *error, int details)
  * seconds; the database and the directory are asked every time. */
 void api_health(struct http_ctx *ctx)
 {
-	char *dberr = NULL, *direrr = NULL;
+	const char *dberr = NULL;
+	char *direrr = NULL;	/* directory.h still hands out malloc'd reasons */
 	int details = health_details_allowed(ctx);
 	int db_ok = db_ping(&dberr) == 0;
 	int dir_ok = dir_ping(ctx->conf, &direrr) == 0;
@@ -122,7 +122,6 @@ void api_health(struct http_ctx *ctx)
 	if (!dir_ok)
 		log_warn("health: directory down: %s", direrr ? direrr : "?");
 	json_t *db = health_part(db_ok, dberr, details), *dir = health_part(dir_ok, direrr, details);
-	free(dberr);
 	free(direrr);
 	/* plugins: loaded or broken, and whether their target answers */
 	json_t *plugins = json_object();
@@ -183,7 +182,7 @@ void api_whoami(struct http_ctx *ctx)
 void api_tokens_list(struct http_ctx *ctx)
 {
 	json_t *items = NULL;
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st = tokens_list(&items, &err);
 	if (st != DB_OK) {
 		api_db_failure(ctx, st, err);
@@ -217,13 +216,13 @@ void api_tokens_create(struct http_ctx *ctx)
 		http_reply_error(ctx, 400, "invalid_field", "role", "unknown role '%s'; roles are: %s", role_s, all);
 		return;
 	}
-	char *token = NULL, *err = NULL, me[160];
+	const char *err = NULL;
+	char *token = NULL, me[160];
 	json_t *info = NULL;
 	actor_id(&ctx->who, me);
 	/* the new token's owner is whoever stands behind its creator */
 	enum db_status st = tokens_create(name, role, me, "admin", ctx->who.owner, &token, &info, &err);
 	if (st == DB_CONFLICT) {
-		free(err);
 		http_reply_error(ctx, 409, "conflict", "name",
 				 "a token named '%s' exists (revoked tokens keep their names)", name);
 		return;
@@ -244,7 +243,8 @@ void api_tokens_revoke(struct http_ctx *ctx)
 	const char *name = http_param(ctx, 0);
 	int found = 0;
 	json_t *info = NULL;
-	char *err = NULL, me[160];
+	const char *err = NULL;
+	char me[160];
 	actor_id(&ctx->who, me);
 	enum db_status st = tokens_revoke(name, me, "admin", &found, &info, &err);
 	if (st != DB_OK) {

@@ -303,10 +303,9 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 	default_dn(&c->ldap_groups_dn, "ou=groups", c->ldap_base_dn);
 	default_dn(&c->ldap_units_dn, "ou=units", c->ldap_base_dn);
 	default_dn(&c->ldap_positions_dn, "ou=positions", c->ldap_base_dn);
-	char *err = NULL;
+	const char *err = NULL;
 	if (naming_template_check(c->login_template, &err) < 0) {
 		*error_r = conf_err(file, 0, "login_template", "%s", err);
-		free(err);
 		return -1;
 	}
 	if (strstr(c->login_template, "{login}") != NULL) {
@@ -319,7 +318,6 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 		free(m);
 		if (bad) {
 			*error_r = conf_err(file, 0, "mail_template", "%s", err);
-			free(err);
 			return -1;
 		}
 	}
@@ -384,7 +382,6 @@ static int conf_check(struct conf *c, const char *file, char **error_r)
 	for (int t = 0; t < WF_TYPE_COUNT; t++) {
 		if (wf_auto_parse(autos[t], &c->auto_steps[t], &err) < 0) {
 			*error_r = conf_err(file, 0, auto_keys[t], "%s", err);
-			free(err);
 			return -1;
 		}
 	}

@@ -18,6 +18,7 @@
 #include "metrics.h"
 #include "outcome.h"
 #include "text.h"
+#include "tpool.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -346,7 +347,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		buf_reset(&s->pending);
 		s->off = 0;
 		log_set_request_id(s->request_id);
+		unsigned frame = t_push();	/* each piece is a unit of work of its own */
 		int rc = s->fill(s->state, &s->pending);
+		t_pop(frame);
 		log_set_request_id(NULL);
 		if (rc < 0)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
@@ -631,9 +634,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	ctx.request_id = rq->id;
 	ctx.client_addr = rq->addr;
 	log_set_request_id(rq->id);
+	/* the request's frame (tpool.h): every error made while answering it
+	 * is freed once the answer is queued (MHD copies what it keeps) */
+	unsigned frame = t_push();
 	dispatch(&ctx, rq);
 	db_end_of_unit(rq->path);
 	enum MHD_Result r = queue(conn, &ctx, rq);
+	t_pop(frame);
 	json_decref(ctx.body);
 	free((char *)ctx.allow);
 	free(ctx.resp);
@@ -674,7 +681,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("libmicrohttpd: %s", msg);
 }
 
-int http_start(const struct conf *c, const struct route *table, size_t n, char **error_r)
+int http_start(const struct conf *c, const struct route *table, size_t n, const char **error_r)
 {
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
@@ -709,8 +716,8 @@ int http_start(const struct conf *c, const struct route *table, size_t n, char *
 					 MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
 					 MHD_OPTION_END);
 	if (daemon_handle == NULL) {
-		*error_r = xasprintf("cannot listen on %s port %d (listen_address, listen_port): "
-				     "address in use or not available", c->listen_address, c->listen_port);
+		*error_r = t_printf("cannot listen on %s port %d (listen_address, listen_port): "
+				    "address in use or not available", c->listen_address, c->listen_port);
 		return -1;
 	}
 	http_conf_changed(c);
@@ -720,7 +727,7 @@ int http_start(const struct conf *c, const struct route *table, size_t n, char *
 		log_warn("the slow-client watchdog did not start: http_header_timeout is not enforced");
 	return 0;
 bad_addr:
-	*error_r = xasprintf("listen_address '%s' is not an IPv4 or IPv6 address", c->listen_address);
+	*error_r = t_printf("listen_address '%s' is not an IPv4 or IPv6 address", c->listen_address);
 	return -1;
 }
 

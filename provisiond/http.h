@@ -80,7 +80,7 @@ char *http_error_body(const char *code, const char *field, const char *message);
  * returns the new length. Exposed for the fuzz targets. */
 size_t http_unescape(char *s);
 
-int http_start(const struct conf *c, const struct route *routes, size_t nroutes, char **error_r);
+int http_start(const struct conf *c, const struct route *routes, size_t nroutes, const char **error_r);
 /* After a reload: the settings that apply while running (header timeout). */
 void http_conf_changed(const struct conf *c);
 /* Stops accepting, waits up to timeout_s for requests in flight, stops. */

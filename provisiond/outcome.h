@@ -28,7 +28,7 @@ struct outcome {
 void fail(struct outcome *o, int status, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* Answers a database failure st (err: the detail, freed). */
-void fail_db(struct outcome *o, enum db_status st, char *err);
+/* Answers a database failure st (err: the detail, may be NULL). */
+void fail_db(struct outcome *o, enum db_status st, const char *err);
 
 #endif

@@ -20,7 +20,7 @@ const char *intent_name(enum intent i)
 	return (unsigned)i < INTENT_COUNT ? intent_names[i] : "?";
 }
 
-int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, char **error_r)
+int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, const char **error_r)
 {
 	int round;
 	/* no plugin does this (no PBX issues call codes): the technician does it by hand */

@@ -16,7 +16,7 @@
 
 void tasks_list(const struct principal *who, const char *state, const char *role, struct outcome *o)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	if (state && strcmp(state, "open") != 0 && strcmp(state, "done") != 0) {
@@ -61,7 +61,7 @@ struct done_call {
 	const char *note;
 };
 
-static int done_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int done_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct done_call *tc = arg;
 	const struct principal *who = tc->who;

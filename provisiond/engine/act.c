@@ -34,7 +34,7 @@ static void describe_allowed(const struct wf_transition *tr, void *arg)
 
 /* A resubmission carries the corrected request in "data": checked as a
  * new one of the same procedure, about the same person, then stored. */
-static int resubmit(struct txn *t, json_t *body, struct outcome *o, enum db_status *st, char **err)
+static int resubmit(struct txn *t, json_t *body, struct outcome *o, enum db_status *st, const char **err)
 {
 	const struct procedure *p = t->proc;
 	json_t *data = json_object_get(body, "data");
@@ -94,7 +94,7 @@ struct act_call {
 	struct txn t;
 };
 
-static int act_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int act_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct act_call *ac = arg;
 	struct txn *t = &ac->t;

@@ -44,7 +44,7 @@ static int parse_exit(const struct conf *c, json_t *p, struct person_in *in, str
 /* Inside the caller's transaction: starts scheduled exit id if it is still
  * scheduled and due (a reschedule or cancel that committed first wins).
  * *started_r = 1 when it was started. */
-enum db_status exit_start_scheduled(const struct conf *c, long long id, int *started_r, char **error_r)
+enum db_status exit_start_scheduled(const struct conf *c, long long id, int *started_r, const char **error_r)
 {
 	struct txn t;
 	enum db_status st;
@@ -82,7 +82,7 @@ static enum wf_state_id exit_next_state(const struct txn *t, const struct wf_tra
 
 /* reschedule carries the new effective time. */
 static int exit_action_data(struct txn *t, enum wf_action_id action, json_t *body, struct outcome *o,
-			    enum db_status *st, char **err)
+			    enum db_status *st, const char **err)
 {
 	if (action != WA_RESCHEDULE)
 		return 0;
@@ -109,7 +109,7 @@ static int exit_action_data(struct txn *t, enum wf_action_id action, json_t *bod
 }
 
 /* The technician's confirmation ends the disabling step: the person is disabled. */
-static enum db_status exit_disable_person(struct txn *t, const char *note, char **err)
+static enum db_status exit_disable_person(struct txn *t, const char *note, const char **err)
 {
 	(void)note;
 	return person_set_status(t, "disabled", err);

@@ -34,7 +34,7 @@ static int parse_transfer(const struct conf *c, json_t *p, struct person_in *in,
 
 /* A transfer's operations work on the person as they will be: the new
  * unit and position from the request. */
-static enum db_status with_transfer_target(struct txn *t, json_t *person, int undo, char **err)
+static enum db_status with_transfer_target(struct txn *t, json_t *person, int undo, const char **err)
 {
 	char rid[32];
 	enum db_status st;
@@ -57,7 +57,7 @@ static enum db_status with_transfer_target(struct txn *t, json_t *person, int un
 
 /* The technician's confirmation ends the provisioning step: the person
  * row takes the new unit and position. */
-static enum db_status transfer_move_person(struct txn *t, const char *note, char **err)
+static enum db_status transfer_move_person(struct txn *t, const char *note, const char **err)
 {
 	char pid[32], rid[32];
 	(void)note;

@@ -25,6 +25,7 @@
 #include "requests.h"
 #include "procedures/registry.h"
 #include "workflow.h"
+#include "tpool.h"
 #include "fuzz.h"
 
 const char fuzz_target_name[] = "fuzz-requests";
@@ -92,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	enum wf_type t = (enum wf_type)(data[0] % WF_TYPE_COUNT);
 	const struct conf *c = confs[(data[0] / WF_TYPE_COUNT) % NCONF];
+	unsigned frame = t_push();	/* the errors' strings (tpool.h) */
 	struct outcome refusal;
 	memset(&refusal, 0, sizeof(refusal));
 	json_t *body = json_parse_body((const char *)data + 1, size - 1, &refusal);
@@ -100,6 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   "a body refused with %d %s '%s'", refusal.status, refusal.code ? refusal.code : "(null)",
 			   refusal.message);
 		check_envelope(refusal.code, refusal.field, refusal.message);
+		t_pop(frame);
 		return 0;
 	}
 	json_t *original = json_deep_copy(body);	/* the checks tidy names in place */
@@ -118,5 +121,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	json_decref(original);
 	json_decref(body);
+	t_pop(frame);
 	return 0;
 }
