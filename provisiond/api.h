@@ -56,6 +56,6 @@ void api_access_holders(struct http_ctx *ctx);
 void api_reconcile_repair(struct http_ctx *ctx);
 
 /* Answers a store failure: 503 when PostgreSQL is unreachable, else 500. */
-void api_db_failure(struct http_ctx *ctx, int db_status, char *error);
+void api_db_failure(struct http_ctx *ctx, int db_status, const char *error);
 
 #endif

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "text.h"
 #include "timeparse.h"
+#include "tpool.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -215,7 +216,7 @@ void api_changelog_list(struct http_ctx *ctx)
 
 	if (strcmp(format, "json") != 0) {
 		/* the export: its own connection and a server-side cursor */
-		char *err = NULL;
+		const char *err = NULL;
 		struct export *e = xcalloc(1, sizeof(*e));
 		e->csv = strcmp(format, "csv") == 0;
 		e->conn = db_connect_new(&err);
@@ -229,7 +230,7 @@ void api_changelog_list(struct http_ctx *ctx)
 		PGresult *r = PQexecParams(e->conn, sql, 9, NULL, params, NULL, NULL, 0);
 		free(sql);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			char *m = xasprintf("query changelog.export failed: %s", PQerrorMessage(e->conn));
+			const char *m = t_printf("query changelog.export failed: %s", PQerrorMessage(e->conn));
 			PQclear(r);
 			export_free(e);
 			api_db_failure(ctx, DB_ERROR, m);
@@ -241,7 +242,7 @@ void api_changelog_list(struct http_ctx *ctx)
 		return;
 	}
 	char *sql = xasprintf("%s LIMIT $10::int", asc ? sql_asc : sql_desc);
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	PGresult *r = db_query("changelog.list", sql, 10, params, &st, &err);
 	free(sql);
@@ -259,7 +260,7 @@ void api_changelog_list(struct http_ctx *ctx)
 					    "order", asc ? "asc" : "desc"));
 }
 
-int changelog_verify(PGconn *c, json_t **result_r, char **error_r)
+int changelog_verify(PGconn *c, json_t **result_r, const char **error_r)
 {
 	PGresult *r = PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	PQclear(r);
@@ -268,7 +269,7 @@ int changelog_verify(PGconn *c, json_t **result_r, char **error_r)
 		      "employee_number, system, action, object, before, after, outcome, error, prev_hash), 'UTF8')), 'hex') "
 		      "FROM changelog ORDER BY seq");
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		*error_r = xasprintf("changelog verify failed: %s", PQerrorMessage(c));
+		*error_r = t_printf("changelog verify failed: %s", PQerrorMessage(c));
 		PQclear(r);
 		PQclear(PQexec(c, "ROLLBACK"));
 		return -1;
@@ -282,7 +283,7 @@ int changelog_verify(PGconn *c, json_t **result_r, char **error_r)
 	for (;;) {
 		r = PQexec(c, "FETCH 5000 FROM walk");
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			*error_r = xasprintf("changelog verify failed: %s", PQerrorMessage(c));
+			*error_r = t_printf("changelog verify failed: %s", PQerrorMessage(c));
 			PQclear(r);
 			PQclear(PQexec(c, "ROLLBACK"));
 			json_decref(bad);
@@ -317,7 +318,7 @@ int changelog_verify(PGconn *c, json_t **result_r, char **error_r)
 
 void api_changelog_verify(struct http_ctx *ctx)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	json_t *res = NULL;
 	PGconn *c = db_connect_new(&err);
 	if (c == NULL) {
@@ -365,7 +366,8 @@ static int read_at(struct http_ctx *ctx, const char *const *allowed, char out[32
 void api_people_access(struct http_ctx *ctx)
 {
 	static const char *const allowed[] = { "at", NULL };
-	char at[32], *err = NULL;
+	const char *err = NULL;
+	char at[32];
 	enum db_status st;
 	if (read_at(ctx, allowed, at) < 0)
 		return;
@@ -418,7 +420,8 @@ void api_people_access(struct http_ctx *ctx)
 void api_access_holders(struct http_ctx *ctx)
 {
 	static const char *const allowed[] = { "at", "system", "group", NULL };
-	char at[32], *err = NULL;
+	const char *err = NULL;
+	char at[32];
 	enum db_status st;
 	if (read_at(ctx, allowed, at) < 0)
 		return;

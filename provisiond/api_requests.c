@@ -27,16 +27,6 @@
 #include <string.h>
 #include <strings.h>
 
-static void answer(struct http_ctx *ctx, struct outcome *o)
-{
-	if (o->body != NULL)
-		http_reply_json(ctx, o->status, o->body);
-	else
-		http_reply_error(ctx, o->status, o->code ? o->code : "internal", o->field[0] ? o->field : NULL,
-				 "%s", o->message);
-	o->body = NULL;
-}
-
 /* Idempotency-Key: printable ASCII, at most 100 characters. The
  * fingerprint ties the key to this exact method, path and body. */
 static int read_idem(struct http_ctx *ctx, struct idem *idem)
@@ -86,7 +76,7 @@ static void create(struct http_ctx *ctx, enum wf_type type)
 	if (read_idem(ctx, &idem) < 0)
 		return;
 	requests_create(ctx->conf, &ctx->who, type, ctx->body, &idem, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_hires_create(struct http_ctx *ctx) { create(ctx, WF_HIRE); }
@@ -125,7 +115,7 @@ void api_requests_list(struct http_ctx *ctx)
 	for (int i = 0; i < LF_COUNT; i++)
 		f[i] = http_query(ctx, names[i]);
 	requests_list(&ctx->who, f, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_requests_get(struct http_ctx *ctx)
@@ -135,7 +125,7 @@ void api_requests_get(struct http_ctx *ctx)
 	if (parse_id(ctx, &id) < 0)
 		return;
 	requests_get(&ctx->who, id, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_requests_act(struct http_ctx *ctx)
@@ -146,7 +136,7 @@ void api_requests_act(struct http_ctx *ctx)
 	if (parse_id(ctx, &id) < 0 || read_idem(ctx, &idem) < 0)
 		return;
 	requests_act(ctx->conf, &ctx->who, id, http_param(ctx, 1), ctx->body, &idem, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_requests_report(struct http_ctx *ctx)
@@ -178,14 +168,14 @@ void api_requests_report(struct http_ctx *ctx)
 	if (text != NULL)
 		http_reply_text(ctx, 200, "text/markdown; charset=utf-8", text, strlen(text));
 	else
-		answer(ctx, &o);
+		http_reply_outcome(ctx, &o);
 }
 
 void api_people_get(struct http_ctx *ctx)
 {
 	struct outcome o;
 	people_get(&ctx->who, http_param(ctx, 0), &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_workflows(struct http_ctx *ctx)
@@ -200,13 +190,13 @@ void api_requests_plan(struct http_ctx *ctx)
 	if (parse_id(ctx, &id) < 0)
 		return;
 	requests_plan(&ctx->who, id, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_queue(struct http_ctx *ctx)
 {
 	json_t *out = NULL;
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st = queue_status(&out, &err);
 	if (st != DB_OK) {
 		api_db_failure(ctx, st, err);
@@ -235,7 +225,7 @@ void api_outbox(struct http_ctx *ctx)
 		http_reply_error(ctx, 400, "invalid_parameter", "limit", "limit is a number from 1 to 1000");
 		return;
 	}
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	json_t *list = outbox_list(state, (int)limit, &err, &st);
 	if (list == NULL) {
@@ -248,20 +238,21 @@ void api_outbox(struct http_ctx *ctx)
 static void operation_action(struct http_ctx *ctx, int resolve)
 {
 	static const char *const keys[] = { "note", NULL };
-	struct json_err je;
+	struct outcome o;
 	long long id;
-	char me[160], *err = NULL;
+	const char *err = NULL;
+	char me[160];
 	int found = 0;
 	if (parse_id(ctx, &id) < 0)
 		return;
-	if (json_check_keys(ctx->body, keys, &je) < 0) {
-		http_reply_error(ctx, je.status, je.code, je.field, "%s", je.message);
+	memset(&o, 0, sizeof(o));
+	if (json_check_keys(ctx->body, keys, &o) < 0) {
+		http_reply_outcome(ctx, &o);
 		return;
 	}
-	je.code = NULL;
-	const char *note = json_get_string(ctx->body, "note", resolve, 2000, &je);
-	if (je.code != NULL) {
-		http_reply_error(ctx, je.status, je.code, je.field, "%s%s", je.message,
+	const char *note = json_get_string(ctx->body, "note", resolve, 2000, &o);
+	if (o.code != NULL) {
+		http_reply_error(ctx, o.status, o.code, o.field, "%s%s", o.message,
 				 resolve ? " (say what was done by hand)" : "");
 		return;
 	}
@@ -287,21 +278,21 @@ void api_people_password_token(struct http_ctx *ctx)
 {
 	struct outcome o;
 	people_password_token(ctx->conf, &ctx->who, http_param(ctx, 0), &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_people_password_token_revoke(struct http_ctx *ctx)
 {
 	struct outcome o;
 	people_password_token_revoke(&ctx->who, http_param(ctx, 0), &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_password_set(struct http_ctx *ctx)
 {
 	struct outcome o;
 	people_set_password(ctx->conf, ctx->body, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_reconcile(struct http_ctx *ctx)
@@ -314,14 +305,14 @@ void api_reconcile(struct http_ctx *ctx)
 		return;
 	}
 	reconcile_report(&ctx->who, http_query(ctx, "employee_number"), &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_reconcile_repair(struct http_ctx *ctx)
 {
 	struct outcome o;
 	reconcile_repair(&ctx->who, ctx->body, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_contracts_ending(struct http_ctx *ctx)
@@ -334,14 +325,14 @@ void api_contracts_ending(struct http_ctx *ctx)
 		return;
 	}
 	contracts_ending(ctx->conf, http_query(ctx, "days"), &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_contracts_extend(struct http_ctx *ctx)
 {
 	struct outcome o;
 	contracts_extend(&ctx->who, http_param(ctx, 0), ctx->body, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_tasks_list(struct http_ctx *ctx)
@@ -354,7 +345,7 @@ void api_tasks_list(struct http_ctx *ctx)
 		return;
 	}
 	tasks_list(&ctx->who, http_query(ctx, "state"), http_query(ctx, "role"), &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }
 
 void api_tasks_done(struct http_ctx *ctx)
@@ -364,5 +355,5 @@ void api_tasks_done(struct http_ctx *ctx)
 	if (parse_id(ctx, &id) < 0)
 		return;
 	tasks_done(ctx->conf, &ctx->who, id, ctx->body, &o);
-	answer(ctx, &o);
+	http_reply_outcome(ctx, &o);
 }

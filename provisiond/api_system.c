@@ -13,6 +13,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "metrics.h"
+#include "outcome.h"
 #include "plugin_host.h"
 #include "tokens.h"
 
@@ -23,14 +24,13 @@
 /* how long a plugin check() result is reused by /v1/health */
 #define HEALTH_PLUGIN_CHECK_MS 5000
 
-void api_db_failure(struct http_ctx *ctx, int st, char *error)
+void api_db_failure(struct http_ctx *ctx, int st, const char *error)
 {
 	if (st == DB_UNAVAILABLE)
 		http_reply_error(ctx, 503, "unavailable", NULL, "the database is unavailable: %s",
 				 error ? error : "no connection");
 	else
 		http_reply_error(ctx, 500, "internal", NULL, "%s", error ? error : "database error");
-	free(error);
 }
 
 /* Who may read why something is down: the error texts name hosts, ports
@@ -61,7 +61,8 @@ static json_t *health_part(int up, const char *error, int details)
  * seconds; the database and the directory are asked every time. */
 void api_health(struct http_ctx *ctx)
 {
-	char *dberr = NULL, *direrr = NULL;
+	const char *dberr = NULL;
+	char *direrr = NULL;	/* directory.h still hands out malloc'd reasons */
 	int details = health_details_allowed(ctx);
 	int db_ok = db_ping(&dberr) == 0;
 	int dir_ok = dir_ping(ctx->conf, &direrr) == 0;
@@ -70,7 +71,6 @@ void api_health(struct http_ctx *ctx)
 	if (!dir_ok)
 		log_warn("health: directory down: %s", direrr ? direrr : "?");
 	json_t *db = health_part(db_ok, dberr, details), *dir = health_part(dir_ok, direrr, details);
-	free(dberr);
 	free(direrr);
 	/* plugins: loaded or broken, and whether their target answers */
 	json_t *plugins = json_object();
@@ -131,7 +131,7 @@ void api_whoami(struct http_ctx *ctx)
 void api_tokens_list(struct http_ctx *ctx)
 {
 	json_t *items = NULL;
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st = tokens_list(&items, &err);
 	if (st != DB_OK) {
 		api_db_failure(ctx, st, err);
@@ -143,14 +143,15 @@ void api_tokens_list(struct http_ctx *ctx)
 void api_tokens_create(struct http_ctx *ctx)
 {
 	static const char *const allowed[] = { "name", "role", NULL };
-	struct json_err je;
+	struct outcome o;
 	const char *name, *role_s;
 	enum role role;
 
-	if (json_check_keys(ctx->body, allowed, &je) < 0 ||
-	    (name = json_get_string(ctx->body, "name", 1, 63, &je)) == NULL ||
-	    (role_s = json_get_string(ctx->body, "role", 1, 32, &je)) == NULL) {
-		http_reply_error(ctx, je.status, je.code, je.field, "%s", je.message);
+	memset(&o, 0, sizeof(o));
+	if (json_check_keys(ctx->body, allowed, &o) < 0 ||
+	    (name = json_get_string(ctx->body, "name", 1, 63, &o)) == NULL ||
+	    (role_s = json_get_string(ctx->body, "role", 1, 32, &o)) == NULL) {
+		http_reply_outcome(ctx, &o);
 		return;
 	}
 	if (!tokens_name_valid(name)) {
@@ -164,13 +165,13 @@ void api_tokens_create(struct http_ctx *ctx)
 		http_reply_error(ctx, 400, "invalid_field", "role", "unknown role '%s'; roles are: %s", role_s, all);
 		return;
 	}
-	char *token = NULL, *err = NULL, me[160];
+	const char *err = NULL;
+	char *token = NULL, me[160];
 	json_t *info = NULL;
 	actor_id(&ctx->who, me);
 	/* the new token's owner is whoever stands behind its creator */
 	enum db_status st = tokens_create(name, role, me, "admin", ctx->who.owner, &token, &info, &err);
 	if (st == DB_CONFLICT) {
-		free(err);
 		http_reply_error(ctx, 409, "conflict", "name",
 				 "a token named '%s' exists (revoked tokens keep their names)", name);
 		return;
@@ -191,7 +192,8 @@ void api_tokens_revoke(struct http_ctx *ctx)
 	const char *name = http_param(ctx, 0);
 	int found = 0;
 	json_t *info = NULL;
-	char *err = NULL, me[160];
+	const char *err = NULL;
+	char me[160];
 	actor_id(&ctx->who, me);
 	enum db_status st = tokens_revoke(name, me, "admin", &found, &info, &err);
 	if (st != DB_OK) {

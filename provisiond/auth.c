@@ -94,7 +94,7 @@ static int check_token(const char *token, const char *addr, struct principal *p,
 	int found = 0;
 	char name[64], owner[160];
 	enum role role;
-	char *err = NULL;
+	const char *err = NULL;
 	int wait = throttle_check(addr, NULL);
 	if (wait > 0) {
 		metrics_event(ME_AUTH_THROTTLED);
@@ -106,7 +106,6 @@ static int check_token(const char *token, const char *addr, struct principal *p,
 
 	if (st != DB_OK) {
 		log_error("token check failed: %s", err ? err : "database error");
-		free(err);
 		return fail(f, 503, "unavailable", "the database is unavailable: cannot check the token");
 	}
 	if (!found) {

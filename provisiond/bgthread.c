@@ -6,21 +6,22 @@
 #include "bgthread.h"
 #include "buf.h"
 #include "log.h"
+#include "tpool.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
-int bg_start(struct bg_thread *bg, void *(*fn)(void *), char **error_r)
+int bg_start(struct bg_thread *bg, void *(*fn)(void *), const char **error_r)
 {
 	if (pipe(bg->wake) < 0) {
-		*error_r = xasprintf("%s: pipe() failed: %s", bg->name, strerror(errno));
+		*error_r = t_printf("%s: pipe() failed: %s", bg->name, strerror(errno));
 		return -1;
 	}
 	atomic_store(&bg->stopping, 0);
 	if (pthread_create(&bg->thread, NULL, fn, bg) != 0) {
-		*error_r = xasprintf("pthread_create failed for the %s", bg->name);
+		*error_r = t_printf("pthread_create failed for the %s", bg->name);
 		close(bg->wake[0]);
 		close(bg->wake[1]);
 		bg->wake[0] = bg->wake[1] = -1;

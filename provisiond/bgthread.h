@@ -25,7 +25,7 @@ struct bg_thread {
 #define BG_THREAD_INIT(n) { .name = (n), .wake = { -1, -1 } }
 
 /* 0, or -1 + *error_r */
-int bg_start(struct bg_thread *bg, void *(*fn)(void *), char **error_r);
+int bg_start(struct bg_thread *bg, void *(*fn)(void *), const char **error_r);
 void bg_stop(struct bg_thread *bg);
 int bg_stopping(struct bg_thread *bg);
 void bg_sleep(struct bg_thread *bg, int ms);

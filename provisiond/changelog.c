@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum db_status changelog_append(const struct cl_entry *e, char **error_r)
+enum db_status changelog_append(const struct cl_entry *e, const char **error_r)
 {
 	char req[32];
 	char *before = e->before ? json_dumps(e->before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;

@@ -27,11 +27,11 @@ struct cl_entry {
 	const char *error;
 };
 
-enum db_status changelog_append(const struct cl_entry *e, char **error_r);
+enum db_status changelog_append(const struct cl_entry *e, const char **error_r);
 
 /* Walks the chain on connection c in one snapshot. 0 and *result_r
  * ({"ok", "entries_checked", "first_bad": {seq, kind, detail} | null,
  * "head_hash"}), or -1 and *error_r. kind: altered, removed, inserted. */
-int changelog_verify(PGconn *c, json_t **result_r, char **error_r);
+int changelog_verify(PGconn *c, json_t **result_r, const char **error_r);
 
 #endif

@@ -573,10 +573,9 @@ static int fill_default_dns(struct conf *c, const char *file, char **error_r)
 
 static int check_templates(struct conf *c, const char *file, char **error_r)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	if (naming_template_check(c->login_template, &err) < 0) {
 		*error_r = conf_err(file, 0, "login_template", "%s", err);
-		free(err);
 		return -1;
 	}
 	if (strstr(c->login_template, "{login}") != NULL) {
@@ -588,7 +587,6 @@ static int check_templates(struct conf *c, const char *file, char **error_r)
 	free(m);
 	if (bad) {
 		*error_r = conf_err(file, 0, "mail_template", "%s", err);
-		free(err);
 		return -1;
 	}
 	return 0;
@@ -707,11 +705,10 @@ static const struct {
 
 static int check_auto_steps(struct conf *c, const char *file, char **error_r)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	for (size_t i = 0; i < sizeof(auto_keys) / sizeof(auto_keys[0]); i++) {
 		if (wf_auto_parse(FIELD(c, auto_keys[i].offset), &c->auto_steps[auto_keys[i].type], &err) < 0) {
 			*error_r = conf_err(file, 0, auto_keys[i].key, "%s", err);
-			free(err);
 			return -1;
 		}
 	}

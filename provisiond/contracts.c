@@ -20,7 +20,7 @@
  * for one active consultant whose contract end date has passed with no
  * extension and no open request, and takes it straight to disabling (the
  * same steps and report as any exit). *created_r = 1 when one was made. */
-enum db_status contracts_end_exit(const struct conf *c, int *created_r, char **error_r)
+enum db_status contracts_end_exit(const struct conf *c, int *created_r, const char **error_r)
 {
 	enum db_status st;
 	*created_r = 0;
@@ -88,7 +88,8 @@ enum db_status contracts_end_exit(const struct conf *c, int *created_r, char **e
 
 void contracts_ending(const struct conf *c, const char *days_s, struct outcome *o)
 {
-	char *err = NULL, days[16];
+	const char *err = NULL;
+	char days[16];
 	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	long d = c->contract_warning_days;
@@ -128,7 +129,7 @@ struct extend_call {
 	struct txn t;
 };
 
-static int extend_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int extend_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct extend_call *ec = arg;
 	struct txn *t = &ec->t;
@@ -177,14 +178,11 @@ static int extend_body(void *arg, struct outcome *o, enum db_status *st, char **
 void contracts_extend(const struct principal *who, const char *employee_number, json_t *body, struct outcome *o)
 {
 	static const char *const keys[] = { "end_date", NULL };
-	struct json_err je;
 	const char *end;
 	long days;
 	memset(o, 0, sizeof(*o));
-	if (json_check_keys(body, keys, &je) < 0 || !(end = json_get_string(body, "end_date", 1, 10, &je))) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0 || !(end = json_get_string(body, "end_date", 1, 10, o)))
 		return;
-	}
 	if (check_date(o, "end_date", end, &days) < 0)
 		return;
 	struct extend_call ec = { employee_number, end, { 0 } };

@@ -13,7 +13,7 @@
 
 /* Inside the caller's transaction: the service's automatic exit for one
  * consultant whose contract ended (*created_r = 1 when one was made). */
-enum db_status contracts_end_exit(const struct conf *c, int *created_r, char **error_r);
+enum db_status contracts_end_exit(const struct conf *c, int *created_r, const char **error_r);
 /* HR's list of contracts ending within days (default contract_warning_days). */
 void contracts_ending(const struct conf *c, const char *days, struct outcome *o);
 /* HR extends a consultant's contract, in time to stop the automatic exit. */

@@ -6,6 +6,7 @@
 #include "db.h"
 #include "buf.h"
 #include "log.h"
+#include "tpool.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -64,13 +65,13 @@ static void notice_to_log(void *arg, const char *msg)
 	free(m);
 }
 
-PGconn *db_connect_new(char **error_r)
+PGconn *db_connect_new(const char **error_r)
 {
 	PGconn *c = PQconnectdb(db_conninfo ? db_conninfo : "");
 	if (PQstatus(c) != CONNECTION_OK) {
 		char *m = trimmed(PQerrorMessage(c));
 		/* the message names host and port, never the password */
-		*error_r = xasprintf("connect to PostgreSQL failed: %s", m);
+		*error_r = t_printf("connect to PostgreSQL failed: %s", m);
 		free(m);
 		PQfinish(c);
 		return NULL;
@@ -79,7 +80,7 @@ PGconn *db_connect_new(char **error_r)
 	return c;
 }
 
-static PGconn *thread_conn(char **error_r)
+static PGconn *thread_conn(const char **error_r)
 {
 	PGconn *c;
 	pthread_once(&key_once, make_key);
@@ -110,7 +111,7 @@ static PGconn *thread_conn(char **error_r)
 		return c;
 	if (in_txn) {
 		/* never open a new connection in the middle of a transaction */
-		*error_r = xstrdup("the PostgreSQL connection was lost during a transaction");
+		*error_r = t_strdup("the PostgreSQL connection was lost during a transaction");
 		return NULL;
 	}
 	if (c != NULL) {
@@ -138,9 +139,9 @@ void db_thread_close(void)
 }
 
 PGresult *db_query(const char *name, const char *sql, int nparams,
-		   const char *const *params, enum db_status *status_r, char **error_r)
+		   const char *const *params, enum db_status *status_r, const char **error_r)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	PGconn *c = thread_conn(&err);
 	PGresult *r;
 
@@ -148,8 +149,6 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 		*status_r = DB_UNAVAILABLE;
 		if (error_r)
 			*error_r = err;
-		else
-			free(err);
 		return NULL;
 	}
 	r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
@@ -163,8 +162,6 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 			*status_r = DB_UNAVAILABLE;
 			if (error_r)
 				*error_r = err;
-			else
-				free(err);
 			return NULL;
 		}
 		r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
@@ -186,14 +183,14 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 	else
 		*status_r = DB_ERROR;
 	if (error_r)
-		*error_r = xasprintf("query %s failed: %s", name, m);
+		*error_r = t_printf("query %s failed: %s", name, m);
 	free(m);
 	PQclear(r);
 	return NULL;
 }
 
 enum db_status db_exec(const char *name, const char *sql, int nparams,
-		       const char *const *params, char **error_r)
+		       const char *const *params, const char **error_r)
 {
 	enum db_status st;
 	PGresult *r = db_query(name, sql, nparams, params, &st, error_r);
@@ -201,7 +198,7 @@ enum db_status db_exec(const char *name, const char *sql, int nparams,
 	return st;
 }
 
-enum db_status db_begin(char **error_r)
+enum db_status db_begin(const char **error_r)
 {
 	enum db_status st = db_exec("BEGIN", "BEGIN", 0, NULL, error_r);
 	if (st == DB_OK)
@@ -209,19 +206,18 @@ enum db_status db_begin(char **error_r)
 	return st;
 }
 
-enum db_status db_commit(char **error_r)
+enum db_status db_commit(const char **error_r)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	PGconn *c;
 	if (!in_txn) {
-		*error_r = xstrdup("COMMIT without BEGIN");
+		*error_r = t_strdup("COMMIT without BEGIN");
 		return DB_ERROR;
 	}
 	c = thread_conn(&err);
 	if (c == NULL || PQtransactionStatus(c) != PQTRANS_INTRANS) {
 		in_txn = 0;
-		free(err);
-		*error_r = xstrdup("the transaction was lost or aborted before COMMIT");
+		*error_r = t_strdup("the transaction was lost or aborted before COMMIT");
 		if (c != NULL)
 			PQclear(PQexec(c, "ROLLBACK"));
 		return c == NULL ? DB_UNAVAILABLE : DB_ERROR;
@@ -254,7 +250,7 @@ int db_end_of_unit(const char *what)
 	return 1;
 }
 
-int db_ping(char **error_r)
+int db_ping(const char **error_r)
 {
 	return db_exec("ping", "SELECT 1", 0, NULL, error_r) == DB_OK ? 0 : -1;
 }

@@ -28,18 +28,19 @@ void db_shutdown(void);			/* frees the copy */
 
 /* Runs one statement. Returns the result (TUPLES_OK or COMMAND_OK), or NULL
  * with *status_r (DB_UNAVAILABLE, DB_CONFLICT on unique violation,
- * DB_ERROR otherwise) and *error_r set (malloc'd; may be NULL). */
+ * DB_ERROR otherwise) and *error_r set (tpool.h: nothing to free). error_r
+ * may be NULL when the reason is not wanted. */
 PGresult *db_query(const char *name, const char *sql, int nparams,
-		   const char *const *params, enum db_status *status_r, char **error_r);
+		   const char *const *params, enum db_status *status_r, const char **error_r);
 /* Like db_query for statements whose rows are not needed. */
 enum db_status db_exec(const char *name, const char *sql, int nparams,
-		       const char *const *params, char **error_r);
+		       const char *const *params, const char **error_r);
 
 /* Transactions on this thread's connection. While one is open no
  * statement is retried on a new connection (it would run outside the
  * transaction), and db_commit refuses when the transaction was lost. */
-enum db_status db_begin(char **error_r);
-enum db_status db_commit(char **error_r);
+enum db_status db_begin(const char **error_r);
+enum db_status db_commit(const char **error_r);
 void db_rollback(void);			/* safe to call when none is open */
 
 /* A safety net run after every request and job: a transaction left open
@@ -47,10 +48,10 @@ void db_rollback(void);			/* safe to call when none is open */
  * cannot swallow the next request's writes. 1 when one was found. */
 int db_end_of_unit(const char *what);
 
-int db_ping(char **error_r);		/* SELECT 1 on this thread's connection */
+int db_ping(const char **error_r);	/* SELECT 1 on this thread's connection */
 void db_thread_close(void);		/* close this thread's connection */
 
 /* A fresh connection not tied to a thread (migrations, tools). */
-PGconn *db_connect_new(char **error_r);
+PGconn *db_connect_new(const char **error_r);
 
 #endif

@@ -22,7 +22,7 @@ static json_t *split(PGresult *r)
 	return json_pack("{s:o, s:o}", "levels", levels, "groups", groups);
 }
 
-enum db_status grants_snapshot(long long person_id, json_t **snap_r, char **error_r)
+enum db_status grants_snapshot(long long person_id, json_t **snap_r, const char **error_r)
 {
 	char pid[32];
 	enum db_status st;
@@ -39,7 +39,7 @@ enum db_status grants_snapshot(long long person_id, json_t **snap_r, char **erro
 	return DB_OK;
 }
 
-enum db_status grants_list(long long person_id, json_t **list_r, char **error_r)
+enum db_status grants_list(long long person_id, json_t **list_r, const char **error_r)
 {
 	char pid[32];
 	enum db_status st;
@@ -63,7 +63,7 @@ enum db_status grants_list(long long person_id, json_t **list_r, char **error_r)
 	return DB_OK;
 }
 
-int grants_held(long long person_id, const char *kind, const char *name, enum db_status *st, char **error_r)
+int grants_held(long long person_id, const char *kind, const char *name, enum db_status *st, const char **error_r)
 {
 	char pid[32];
 	ID(pid, person_id);
@@ -79,7 +79,7 @@ int grants_held(long long person_id, const char *kind, const char *name, enum db
 }
 
 enum db_status grants_apply(long long person_id, long long request_id, json_t *grant, json_t *revoke,
-			    char **error_r)
+			    const char **error_r)
 {
 	char pid[32], rid[32];
 	enum db_status st;
@@ -104,7 +104,7 @@ enum db_status grants_apply(long long person_id, long long request_id, json_t *g
 	return st;
 }
 
-enum db_status grants_end_all(long long person_id, long long request_id, char **error_r)
+enum db_status grants_end_all(long long person_id, long long request_id, const char **error_r)
 {
 	char pid[32], rid[32];
 	ID(pid, person_id);
@@ -115,7 +115,7 @@ enum db_status grants_end_all(long long person_id, long long request_id, char **
 		       "WHERE person_id = $1::bigint AND revoked_at IS NULL", 2, p, error_r);
 }
 
-enum db_status grants_undo(long long person_id, long long request_id, char **error_r)
+enum db_status grants_undo(long long person_id, long long request_id, const char **error_r)
 {
 	char pid[32], rid[32];
 	ID(pid, person_id);
@@ -137,7 +137,7 @@ enum db_status grants_undo(long long person_id, long long request_id, char **err
 		       2, p, error_r);
 }
 
-enum db_status grants_params(long long person_id, long long request_id, json_t **params_r, char **error_r)
+enum db_status grants_params(long long person_id, long long request_id, json_t **params_r, const char **error_r)
 {
 	char pid[32], rid[32];
 	enum db_status st;

@@ -27,26 +27,26 @@
 #include "db.h"
 
 /* {"levels": [...], "groups": [...]}, sorted: what the person holds now. */
-enum db_status grants_snapshot(long long person_id, json_t **snap_r, char **error_r);
+enum db_status grants_snapshot(long long person_id, json_t **snap_r, const char **error_r);
 
 /* Every current grant with where it came from, for GET /v1/people. */
-enum db_status grants_list(long long person_id, json_t **list_r, char **error_r);
+enum db_status grants_list(long long person_id, json_t **list_r, const char **error_r);
 
 /* Is the item held now? 1/0, -1 on error. */
-int grants_held(long long person_id, const char *kind, const char *name, enum db_status *st, char **error_r);
+int grants_held(long long person_id, const char *kind, const char *name, enum db_status *st, const char **error_r);
 
 /* Adds the grant items not held yet, ends the revoke items held. Items
  * already so are left alone (granting twice is not an error). */
 enum db_status grants_apply(long long person_id, long long request_id, json_t *grant, json_t *revoke,
-			    char **error_r);
+			    const char **error_r);
 
 /* An exit: ends every current grant. */
-enum db_status grants_end_all(long long person_id, long long request_id, char **error_r);
+enum db_status grants_end_all(long long person_id, long long request_id, const char **error_r);
 
 /* A rollback: gives back what request_id ended, ends what it granted. */
-enum db_status grants_undo(long long person_id, long long request_id, char **error_r);
+enum db_status grants_undo(long long person_id, long long request_id, const char **error_r);
 
 /* The params of a provisioning operation for request_id (see above). */
-enum db_status grants_params(long long person_id, long long request_id, json_t **params_r, char **error_r);
+enum db_status grants_params(long long person_id, long long request_id, json_t **params_r, const char **error_r);
 
 #endif

@@ -16,7 +16,9 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "outcome.h"
 #include "text.h"
+#include "tpool.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -304,6 +306,16 @@ void http_reply_error(struct http_ctx *ctx, int status, const char *code, const 
 	http_reply_text(ctx, status, "application/json", s, strlen(s));
 }
 
+void http_reply_outcome(struct http_ctx *ctx, struct outcome *o)
+{
+	if (o->body != NULL)
+		http_reply_json(ctx, o->status, o->body);
+	else
+		http_reply_error(ctx, o->status, o->code ? o->code : "internal", o->field[0] ? o->field : NULL,
+				 "%s", o->message);
+	o->body = NULL;
+}
+
 void http_reply_stream(struct http_ctx *ctx, const char *content_type,
 		       int (*fill)(void *state, struct buf *out), void (*free_state)(void *state),
 		       void *state)
@@ -335,7 +347,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		buf_reset(&s->pending);
 		s->off = 0;
 		log_set_request_id(s->request_id);
+		unsigned frame = t_push();	/* each piece is a unit of work of its own */
 		int rc = s->fill(s->state, &s->pending);
+		t_pop(frame);
 		log_set_request_id(NULL);
 		if (rc < 0)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
@@ -523,10 +537,11 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 	if ((m.route->flags & ROUTE_JSON_OPTIONAL) && !wants_json)
 		ctx->body = json_object();
 	if (wants_json) {
-		struct json_err je;
-		ctx->body = json_parse_body(buf_str(&rq->body), rq->body.len, &je);
+		struct outcome o;
+		memset(&o, 0, sizeof(o));
+		ctx->body = json_parse_body(buf_str(&rq->body), rq->body.len, &o);
 		if (ctx->body == NULL) {
-			http_reply_error(ctx, je.status, je.code, je.field[0] ? je.field : NULL, "%s", je.message);
+			http_reply_outcome(ctx, &o);
 			return;
 		}
 	}
@@ -619,9 +634,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	ctx.request_id = rq->id;
 	ctx.client_addr = rq->addr;
 	log_set_request_id(rq->id);
+	/* the request's frame (tpool.h): every error made while answering it
+	 * is freed once the answer is queued (MHD copies what it keeps) */
+	unsigned frame = t_push();
 	dispatch(&ctx, rq);
 	db_end_of_unit(rq->path);
 	enum MHD_Result r = queue(conn, &ctx, rq);
+	t_pop(frame);
 	json_decref(ctx.body);
 	free((char *)ctx.allow);
 	free(ctx.resp);
@@ -662,7 +681,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("libmicrohttpd: %s", msg);
 }
 
-int http_start(const struct conf *c, const struct route *table, size_t n, char **error_r)
+int http_start(const struct conf *c, const struct route *table, size_t n, const char **error_r)
 {
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
@@ -697,8 +716,8 @@ int http_start(const struct conf *c, const struct route *table, size_t n, char *
 					 MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
 					 MHD_OPTION_END);
 	if (daemon_handle == NULL) {
-		*error_r = xasprintf("cannot listen on %s port %d (listen_address, listen_port): "
-				     "address in use or not available", c->listen_address, c->listen_port);
+		*error_r = t_printf("cannot listen on %s port %d (listen_address, listen_port): "
+				    "address in use or not available", c->listen_address, c->listen_port);
 		return -1;
 	}
 	http_conf_changed(c);
@@ -708,7 +727,7 @@ int http_start(const struct conf *c, const struct route *table, size_t n, char *
 		log_warn("the slow-client watchdog did not start: http_header_timeout is not enforced");
 	return 0;
 bad_addr:
-	*error_r = xasprintf("listen_address '%s' is not an IPv4 or IPv6 address", c->listen_address);
+	*error_r = t_printf("listen_address '%s' is not an IPv4 or IPv6 address", c->listen_address);
 	return -1;
 }
 

@@ -20,6 +20,7 @@
 
 struct MHD_Connection;
 struct buf;
+struct outcome;
 
 struct http_ctx {
 	struct MHD_Connection *conn;
@@ -55,6 +56,9 @@ void http_reply_error(struct http_ctx *ctx, int status, const char *code, const 
 		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void http_reply_text(struct http_ctx *ctx, int status, const char *content_type,
 		     char *body, size_t len);				/* steals body */
+/* Answers what a call decided (outcome.h): its body, or its error (code
+ * "internal" when it named none). Takes the body. */
+void http_reply_outcome(struct http_ctx *ctx, struct outcome *o);
 
 /* Answers 200 with a body produced piece by piece (flat memory). */
 void http_reply_stream(struct http_ctx *ctx, const char *content_type,
@@ -76,7 +80,7 @@ char *http_error_body(const char *code, const char *field, const char *message);
  * returns the new length. Exposed for the fuzz targets. */
 size_t http_unescape(char *s);
 
-int http_start(const struct conf *c, const struct route *routes, size_t nroutes, char **error_r);
+int http_start(const struct conf *c, const struct route *routes, size_t nroutes, const char **error_r);
 /* After a reload: the settings that apply while running (header timeout). */
 void http_conf_changed(const struct conf *c);
 /* Stops accepting, waits up to timeout_s for requests in flight, stops. */

@@ -5,43 +5,48 @@
 #include "config.h"
 #include "json.h"
 #include "buf.h"
+#include "outcome.h"
 #include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-int json_fail(struct json_err *err, int status, const char *code, const char *field,
-	      const char *fmt, ...)
+/* Every body check refuses with 400. Its message is cut where these
+ * checks always cut it (512 bytes, at a character boundary), so an answer
+ * that quotes a long unknown key reads the same on every route. */
+static int refuse(struct outcome *o, const char *code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int refuse(struct outcome *o, const char *code, const char *field, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
-	err->status = status;
-	err->code = code;
-	text_copy(err->field, sizeof(err->field), field);
 	va_start(ap, fmt);
-	text_vformat(err->message, sizeof(err->message), fmt, ap);
+	text_vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fail(o, 400, code, field, "%s", msg);
 	return -1;
 }
 
-json_t *json_parse_body(const char *data, size_t len, struct json_err *err)
+json_t *json_parse_body(const char *data, size_t len, struct outcome *o)
 {
 	json_error_t je;
 	json_t *j;
 
 	if (len == 0) {
-		json_fail(err, 400, "bad_json", NULL, "request body is empty; a JSON object is expected");
+		refuse(o, "bad_json", NULL, "request body is empty; a JSON object is expected");
 		return NULL;
 	}
 	j = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (j == NULL) {
-		json_fail(err, 400, "bad_json", NULL, "malformed JSON at line %d, column %d: %s",
-			  je.line, je.column, je.text);
+		refuse(o, "bad_json", NULL, "malformed JSON at line %d, column %d: %s", je.line, je.column,
+		       je.text);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
 		json_decref(j);
-		json_fail(err, 400, "bad_json", NULL, "request body must be a JSON object");
+		refuse(o, "bad_json", NULL, "request body must be a JSON object");
 		return NULL;
 	}
 	return j;
@@ -88,7 +93,7 @@ int has_control_chars(const char *s)
 }
 
 const char *json_get_string(json_t *obj, const char *key, int required,
-			    size_t max_len, struct json_err *err)
+			    size_t max_len, struct outcome *o)
 {
 	json_t *v = json_object_get(obj, key);
 	const char *s;
@@ -96,40 +101,39 @@ const char *json_get_string(json_t *obj, const char *key, int required,
 
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			json_fail(err, 400, "missing_field", key, "field '%s' is required", key);
+			refuse(o, "missing_field", key, "field '%s' is required", key);
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		json_fail(err, 400, "invalid_field", key, "field '%s' must be a string", key);
+		refuse(o, "invalid_field", key, "field '%s' must be a string", key);
 		return NULL;
 	}
 	s = json_string_value(v);
 	if (strlen(s) != json_string_length(v)) {
-		json_fail(err, 400, "invalid_field", key, "field '%s' contains a NUL character", key);
+		refuse(o, "invalid_field", key, "field '%s' contains a NUL character", key);
 		return NULL;
 	}
 	if (has_control_chars(s)) {
-		json_fail(err, 400, "invalid_field", key, "field '%s' contains control characters", key);
+		refuse(o, "invalid_field", key, "field '%s' contains control characters", key);
 		return NULL;
 	}
 	n = utf8_length(s);
 	if (n < 0) {
-		json_fail(err, 400, "invalid_field", key, "field '%s' is not valid UTF-8", key);
+		refuse(o, "invalid_field", key, "field '%s' is not valid UTF-8", key);
 		return NULL;
 	}
 	if ((size_t)n > max_len) {
-		json_fail(err, 400, "invalid_field", key, "field '%s' is longer than %zu characters",
-			  key, max_len);
+		refuse(o, "invalid_field", key, "field '%s' is longer than %zu characters", key, max_len);
 		return NULL;
 	}
 	if (required && n == 0) {
-		json_fail(err, 400, "missing_field", key, "field '%s' must not be empty", key);
+		refuse(o, "missing_field", key, "field '%s' must not be empty", key);
 		return NULL;
 	}
 	return s;
 }
 
-int json_check_keys(json_t *obj, const char *const *allowed, struct json_err *err)
+int json_check_keys(json_t *obj, const char *const *allowed, struct outcome *o)
 {
 	const char *key;
 	json_t *v;
@@ -142,7 +146,7 @@ int json_check_keys(json_t *obj, const char *const *allowed, struct json_err *er
 				break;
 			}
 		if (!ok)
-			return json_fail(err, 400, "invalid_field", key, "unknown field '%s'", key);
+			return refuse(o, "invalid_field", key, "unknown field '%s'", key);
 	}
 	return 0;
 }

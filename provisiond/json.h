@@ -11,30 +11,26 @@
 #include <jansson.h>
 #include <stddef.h>
 
-struct json_err {
-	int status;		/* HTTP status to answer */
-	const char *code;	/* bad_json, missing_field, invalid_field */
-	char field[128];	/* "" when not about one field */
-	char message[512];
-};
+/* A check that fails answers through the caller's struct outcome
+ * (outcome.h): 400, the code (bad_json, missing_field, invalid_field),
+ * the field ("" when not about one field) and a message for people. o
+ * starts zeroed (no body, no code) and is left alone by checks that pass. */
+struct outcome;
 
-/* Parses a request body: it must be one JSON object. NULL + err on failure
+/* Parses a request body: it must be one JSON object. NULL with o answered
  * ("malformed JSON at line 1, column 9: ..." or "body must be a JSON object"). */
-json_t *json_parse_body(const char *data, size_t len, struct json_err *err);
+json_t *json_parse_body(const char *data, size_t len, struct outcome *o);
 
-/* Gets a string member. Returns NULL when absent and not required (no
- * error) and sets err when required, of the wrong type, longer than
- * max_len characters (UTF-8 code points), or holding control characters. */
+/* Gets a string member. Returns NULL when absent and not required (o
+ * untouched) and answers o when required, of the wrong type, longer than
+ * max_len characters (UTF-8 code points), or holding control characters:
+ * for an optional member, o->code (still NULL) tells the two apart. */
 const char *json_get_string(json_t *obj, const char *key, int required,
-			    size_t max_len, struct json_err *err);
+			    size_t max_len, struct outcome *o);
 
-/* Fails (sets err, returns -1) when obj has a member whose name is not in
+/* Fails (answers o, returns -1) when obj has a member whose name is not in
  * the NULL-terminated list: unknown fields are mistakes, not extensions. */
-int json_check_keys(json_t *obj, const char *const *allowed, struct json_err *err);
-
-/* Sets err (returns -1 so callers can "return json_fail(...)"). */
-int json_fail(struct json_err *err, int status, const char *code, const char *field,
-	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int json_check_keys(json_t *obj, const char *const *allowed, struct outcome *o);
 
 /* Counts UTF-8 code points; -1 if s is not valid UTF-8. */
 long utf8_length(const char *s);

@@ -37,6 +37,7 @@
 #include "scheduler.h"
 #include "throttle.h"
 #include "tokens.h"
+#include "tpool.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -88,19 +89,22 @@ static int migrate_wait(const struct conf *c, const sigset_t *stopsigs)
 {
 	int applied, delay = 1;
 	for (;;) {
-		char *err = NULL;
+		/* one frame a try: waiting for PostgreSQL may take all night */
+		unsigned frame = t_push();
+		const char *err = NULL;
 		int rc = migrate_run(c->schema_dir, &applied, &err);
 		if (rc == 0) {
 			log_info("database schema up to date (%d migration(s) applied now)", applied);
+			t_pop(frame);
 			return 0;
 		}
 		if (rc == -1) {
 			log_error("%s", err);
-			free(err);
+			t_pop(frame);
 			return -1;
 		}
 		log_warn("%s; retrying in %d s", err, delay);
-		free(err);
+		t_pop(frame);
 		if (stopsigs != NULL) {
 			struct timespec ts = { delay, 0 };
 			int sig = sigtimedwait(stopsigs, NULL, &ts);
@@ -186,6 +190,7 @@ static int run_daemon(const char *path, int foreground)
 	sigset_t sigs;
 	int ret = 1;
 	double t0 = now_s();
+	unsigned frame = t_push();	/* start-up's messages */
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -230,20 +235,18 @@ static int run_daemon(const char *path, int foreground)
 	}
 	metrics_setup(names, names + api_route_count, (int)api_route_count);
 	{
-		char *err = NULL;
+		const char *err = NULL;
 		if (http_start(c, api_routes, api_route_count, &err) < 0) {
 			log_error("%s", err);
-			free(err);
 			free(names);
 			metrics_shutdown();
 			goto out_pid;
 		}
 	}
 	{
-		char *err = NULL;
+		const char *err = NULL;
 		if (queue_start(c, &err) < 0 || scheduler_start(c, &err) < 0 || outbox_start(c, &err) < 0) {
 			log_error("%s", err);
-			free(err);
 			http_stop(0);
 			metrics_shutdown();
 			free(names);
@@ -253,13 +256,16 @@ static int run_daemon(const char *path, int foreground)
 	log_info("listening on http://%s:%d/ with %d threads; ready in %.0f ms",
 		 c->listen_address, c->listen_port, c->http_threads, (now_s() - t0) * 1000.0);
 	conf_put(&c);
+	t_pop(frame);
 
 	for (;;) {
 		int sig = 0;
 		if (sigwait(&sigs, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
+			unsigned reload_frame = t_push();
 			reload(path);
+			t_pop(reload_frame);
 			continue;
 		}
 		log_info("signal %d: stopping", sig);
@@ -283,6 +289,7 @@ out:
 	db_shutdown();
 	dir_thread_close();
 	conf_put(&c);
+	t_pop(frame);	/* again, for the ways out of start-up */
 	return ret;
 }
 
@@ -311,7 +318,7 @@ static int run_token(int argc, char **argv)
 		fprintf(stderr, "provisiond: token: the database is not usable (see the message above)\n");
 		goto out;
 	}
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	struct passwd *pw = getpwuid(getuid());
 	const char *who = pw != NULL ? pw->pw_name : "unknown";
@@ -377,7 +384,6 @@ static int run_token(int argc, char **argv)
 		fprintf(stderr, "provisiond: unknown token command '%s' (create, revoke, list)\n", argv[0]);
 	}
 	free(actor);
-	free(err);
 	db_shutdown();
 out:
 	conf_put(&c);
@@ -452,6 +458,7 @@ int main(int argc, char **argv)
 	conf_set_current(c);
 
 	int ret;
+	unsigned frame = t_push();	/* the command's messages */
 	if (optind < argc && strcmp(argv[optind], "token") == 0)
 		ret = run_token(argc - optind - 1, argv + optind + 1);
 	else if (optind < argc && strcmp(argv[optind], "migrate") == 0) {
@@ -464,7 +471,7 @@ int main(int argc, char **argv)
 		   strcmp(argv[optind + 1], "verify") == 0) {
 		/* the command-line twin of GET /v1/changelog/verify */
 		struct conf *cc = conf_get();
-		char *e = NULL;
+		const char *e = NULL;
 		json_t *res = NULL;
 		db_setup(cc->db_conninfo);
 		PGconn *pc = db_connect_new(&e);
@@ -486,7 +493,6 @@ int main(int argc, char **argv)
 				ret = 0;
 			}
 		}
-		free(e);
 		json_decref(res);
 		if (pc != NULL)
 			PQfinish(pc);
@@ -498,6 +504,7 @@ int main(int argc, char **argv)
 		ret = 1;
 	} else
 		ret = run_daemon(path, foreground);
+	t_pop(frame);
 	conf_set_current(NULL);
 	return ret;
 }

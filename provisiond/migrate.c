@@ -8,6 +8,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "log.h"
+#include "tpool.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -35,13 +36,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int read_file(const char *path, struct buf *out, char **error_r)
+static int read_file(const char *path, struct buf *out, const char **error_r)
 {
 	FILE *fp = fopen(path, "r");
 	char chunk[8192];
 	size_t n;
 	if (fp == NULL) {
-		*error_r = xasprintf("open(%s) failed: %s", path, strerror(errno));
+		*error_r = t_printf("open(%s) failed: %s", path, strerror(errno));
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
@@ -62,13 +63,13 @@ static char *res_error(PGconn *c, PGresult *r)
 
 /* Runs one statement without parameters; only our own fixed SQL and the
  * migration files themselves go through here. */
-static int run(PGconn *c, const char *what, const char *sql, char **error_r)
+static int run(PGconn *c, const char *what, const char *sql, const char **error_r)
 {
 	PGresult *r = PQexec(c, sql);
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		char *m = res_error(c, r);
-		*error_r = xasprintf("%s failed: %s", what, m);
+		*error_r = t_printf("%s failed: %s", what, m);
 		free(m);
 		PQclear(r);
 		return -1;
@@ -77,7 +78,7 @@ static int run(PGconn *c, const char *what, const char *sql, char **error_r)
 	return 0;
 }
 
-int migrate_run(const char *schema_dir, int *applied_r, char **error_r)
+int migrate_run(const char *schema_dir, int *applied_r, const char **error_r)
 {
 	DIR *d;
 	struct dirent *de;
@@ -90,7 +91,7 @@ int migrate_run(const char *schema_dir, int *applied_r, char **error_r)
 	*applied_r = 0;
 	d = opendir(schema_dir);
 	if (d == NULL) {
-		*error_r = xasprintf("opendir(%s) failed: %s (schema_dir)", schema_dir, strerror(errno));
+		*error_r = t_printf("opendir(%s) failed: %s (schema_dir)", schema_dir, strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -101,14 +102,14 @@ int migrate_run(const char *schema_dir, int *applied_r, char **error_r)
 	}
 	closedir(d);
 	if (count == 0) {
-		*error_r = xasprintf("no NNNN_name.sql migrations in %s (schema_dir)", schema_dir);
+		*error_r = t_printf("no NNNN_name.sql migrations in %s (schema_dir)", schema_dir);
 		goto out;
 	}
 	qsort(names, count, sizeof(*names), cmp_str);
 	for (size_t i = 1; i < count; i++) {
 		if (strncmp(names[i - 1], names[i], 4) == 0) {
-			*error_r = xasprintf("migrations %s and %s in %s share version %.4s",
-					     names[i - 1], names[i], schema_dir, names[i]);
+			*error_r = t_printf("migrations %s and %s in %s share version %.4s",
+					    names[i - 1], names[i], schema_dir, names[i]);
 			goto out;
 		}
 	}
@@ -142,17 +143,17 @@ int migrate_run(const char *schema_dir, int *applied_r, char **error_r)
 					   1, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			char *m = res_error(c, r);
-			*error_r = xasprintf("reading schema_migrations failed: %s", m);
+			*error_r = t_printf("reading schema_migrations failed: %s", m);
 			free(m);
 			PQclear(r);
 			goto unlock;
 		}
 		if (PQntuples(r) == 1) {
 			if (strcmp(PQgetvalue(r, 0, 0), hash) != 0) {
-				*error_r = xasprintf("migration %s was changed after it was applied "
-						     "(file sha256 %.12s..., applied %.12s...): "
-						     "add a new migration instead", path, hash,
-						     PQgetvalue(r, 0, 0));
+				*error_r = t_printf("migration %s was changed after it was applied "
+						    "(file sha256 %.12s..., applied %.12s...): "
+						    "add a new migration instead", path, hash,
+						    PQgetvalue(r, 0, 0));
 				PQclear(r);
 				goto unlock;
 			}
@@ -171,16 +172,15 @@ int migrate_run(const char *schema_dir, int *applied_r, char **error_r)
 					 "VALUES ($1::int, $2, $3)", 3, NULL, params, NULL, NULL, 0);
 			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 				char *m = res_error(c, r);
-				*error_r = xasprintf("recording migration %s failed: %s", names[i], m);
+				*error_r = t_printf("recording migration %s failed: %s", names[i], m);
 				free(m);
 				rc = -1;
 			}
 			PQclear(r);
 		}
 		if (rc < 0) {
-			char *ignored = NULL;
+			const char *ignored = NULL;
 			run(c, "ROLLBACK", "ROLLBACK", &ignored);
-			free(ignored);
 			goto unlock;
 		}
 		if (run(c, "COMMIT", "COMMIT", error_r) < 0)
@@ -199,10 +199,8 @@ int migrate_run(const char *schema_dir, int *applied_r, char **error_r)
 	ret = 0;
 unlock:
 	{
-		char *ignored = NULL;
-		if (run(c, "migrate unlock", "SELECT pg_advisory_unlock(x'" MIGRATE_LOCK_KEY "'::bigint)",
-			&ignored) < 0)
-			free(ignored);
+		const char *ignored = NULL;
+		run(c, "migrate unlock", "SELECT pg_advisory_unlock(x'" MIGRATE_LOCK_KEY "'::bigint)", &ignored);
 	}
 out:
 	if (c != NULL)

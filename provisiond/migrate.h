@@ -11,8 +11,8 @@
 #ifndef PVD_MIGRATE_H
 #define PVD_MIGRATE_H
 
-/* 0 ok (applied_r = how many new), -1 error (*error_r malloc'd),
+/* 0 ok (applied_r = how many new), -1 error (*error_r),
  * -2 PostgreSQL unreachable (*error_r says why; retry later). */
-int migrate_run(const char *schema_dir, int *applied_r, char **error_r);
+int migrate_run(const char *schema_dir, int *applied_r, const char **error_r);
 
 #endif

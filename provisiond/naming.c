@@ -11,6 +11,7 @@
 #include "config.h"
 #include "naming.h"
 #include "buf.h"
+#include "tpool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,7 +250,7 @@ static char *describe_char(const char *p)
  * expansion (separators not yet tidied) to out. has_alnum_r tells whether a
  * literal letter or digit guarantees a non-empty result. */
 static int walk(const char *tmpl, const struct person *pe, struct buf *out,
-		int *has_alnum_r, int *has_ph_r, char **error_r)
+		int *has_alnum_r, int *has_ph_r, const char **error_r)
 {
 	const char *p = tmpl;
 
@@ -260,8 +261,8 @@ static int walk(const char *tmpl, const struct person *pe, struct buf *out,
 			size_t n;
 			int i;
 			if (end == NULL) {
-				*error_r = xasprintf("unterminated placeholder \"%s\" in template \"%s\": "
-						     "a '}' is missing", p, tmpl);
+				*error_r = t_printf("unterminated placeholder \"%s\" in template \"%s\": "
+						    "a '}' is missing", p, tmpl);
 				return -1;
 			}
 			n = (size_t)(end - p - 1);
@@ -269,9 +270,9 @@ static int walk(const char *tmpl, const struct person *pe, struct buf *out,
 				if (strlen(ph_names[i]) == n && strncmp(p + 1, ph_names[i], n) == 0)
 					break;
 			if (ph_names[i] == NULL) {
-				*error_r = xasprintf("unknown placeholder \"%.*s\" in template \"%s\" "
-						     "(known: {g1} {g2} {g} {gi} {f1} {f2} {f} {fi} "
-						     "{unit} {position})", (int)(n + 2), p, tmpl);
+				*error_r = t_printf("unknown placeholder \"%.*s\" in template \"%s\" "
+						    "(known: {g1} {g2} {g} {gi} {f1} {f2} {f} {fi} "
+						    "{unit} {position})", (int)(n + 2), p, tmpl);
 				return -1;
 			}
 			*has_ph_r = 1;
@@ -285,9 +286,9 @@ static int walk(const char *tmpl, const struct person *pe, struct buf *out,
 			p++;
 		} else {
 			char *what = describe_char(p);
-			*error_r = xasprintf("bad literal character %s in template \"%s\": outside "
-					     "placeholders only a-z, 0-9, '.', '-' and '_' are allowed",
-					     what, tmpl);
+			*error_r = t_printf("bad literal character %s in template \"%s\": outside "
+					    "placeholders only a-z, 0-9, '.', '-' and '_' are allowed",
+					    what, tmpl);
 			free(what);
 			return -1;
 		}
@@ -315,7 +316,7 @@ static void tidy(struct buf *b, size_t max_len)
 		b->data[j] = '\0';
 }
 
-int naming_template_check(const char *tmpl, char **error_r)
+int naming_template_check(const char *tmpl, const char **error_r)
 {
 	struct buf raw = BUF_INIT;
 	int has_alnum, has_ph;
@@ -325,15 +326,15 @@ int naming_template_check(const char *tmpl, char **error_r)
 		return -1;
 	/* "" or "._" would fail for every single person */
 	if (!has_alnum && !has_ph) {
-		*error_r = xasprintf("the template \"%s\" gives an empty name for everyone: "
-				     "it needs a placeholder or a letter or digit", tmpl);
+		*error_r = t_printf("the template \"%s\" gives an empty name for everyone: "
+				    "it needs a placeholder or a letter or digit", tmpl);
 		return -1;
 	}
 	return 0;
 }
 
 int naming_expand(const char *tmpl, const struct naming_input *in, size_t max_len,
-		  char **out_r, char **error_r)
+		  char **out_r, const char **error_r)
 {
 	struct person pe;
 	struct buf raw = BUF_INIT;
@@ -343,27 +344,27 @@ int naming_expand(const char *tmpl, const struct naming_input *in, size_t max_le
 
 	memset(&pe, 0, sizeof(pe));
 	if (name_split(gn, &pe.g) < 0) {
-		*error_r = xasprintf("the given names are not valid UTF-8");
+		*error_r = t_printf("the given names are not valid UTF-8");
 		goto out;
 	}
 	if (name_split(fn, &pe.f) < 0) {
-		*error_r = xasprintf("the family names are not valid UTF-8");
+		*error_r = t_printf("the family names are not valid UTF-8");
 		goto out;
 	}
 	if (naming_transliterate(in->unit ? in->unit : "", &pe.unit) < 0) {
-		*error_r = xasprintf("the unit is not valid UTF-8");
+		*error_r = t_printf("the unit is not valid UTF-8");
 		goto out;
 	}
 	if (naming_transliterate(in->position ? in->position : "", &pe.position) < 0) {
-		*error_r = xasprintf("the position is not valid UTF-8");
+		*error_r = t_printf("the position is not valid UTF-8");
 		goto out;
 	}
 	if (walk(tmpl, &pe, &raw, &has_alnum, &has_ph, error_r) < 0)
 		goto out;
 	tidy(&raw, max_len);
 	if (raw.len == 0) {
-		*error_r = xasprintf("the template %s gives an empty name for given names '%s' "
-				     "family names '%s'", tmpl, gn, fn);
+		*error_r = t_printf("the template %s gives an empty name for given names '%s' "
+				    "family names '%s'", tmpl, gn, fn);
 		goto out;
 	}
 	*out_r = buf_steal(&raw);

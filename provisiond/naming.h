@@ -38,15 +38,15 @@ int naming_transliterate(const char *utf8, struct buf *out);
  * template are a-z 0-9 '.', '-', '_'; the result collapses repeated separators (a run keeps
  * its first one), trims separators at both ends, and is cut to max_len characters (cutting at
  * a separator leaves no trailing separator; max_len 0 means no limit). Returns 0 and *out_r
- * (malloc'd), or -1 and *error_r (malloc'd) saying why:
+ * (malloc'd), or -1 and *error_r (tpool.h) saying why:
  * unknown placeholder "{x}", bad literal character, or empty result ("the template {f2} gives an
  * empty name for given names 'Ana' family names 'Pérez'"). */
 int naming_expand(const char *tmpl, const struct naming_input *in, size_t max_len,
-		  char **out_r, char **error_r);
+		  char **out_r, const char **error_r);
 
 /* Checks a template without a person (for the configuration check): placeholders,
  * literals, and that it can give a non-empty name at all. 0 or -1 + *error_r. */
-int naming_template_check(const char *tmpl, char **error_r);
+int naming_template_check(const char *tmpl, const char **error_r);
 
 /* The n-th candidate for a base name: n == 1 (or less) gives the base; n >= 2 appends the
  * number ("jose.nunez2"), cutting the base so the whole stays within max_len (0: no limit)

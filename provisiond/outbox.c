@@ -11,6 +11,7 @@
 #include "json.h"
 #include "log.h"
 #include "text.h"
+#include "tpool.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -34,18 +35,19 @@ int outbox_address_ok(const char *rcpt)
 }
 
 enum db_status outbox_add(const char *kind, const char *rcpt, const char *subject, const char *body,
-			  int secret, long long request_id, char **error_r)
+			  int secret, long long request_id, const char **error_r)
 {
-	if (!outbox_address_ok(rcpt) || !header_safe(subject)) {
-		*error_r = xasprintf("outbox: refusing a %s message: the recipient '%.80s' or the subject is not "
-				     "a single line address", kind, rcpt ? rcpt : "");
-		utf8_repair(*error_r);
-		return DB_ERROR;
-	}
-	if (utf8_length(subject) < 0 || utf8_length(body ? body : "") < 0) {
-		*error_r = xasprintf("outbox: refusing a %s message to %.80s: its %s is not valid UTF-8", kind, rcpt,
-				     utf8_length(subject) < 0 ? "subject" : "body");
-		utf8_repair(*error_r);
+	char *why = NULL;
+	if (!outbox_address_ok(rcpt) || !header_safe(subject))
+		why = xasprintf("outbox: refusing a %s message: the recipient '%.80s' or the subject is not "
+				"a single line address", kind, rcpt ? rcpt : "");
+	else if (utf8_length(subject) < 0 || utf8_length(body ? body : "") < 0)
+		why = xasprintf("outbox: refusing a %s message to %.80s: its %s is not valid UTF-8", kind, rcpt,
+				utf8_length(subject) < 0 ? "subject" : "body");
+	if (why != NULL) {
+		utf8_repair(why);	/* "%.80s" may have cut a character */
+		*error_r = t_strdup(why);
+		free(why);
 		return DB_ERROR;
 	}
 	char rid[32];
@@ -142,12 +144,12 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* 0 sent, -1 not (err filled: the relay's words, never the body) */
-static int smtp_send(const struct conf *c, const char *rcpt, const char *text, char *err, size_t errsize)
+/* 0 sent, -1 not (*error_r: the relay's words, never the body) */
+static int smtp_send(const struct conf *c, const char *rcpt, const char *text, const char **error_r)
 {
 	CURL *h = curl_easy_init();
 	if (h == NULL) {
-		snprintf(err, errsize, "curl_easy_init failed");
+		*error_r = t_strdup("curl_easy_init failed");
 		return -1;
 	}
 	char ebuf[CURL_ERROR_SIZE] = "", from[300];
@@ -168,10 +170,10 @@ static int smtp_send(const struct conf *c, const char *rcpt, const char *text, c
 	if (c->smtp_starttls)
 		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	if (c->smtp_username[0] != '\0') {
-		char *perr = NULL;
+		char *perr = NULL;	/* read_secret_file is the plugins' too: its reason is malloc'd */
 		password = read_secret_file(c->smtp_password_file, &perr);
 		if (password == NULL) {
-			snprintf(err, errsize, "smtp_password_file: %s", perr ? perr : "unreadable");
+			*error_r = t_printf("smtp_password_file: %s", perr ? perr : "unreadable");
 			free(perr);
 			curl_slist_free_all(to);
 			curl_easy_cleanup(h);
@@ -184,8 +186,8 @@ static int smtp_send(const struct conf *c, const char *rcpt, const char *text, c
 	long reply = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
 	if (rc != CURLE_OK)
-		snprintf(err, errsize, "SMTP to %s for <%s> failed: %s%s%s (last reply %ld)", c->smtp_url, rcpt,
-			 curl_easy_strerror(rc), ebuf[0] ? ": " : "", ebuf, reply);
+		*error_r = t_printf("SMTP to %s for <%s> failed: %s%s%s (last reply %ld)", c->smtp_url, rcpt,
+				    curl_easy_strerror(rc), ebuf[0] ? ": " : "", ebuf, reply);
 	if (password != NULL) {
 		explicit_bzero(password, strlen(password));
 		free(password);
@@ -206,7 +208,7 @@ static int retry_seconds(const struct conf *c, int attempts)
 /* Sends one due message. 1 one was handled, 0 none due, -1 database trouble. */
 static int send_one(const struct conf *c)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	char lease[16];
 	/* claiming pushes next_at past the send's timeout: a sender that dies
@@ -221,7 +223,6 @@ static int send_one(const struct conf *c)
 		1, p1, &st, &err);
 	if (r == NULL) {
 		log_warn("outbox: cannot claim a message: %s", err ? err : "?");
-		free(err);
 		return -1;
 	}
 	if (PQntuples(r) == 0) {
@@ -241,8 +242,8 @@ static int send_one(const struct conf *c)
 	explicit_bzero(PQgetvalue(r, 0, 4), strlen(PQgetvalue(r, 0, 4)));
 	PQclear(r);
 
-	char why[1024] = "";
-	int ok = smtp_send(c, rcpt, text, why, sizeof(why));
+	const char *why = "";
+	int ok = smtp_send(c, rcpt, text, &why);
 	explicit_bzero(text, strlen(text));
 	free(text);
 
@@ -280,7 +281,6 @@ fail:
 	json_decref(after);
 	/* the claim's lease brings the message back: nothing is lost */
 	log_error("outbox: recording message %lld failed: %s", id, err ? err : "database error");
-	free(err);
 	return -1;
 }
 
@@ -288,10 +288,12 @@ static void *sender_main(void *arg)
 {
 	(void)arg;
 	while (!bg_stopping(&bg)) {
+		unsigned frame = t_push();	/* one pass: a mail, and why it was not sent */
 		struct conf *c = conf_get();
 		int n = send_one(c);
 		db_end_of_unit("outbox sender");
 		conf_put(&c);
+		t_pop(frame);
 		if (n == 1)
 			continue;	/* more may be due */
 		bg_sleep(&bg, 1000);
@@ -300,7 +302,7 @@ static void *sender_main(void *arg)
 	return NULL;
 }
 
-int outbox_start(const struct conf *c, char **error_r)
+int outbox_start(const struct conf *c, const char **error_r)
 {
 	if (!c->outbox_sender)
 		return 0;
@@ -324,14 +326,12 @@ void outbox_stop(void)
 
 json_t *outbox_backlog(void)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	PGresult *r = db_query("outbox.backlog", "SELECT count(*), extract(epoch FROM now() - min(created_at))::bigint "
 			       "FROM outbox WHERE state = 'pending'", 0, NULL, &st, &err);
-	if (r == NULL) {
-		free(err);
+	if (r == NULL)
 		return NULL;
-	}
 	json_t *j = json_pack("{s:I}", "pending", (json_int_t)atoll(PQgetvalue(r, 0, 0)));
 	json_object_set_new(j, "oldest_pending_seconds", PQgetisnull(r, 0, 1) ? json_null()
 			    : json_integer(atoll(PQgetvalue(r, 0, 1))));
@@ -339,7 +339,7 @@ json_t *outbox_backlog(void)
 	return j;
 }
 
-json_t *outbox_list(const char *state, int limit, char **error_r, enum db_status *st_r)
+json_t *outbox_list(const char *state, int limit, const char **error_r, enum db_status *st_r)
 {
 	char lim[16];
 	snprintf(lim, sizeof(lim), "%d", limit);

@@ -29,9 +29,9 @@ int outbox_address_ok(const char *rcpt);
 
 /* In the caller's transaction. request_id 0: none. */
 enum db_status outbox_add(const char *kind, const char *rcpt, const char *subject, const char *body,
-			  int secret, long long request_id, char **error_r);
+			  int secret, long long request_id, const char **error_r);
 
-int outbox_start(const struct conf *c, char **error_r);
+int outbox_start(const struct conf *c, const char **error_r);
 void outbox_stop(void);
 
 /* How much waits: {"pending": n, "oldest_pending_seconds": s | null}, or
@@ -39,7 +39,7 @@ void outbox_stop(void);
 json_t *outbox_backlog(void);
 
 /* GET /v1/outbox: messages without their bodies, newest first. */
-json_t *outbox_list(const char *state, int limit, char **error_r, enum db_status *st_r);
+json_t *outbox_list(const char *state, int limit, const char **error_r, enum db_status *st_r);
 
 /* RFC 5322 text of a message (headers + CRLF body); exposed for tests. */
 char *outbox_format(const char *from, const char *rcpt, const char *subject, const char *body,

@@ -4,13 +4,11 @@
  */
 #include "config.h"
 #include "outcome.h"
-#include "json.h"
 #include "log.h"
 #include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 void fail(struct outcome *o, int status, const char *code, const char *field, const char *fmt, ...)
 {
@@ -26,7 +24,7 @@ void fail(struct outcome *o, int status, const char *code, const char *field, co
 	va_end(ap);
 }
 
-void fail_db(struct outcome *o, enum db_status st, char *err)
+void fail_db(struct outcome *o, enum db_status st, const char *err)
 {
 	if (st == DB_UNAVAILABLE)
 		fail(o, 503, "unavailable", NULL, "the database is unavailable: %s", err ? err : "no connection");
@@ -34,11 +32,4 @@ void fail_db(struct outcome *o, enum db_status st, char *err)
 		log_error("%s", err ? err : "database error");
 		fail(o, 500, "internal", NULL, "%s", err ? err : "database error");
 	}
-	free(err);
-}
-
-int fail_json(struct outcome *o, const struct json_err *je)
-{
-	fail(o, je->status, je->code, je->field, "%s", je->message);
-	return -1;
 }

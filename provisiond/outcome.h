@@ -4,7 +4,8 @@
  * DESCRIPTION
  *	Every handler of the daemon answers through a struct outcome: a
  *	success body, or an error code, the field it is about and a message
- *	for people. answer() in api_requests.c turns it into the JSON envelope.
+ *	for people; the body checks of json.h answer into it too.
+ *	http_reply_outcome() turns it into the JSON envelope.
  *	fail_db() is the one place a database failure becomes an answer:
  *	503 when the database is away, otherwise 500 with the detail only in
  *	the log (a 500 never carries SQL text).
@@ -27,11 +28,7 @@ struct outcome {
 void fail(struct outcome *o, int status, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* Answers a database failure st (err: the detail, freed). */
-void fail_db(struct outcome *o, enum db_status st, char *err);
-
-/* Answers a body check's error (json.h). Returns -1 for "return fail_json(...)". */
-struct json_err;
-int fail_json(struct outcome *o, const struct json_err *je);
+/* Answers a database failure st (err: the detail, may be NULL). */
+void fail_db(struct outcome *o, enum db_status st, const char *err);
 
 #endif

@@ -35,10 +35,10 @@
  * has one) and to the head of TIM (notify_tim_head, or the members of the
  * tim_head role group). In the caller's transaction. */
 static enum db_status notify_security(const struct conf *c, const char *person_mail, const char *subject,
-				      char **err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+				      const char **err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static enum db_status notify_security(const struct conf *c, const char *person_mail, const char *subject,
-				      char **err, const char *fmt, ...)
+				      const char **err, const char *fmt, ...)
 {
 	json_t *rcpts = NULL;
 	struct buf body = BUF_INIT;
@@ -89,7 +89,7 @@ struct token_call {
 	char token[64];
 };
 
-static int token_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int token_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct token_call *tc = arg;
 	const struct conf *c = tc->c;
@@ -218,7 +218,7 @@ struct revoke_call {
 	const char *employee_number;
 };
 
-static int revoke_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int revoke_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct revoke_call *rc = arg;
 	const char *employee_number = rc->employee_number;
@@ -265,7 +265,7 @@ struct set_password_call {
 	const char *hash, *pw;
 };
 
-static int set_password_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int set_password_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct set_password_call *sp = arg;
 	const struct conf *c = sp->c;
@@ -335,15 +335,12 @@ static int set_password_body(void *arg, struct outcome *o, enum db_status *st, c
 void people_set_password(const struct conf *c, json_t *body, struct outcome *o)
 {
 	static const char *const keys[] = { "token", "new_password", NULL };
-	struct json_err je;
 	const char *token, *pw;
 	char hash[65];
 	memset(o, 0, sizeof(*o));
-	if (json_check_keys(body, keys, &je) < 0 || !(token = json_get_string(body, "token", 1, 100, &je)) ||
-	    !(pw = json_get_string(body, "new_password", 1, 256, &je))) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0 || !(token = json_get_string(body, "token", 1, 100, o)) ||
+	    !(pw = json_get_string(body, "new_password", 1, 256, o)))
 		return;
-	}
 	if (utf8_length(pw) < c->password_min_length) {
 		fail(o, 400, "invalid_field", "new_password", "the password must have at least %d characters",
 		     c->password_min_length);

@@ -13,7 +13,7 @@
 
 void people_get(const struct principal *who, const char *employee_number, struct outcome *o)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	const char *params[1] = { employee_number };

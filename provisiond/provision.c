@@ -13,7 +13,7 @@
 #include "plugin_host.h"
 #include "queue.h"
 
-int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, char **error_r)
+int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, const char **error_r)
 {
 	int round;
 	/* no plugin does this (no PBX issues call codes): the technician does it by hand */

@@ -30,6 +30,6 @@ struct provision_request {
 };
 
 /* -1 + *error_r when the work cannot be queued (the transaction rolls back). */
-int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, char **error_r);
+int provision_begin(const struct provision_request *r, enum provision_mode *mode_r, const char **error_r);
 
 #endif

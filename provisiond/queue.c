@@ -11,6 +11,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "plugin_host.h"
+#include "tpool.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -33,7 +34,7 @@ static int wake_pipe[2] = { -1, -1 };
 /* ---- enqueue ------------------------------------------------------------ */
 
 enum db_status queue_enqueue(long long request_id, const char *intent, json_t *person,
-			     json_t *params, int *round_r, char **error_r)
+			     json_t *params, int *round_r, const char **error_r)
 {
 	char rid[32], round[16];
 	enum db_status st;
@@ -90,7 +91,7 @@ struct claimed {
 	json_t *person, *params;
 };
 
-static int claim(const struct conf *c, const char *me, struct claimed *op, char **error_r)
+static int claim(const struct conf *c, const char *me, struct claimed *op, const char **error_r)
 {
 	char lease[16];
 	enum db_status st;
@@ -131,7 +132,7 @@ static int claim(const struct conf *c, const char *me, struct claimed *op, char 
 /* Operations whose worker died (lease expired) go back to pending. */
 static void reap(void)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	PGresult *r;
 	enum db_status st;
 	r = db_query("queue.reap",
@@ -140,7 +141,6 @@ static void reap(void)
 		     "RETURNING id, instance, leased_by", 0, NULL, &st, &err);
 	if (r == NULL) {
 		log_debug("%s", err ? err : "reap failed");
-		free(err);
 		return;
 	}
 	for (int i = 0; i < PQntuples(r); i++)
@@ -169,7 +169,7 @@ void queue_on_done(queue_done_fn *fn)
 }
 
 /* An operation is done: whoever main.c wired takes it from here. */
-static enum db_status tell_done(const struct conf *c, const struct queue_done *d, char **err)
+static enum db_status tell_done(const struct conf *c, const struct queue_done *d, const char **err)
 {
 	return on_done != NULL ? on_done(c, d, err) : DB_OK;
 }
@@ -177,7 +177,8 @@ static enum db_status tell_done(const struct conf *c, const struct queue_done *d
 /* Records the outcome; advances the request when it was the last one. */
 static void finish(const struct conf *c, const char *me, struct claimed *op, struct pvd_result *res)
 {
-	char *err = NULL, id[32], rid[32], delay[16];
+	const char *err = NULL;
+	char id[32], rid[32], delay[16];
 	enum db_status st;
 	const char *state, *outcome = pvd_status_name(res->status);
 	int terminal = 1;
@@ -272,7 +273,6 @@ fail:
 	db_rollback();
 	/* the lease will expire and the operation run again: nothing is lost */
 	log_error("recording operation %lld failed: %s", op->id, err ? err : "database error");
-	free(err);
 }
 
 /* For the crash-recovery test only: PROVISIOND_TEST_CRASH_AFTER_APPLY=<instance>
@@ -293,12 +293,10 @@ struct worker_arg {
 
 static PGconn *listen_conn(void)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	PGconn *lc = db_connect_new(&err);
-	if (lc == NULL) {
-		free(err);
+	if (lc == NULL)
 		return NULL;
-	}
 	PGresult *r = PQexec(lc, "LISTEN pvd_queue");
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
@@ -340,8 +338,9 @@ static void *worker_main(void *arg)
 	time_t last_reap = 0;
 
 	while (!atomic_load(&stopping)) {
+		unsigned frame = t_push();	/* one turn: a claim, an operation, its messages */
 		struct conf *c = conf_get();
-		char *err = NULL;
+		const char *err = NULL;
 		struct claimed op;
 		if (lc == NULL)
 			lc = listen_conn();
@@ -352,13 +351,14 @@ static void *worker_main(void *arg)
 		int got = claim(c, me, &op, &err);
 		if (got < 0) {
 			log_warn("queue: cannot claim work: %s", err ? err : "?");
-			free(err);
 			conf_put(&c);
+			t_pop(frame);
 			wait_for_work(&lc, 1000);
 			continue;
 		}
 		if (got == 0) {
 			conf_put(&c);
+			t_pop(frame);
 			wait_for_work(&lc, 1000);
 			continue;
 		}
@@ -380,6 +380,7 @@ static void *worker_main(void *arg)
 		json_decref(op.person);
 		json_decref(op.params);
 		conf_put(&c);
+		t_pop(frame);
 	}
 	if (lc != NULL)
 		PQfinish(lc);
@@ -389,12 +390,12 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int queue_start(const struct conf *c, char **error_r)
+int queue_start(const struct conf *c, const char **error_r)
 {
 	if (c->queue_workers == 0 || plugins_count() == 0)
 		return 0;
 	if (pipe(wake_pipe) < 0) {
-		*error_r = xasprintf("pipe() failed: %s", strerror(errno));
+		*error_r = t_printf("pipe() failed: %s", strerror(errno));
 		return -1;
 	}
 	atomic_store(&stopping, 0);
@@ -404,7 +405,7 @@ int queue_start(const struct conf *c, char **error_r)
 		wa->index = i;
 		if (pthread_create(&threads[i], NULL, worker_main, wa) != 0) {
 			free(wa);
-			*error_r = xasprintf("pthread_create failed for queue worker %d", i);
+			*error_r = t_printf("pthread_create failed for queue worker %d", i);
 			return -1;
 		}
 		nthreads++;
@@ -456,7 +457,7 @@ static json_t *ops_json(PGresult *r)
 #define OP_COLS "id, request_id, round, instance, intent, state, attempts, outcome, message, object, " \
 	TS("next_at") " AS next_at, " TS("updated_at") " AS updated_at"
 
-enum db_status queue_operations_of(long long request_id, json_t **out_r, char **error_r)
+enum db_status queue_operations_of(long long request_id, json_t **out_r, const char **error_r)
 {
 	char rid[32];
 	enum db_status st;
@@ -471,7 +472,7 @@ enum db_status queue_operations_of(long long request_id, json_t **out_r, char **
 	return DB_OK;
 }
 
-enum db_status queue_status(json_t **out_r, char **error_r)
+enum db_status queue_status(json_t **out_r, const char **error_r)
 {
 	enum db_status st;
 	PGresult *r = db_query("queue.depth",
@@ -507,7 +508,7 @@ enum db_status queue_status(json_t **out_r, char **error_r)
 	return DB_OK;
 }
 
-enum db_status queue_retry(long long op_id, const char *actor, const char *role, int *found_r, char **error_r)
+enum db_status queue_retry(long long op_id, const char *actor, const char *role, int *found_r, const char **error_r)
 {
 	char id[32];
 	enum db_status st;
@@ -546,7 +547,7 @@ fail:
 }
 
 enum db_status queue_resolve(const struct conf *c, long long op_id, const char *actor, const char *role,
-			     const char *note, int *found_r, char **error_r)
+			     const char *note, int *found_r, const char **error_r)
 {
 	char id[32];
 	enum db_status st;

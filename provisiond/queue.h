@@ -24,7 +24,7 @@
 /* Inside the caller's transaction: one operation per plugin instance for
  * the request's next round. *round_r is that round. */
 enum db_status queue_enqueue(long long request_id, const char *intent, json_t *person,
-			     json_t *params, int *round_r, char **error_r);
+			     json_t *params, int *round_r, const char **error_r);
 
 /* What the queue tells when an operation is done, inside the transaction
  * that records it (the request row locked): main.c wires the engine here,
@@ -37,18 +37,18 @@ struct queue_done {
 	json_t *person;			/* the identity record the operation had */
 	const struct pvd_result *res;	/* NULL when resolved by hand */
 };
-typedef enum db_status queue_done_fn(const struct conf *c, const struct queue_done *d, char **error_r);
+typedef enum db_status queue_done_fn(const struct conf *c, const struct queue_done *d, const char **error_r);
 void queue_on_done(queue_done_fn *fn);
 
-int queue_start(const struct conf *c, char **error_r);
+int queue_start(const struct conf *c, const char **error_r);
 void queue_stop(void);
 
 /* TIM actions on a dead operation (retry, resolve with a note), and the
  * queue's state for GET /v1/queue. */
-enum db_status queue_retry(long long op_id, const char *actor, const char *role, int *found_r, char **error_r);
+enum db_status queue_retry(long long op_id, const char *actor, const char *role, int *found_r, const char **error_r);
 enum db_status queue_resolve(const struct conf *c, long long op_id, const char *actor, const char *role,
-			     const char *note, int *found_r, char **error_r);
-enum db_status queue_status(json_t **out_r, char **error_r);
-enum db_status queue_operations_of(long long request_id, json_t **out_r, char **error_r);
+			     const char *note, int *found_r, const char **error_r);
+enum db_status queue_status(json_t **out_r, const char **error_r);
+enum db_status queue_operations_of(long long request_id, json_t **out_r, const char **error_r);
 
 #endif

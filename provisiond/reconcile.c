@@ -63,7 +63,8 @@ static json_t *run_reconcile(json_t *person, int repair, const struct principal 
 		if (repair && res.status == PVD_OK) {
 			struct pvd_op fix = { 0, 0, intent, person, NULL, 1, 0 };
 			struct pvd_result done;
-			char me[160], action[48], *err = NULL;
+			const char *err = NULL;
+			char me[160], action[48];
 			plugins_run(i, &fix, &done);
 			actor_id(who, me);
 			snprintf(action, sizeof(action), "reconcile.%s", intent);
@@ -75,7 +76,6 @@ static json_t *run_reconcile(json_t *person, int repair, const struct principal 
 			if (changelog_append(&e, &err) != DB_OK) {
 				log_error("reconcile of %s on %s done but not logged: %s", emp, plugins_get(i)->name,
 					  err ? err : "?");
-				free(err);
 			}
 			json_object_set_new(item, "repair", json_pack("{s:s, s:s}", "status",
 					    pvd_status_name(done.status), "message", done.message));
@@ -91,7 +91,7 @@ static json_t *run_reconcile(json_t *person, int repair, const struct principal 
 /* The provisioned people (one, or all when employee_number is NULL). */
 static PGresult *provisioned_people(const char *employee_number, struct outcome *o)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	const char *params[1] = { employee_number };
 	char *sql = xasprintf("SELECT %s FROM people p WHERE p.uid IS NOT NULL AND p.status <> 'pending' "
@@ -137,13 +137,10 @@ void reconcile_report(const struct principal *who, const char *employee_number, 
 void reconcile_repair(const struct principal *who, json_t *body, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", NULL };
-	struct json_err je;
 	const char *emp;
 	memset(o, 0, sizeof(*o));
-	if (json_check_keys(body, keys, &je) < 0 || !(emp = json_get_string(body, "employee_number", 1, 32, &je))) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0 || !(emp = json_get_string(body, "employee_number", 1, 32, o)))
 		return;
-	}
 	PGresult *r = provisioned_people(emp, o);
 	if (r == NULL)
 		return;

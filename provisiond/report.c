@@ -48,7 +48,8 @@ static void md_row(struct buf *b, json_t *row, const char *const *cols)
  * technicians' notes for manual work, and every step. */
 void requests_report(const struct principal *who, long long id, int as_text, struct outcome *o, char **text_r)
 {
-	char *err = NULL, rid[32];
+	const char *err = NULL;
+	char rid[32];
 	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	*text_r = NULL;

@@ -34,9 +34,8 @@ void requests_list(const struct principal *who, const char *const *filters, stru
 
 /* The checks of a request's body that need only the body and the
  * configuration (no directory, no database): 0, or the HTTP status with
- * the field and message. For the fuzz targets and unit tests. */
-int requests_check_input(const struct conf *c, enum wf_type t, json_t *payload, char *field_r, size_t field_size,
-			 char *message_r, size_t message_size);
+ * o answered (o is cleared first). For the fuzz targets and unit tests. */
+int requests_check_input(const struct conf *c, enum wf_type t, json_t *payload, struct outcome *o);
 
 /* Indexes of filters[] for requests_list */
 enum { LF_TYPE, LF_STATE, LF_EMPLOYEE, LF_SUBMITTED_BY, LF_AFTER, LF_BEFORE, LF_LIMIT, LF_CURSOR, LF_COUNT };

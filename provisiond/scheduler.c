@@ -12,6 +12,7 @@
 #include "plugin_host.h"
 #include "contracts.h"
 #include "procedures/exit.h"
+#include "tpool.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,10 @@ static struct bg_thread bg = BG_THREAD_INIT("scheduler");
 static void tick(const struct conf *c)
 {
 	for (int n = 0; n < 1000 && !bg_stopping(&bg); n++) {
-		char *err = NULL;
+		const char *err = NULL;
 		enum db_status st;
 		if ((st = db_begin(&err)) != DB_OK) {
 			log_warn("scheduler: %s", err ? err : "cannot begin");
-			free(err);
 			return;
 		}
 		PGresult *r = db_query("scheduler.due",
@@ -34,10 +34,8 @@ static void tick(const struct conf *c)
 				       "AND effective_at <= now() ORDER BY effective_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
 				       0, NULL, &st, &err);
 		if (r == NULL || PQntuples(r) == 0) {
-			if (r == NULL) {
+			if (r == NULL)
 				log_warn("scheduler: %s", err ? err : "query failed");
-				free(err);
-			}
 			PQclear(r);
 			db_rollback();
 			return;
@@ -52,7 +50,6 @@ static void tick(const struct conf *c)
 			db_rollback();
 		if (st != DB_OK) {
 			log_error("scheduler: starting exit request %lld failed: %s", id, err ? err : "?");
-			free(err);
 			return;
 		}
 		if (started)
@@ -64,7 +61,7 @@ static void tick(const struct conf *c)
 static void contract_tick(const struct conf *c)
 {
 	for (int n = 0; n < 1000 && !bg_stopping(&bg); n++) {
-		char *err = NULL;
+		const char *err = NULL;
 		int created = 0;
 		enum db_status st = db_begin(&err);
 		if (st == DB_OK)
@@ -75,7 +72,6 @@ static void contract_tick(const struct conf *c)
 			db_rollback();
 		if (st != DB_OK) {
 			log_error("scheduler: contract end: %s", err ? err : "?");
-			free(err);
 			return;
 		}
 		if (!created)
@@ -87,12 +83,14 @@ static void *scheduler_main(void *arg)
 {
 	(void)arg;
 	while (!bg_stopping(&bg)) {
+		unsigned frame = t_push();	/* one tick's messages */
 		struct conf *c = conf_get();
 		int interval = c->scheduler_interval_ms;
 		tick(c);
 		contract_tick(c);
 		db_end_of_unit("scheduler");
 		conf_put(&c);
+		t_pop(frame);
 		bg_sleep(&bg, interval);
 	}
 	plugins_thread_close();
@@ -101,7 +99,7 @@ static void *scheduler_main(void *arg)
 	return NULL;
 }
 
-int scheduler_start(const struct conf *c, char **error_r)
+int scheduler_start(const struct conf *c, const char **error_r)
 {
 	if (c->scheduler_interval_ms == 0)
 		return 0;	/* this daemon does not schedule (another one does) */

@@ -18,7 +18,7 @@
 
 #include "conf.h"
 
-int scheduler_start(const struct conf *c, char **error_r);
+int scheduler_start(const struct conf *c, const char **error_r);
 void scheduler_stop(void);
 
 #endif

@@ -16,7 +16,7 @@
 
 void tasks_list(const struct principal *who, const char *state, const char *role, struct outcome *o)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	if (state && strcmp(state, "open") != 0 && strcmp(state, "done") != 0) {
@@ -61,7 +61,7 @@ struct done_call {
 	const char *note;
 };
 
-static int done_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int done_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct done_call *tc = arg;
 	const struct principal *who = tc->who;
@@ -125,13 +125,10 @@ static int done_body(void *arg, struct outcome *o, enum db_status *st, char **er
 void tasks_done(const struct conf *c, const struct principal *who, long long id, json_t *body, struct outcome *o)
 {
 	static const char *const keys[] = { "note", NULL };
-	struct json_err je;
 	const char *note;
 	memset(o, 0, sizeof(*o));
-	if (json_check_keys(body, keys, &je) < 0 || !(note = json_get_string(body, "note", 1, 2000, &je))) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0 || !(note = json_get_string(body, "note", 1, 2000, o)))
 		return;
-	}
 	struct done_call tc = { c, who, id, note };
 	txn_run(o, done_body, &tc);
 }

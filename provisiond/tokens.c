@@ -8,6 +8,7 @@
 #include "changelog.h"
 #include "crypto.h"
 #include "log.h"
+#include "tpool.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static json_t *row_json(PGresult *r, int i)
 /* The change-log entry of a token's creation or revocation, in the
  * caller's transaction. */
 static enum db_status log_token(const char *actor, const char *actor_role, const char *action, const char *name,
-				json_t *after, char **error_r)
+				json_t *after, const char **error_r)
 {
 	char obj[96];
 	snprintf(obj, sizeof(obj), "token/%s", name);
@@ -51,14 +52,14 @@ static enum db_status log_token(const char *actor, const char *actor_role, const
 }
 
 enum db_status tokens_create(const char *name, enum role role, const char *created_by, const char *actor_role,
-			     const char *owner, char **token_r, json_t **info_r, char **error_r)
+			     const char *owner, char **token_r, json_t **info_r, const char **error_r)
 {
 	unsigned char raw[32];
 	char token[TOKEN_LEN + 1], hash[65];
 	enum db_status st;
 
 	if (crypto_random(raw, sizeof(raw)) < 0) {
-		*error_r = xstrdup("getrandom() failed");
+		*error_r = t_strdup("getrandom() failed");
 		return DB_ERROR;
 	}
 	memcpy(token, TOKEN_PREFIX, 4);
@@ -97,7 +98,7 @@ fail:
 }
 
 enum db_status tokens_revoke(const char *name, const char *revoked_by, const char *actor_role, int *found_r,
-			     json_t **info_r, char **error_r)
+			     json_t **info_r, const char **error_r)
 {
 	enum db_status st;
 	const char *params[2] = { name, revoked_by };
@@ -138,7 +139,7 @@ fail:
 }
 
 enum db_status tokens_lookup(const char *token, int *found_r, char name_r[64], char owner_r[160],
-			     enum role *role_r, char **error_r)
+			     enum role *role_r, const char **error_r)
 {
 	char hash[65];
 	enum db_status st;
@@ -162,19 +163,18 @@ enum db_status tokens_lookup(const char *token, int *found_r, char name_r[64], c
 		snprintf(name_r, 64, "%s", PQgetvalue(r, 0, 0));
 		snprintf(owner_r, 160, "%s", PQgetvalue(r, 0, 3));
 		if (PQgetvalue(r, 0, 2)[0] == 't') {
-			char *err = NULL;
+			const char *err = NULL;
 			if (db_exec("token.touch", "UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1",
 				    1, params, &err) != DB_OK) {
 				log_warn("%s", err ? err : "token.touch failed");
 			}
-			free(err);
 		}
 	}
 	PQclear(r);
 	return DB_OK;
 }
 
-enum db_status tokens_list(json_t **items_r, char **error_r)
+enum db_status tokens_list(json_t **items_r, const char **error_r)
 {
 	enum db_status st;
 	PGresult *r = db_query("token.list",

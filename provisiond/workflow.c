@@ -5,6 +5,7 @@
 #include "config.h"
 #include "workflow.h"
 #include "buf.h"
+#include "tpool.h"
 
 #include <string.h>
 
@@ -255,7 +256,7 @@ static const struct { const char *name; unsigned bit; } auto_names[] = {
 	{ "close", WF_AUTO_CLOSE },
 };
 
-int wf_auto_parse(const char *list, unsigned *bits_r, char **error_r)
+int wf_auto_parse(const char *list, unsigned *bits_r, const char **error_r)
 {
 	unsigned bits = 0;
 	const char *p = list;
@@ -271,8 +272,8 @@ int wf_auto_parse(const char *list, unsigned *bits_r, char **error_r)
 			if (strlen(auto_names[i].name) == n && strncmp(auto_names[i].name, p, n) == 0)
 				break;
 		if (i == sizeof(auto_names) / sizeof(auto_names[0])) {
-			*error_r = xasprintf("unknown step '%.*s' (steps: review, verification, report, "
-					     "conclusion, close)", (int)n, p);
+			*error_r = t_printf("unknown step '%.*s' (steps: review, verification, report, "
+					    "conclusion, close)", (int)n, p);
 			return -1;
 		}
 		bits |= auto_names[i].bit;

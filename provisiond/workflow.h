@@ -122,7 +122,7 @@ void wf_transitions_from(enum wf_type t, enum wf_state_id from,
 int wf_action_known(const char *action);
 
 /* "review, report" -> bits. 0 or -1 + *error_r naming the bad word. */
-int wf_auto_parse(const char *list, unsigned *bits_r, char **error_r);
+int wf_auto_parse(const char *list, unsigned *bits_r, const char **error_r);
 
 /* Every state and transition, for the API contract and documentation. */
 json_t *wf_describe(void);

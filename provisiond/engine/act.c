@@ -34,7 +34,7 @@ static void describe_allowed(const struct wf_transition *tr, void *arg)
 
 /* A resubmission carries the corrected request in "data": checked as a
  * new one of the same procedure, about the same person, then stored. */
-static int resubmit(struct txn *t, json_t *body, struct outcome *o, enum db_status *st, char **err)
+static int resubmit(struct txn *t, json_t *body, struct outcome *o, enum db_status *st, const char **err)
 {
 	const struct procedure *p = t->proc;
 	json_t *data = json_object_get(body, "data");
@@ -94,7 +94,7 @@ struct act_call {
 	struct txn t;
 };
 
-static int act_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int act_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct act_call *ac = arg;
 	struct txn *t = &ac->t;
@@ -175,7 +175,6 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 {
 	struct act_call ac = { .idem = idem, .body = body };
 	struct txn *t = &ac.t;
-	struct json_err je;
 	static const char *const keys[] = { "note", "data", "effective_at", NULL };
 
 	memset(o, 0, sizeof(*o));
@@ -183,16 +182,11 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 		fail(o, 404, "not_found", "action", "unknown action '%s'", action);
 		return;
 	}
-	if (json_check_keys(body, keys, &je) < 0) {
-		fail_json(o, &je);
+	if (json_check_keys(body, keys, o) < 0)
 		return;
-	}
-	je.code = NULL;
-	ac.note = json_get_string(body, "note", 0, 2000, &je);
-	if (je.code != NULL) {
-		fail_json(o, &je);
+	ac.note = json_get_string(body, "note", 0, 2000, o);
+	if (o->code != NULL)
 		return;
-	}
 	if (ac.note != NULL && *ac.note == '\0')
 		ac.note = NULL;
 	t->conf = c;

@@ -25,7 +25,8 @@
 static int open_request_conflict(long long person_id, enum wf_type type, struct outcome *o,
 				 const char *employee_number)
 {
-	char pid[32], *err = NULL;
+	const char *err = NULL;
+	char pid[32];
 	enum db_status st;
 	snprintf(pid, sizeof(pid), "%lld", person_id);
 	const char *params[1] = { pid };
@@ -72,7 +73,7 @@ struct create_call {
 	struct txn t;
 };
 
-static int create_body(void *arg, struct outcome *o, enum db_status *st, char **err)
+static int create_body(void *arg, struct outcome *o, enum db_status *st, const char **err)
 {
 	struct create_call *cc = arg;
 	struct txn *t = &cc->t;

@@ -22,7 +22,7 @@
 
 /* Person fields changed by a step, with the change logged before/after. */
 enum db_status person_update(struct txn *t, const char *what, const char *sql,
-				    int nparams, const char *const *params, char **err)
+				    int nparams, const char *const *params, const char **err)
 {
 	enum db_status st;
 	json_t *before = person_json_by_id(t->person_id, err, &st);
@@ -51,7 +51,7 @@ enum db_status person_update(struct txn *t, const char *what, const char *sql,
 	return st;
 }
 
-enum db_status person_set_status(struct txn *t, const char *status, char **err)
+enum db_status person_set_status(struct txn *t, const char *status, const char **err)
 {
 	char pid[32];
 	snprintf(pid, sizeof(pid), "%lld", t->person_id);
@@ -61,7 +61,7 @@ enum db_status person_set_status(struct txn *t, const char *status, char **err)
 			     2, params, err);
 }
 
-enum db_status change_grants(struct txn *t, enum grants_change how, json_t *grant, json_t *revoke, char **err)
+enum db_status change_grants(struct txn *t, enum grants_change how, json_t *grant, json_t *revoke, const char **err)
 {
 	static const char *const actions[] = { "", "access.grant", "access.end_all", "access.undo" };
 	json_t *before = NULL, *after = NULL;
@@ -93,7 +93,7 @@ out:
 
 /* Entering a provisioning step (or its undo): ask provision.h how the
  * work is done, with the procedure's intent, person and parameters. */
-static enum db_status begin_provisioning(struct txn *t, int undo, char **err)
+static enum db_status begin_provisioning(struct txn *t, int undo, const char **err)
 {
 	const struct procedure *p = t->proc;
 	enum db_status st;
@@ -130,7 +130,7 @@ static enum db_status begin_provisioning(struct txn *t, int undo, char **err)
 		       2, mp, err);
 }
 
-enum db_status effect_provision(struct txn *t, const char *note, char **err)
+enum db_status effect_provision(struct txn *t, const char *note, const char **err)
 {
 	const struct procedure *p = t->proc;
 	enum db_status st = DB_OK;
@@ -150,7 +150,7 @@ enum db_status effect_provision(struct txn *t, const char *note, char **err)
 	return st == DB_OK ? open_tasks(t, err) : st;
 }
 
-enum db_status effect_rollback(struct txn *t, const char *note, char **err)
+enum db_status effect_rollback(struct txn *t, const char *note, const char **err)
 {
 	char rid[32], rnd[16];
 	(void)note;
@@ -177,7 +177,7 @@ enum db_status effect_rollback(struct txn *t, const char *note, char **err)
  * for hires, exits and transfers HR (notify_hr, or the HR person who
  * filed); for access requests and call codes whoever filed it and the unit
  * head who approved. */
-static enum db_status mail_conclusion(struct txn *t, const char *note, char **err)
+static enum db_status mail_conclusion(struct txn *t, const char *note, const char **err)
 {
 	char rid[32];
 	enum db_status st;
@@ -233,7 +233,7 @@ static enum db_status mail_conclusion(struct txn *t, const char *note, char **er
 	return st;
 }
 
-enum db_status effect_conclude(struct txn *t, const char *note, char **err)
+enum db_status effect_conclude(struct txn *t, const char *note, const char **err)
 {
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);

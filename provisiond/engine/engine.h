@@ -58,27 +58,27 @@ struct txn {
 void txn_init_system(struct txn *t, const struct conf *c, long long request_id);
 /* Locks the request (and its person) and reads what the rules need.
  * 1 found, 0 no such request, -1 database error. */
-int load_txn(struct txn *t, enum db_status *st, char **err);
+int load_txn(struct txn *t, enum db_status *st, const char **err);
 
 /* ---- the transaction wrapper (engine/txn.c) ---- */
 
 /* The body of a write, inside BEGIN: 0 commit (o holds the answer);
  * 1 roll back and keep o (an idempotent replay); -1 roll back and answer
  * the refusal already in o, or else the failure *st with *err. */
-typedef int txn_body(void *arg, struct outcome *o, enum db_status *st, char **err);
+typedef int txn_body(void *arg, struct outcome *o, enum db_status *st, const char **err);
 void txn_run(struct outcome *o, txn_body *body, void *arg);
 
 /* ---- transitions (engine/transition.c) ---- */
 
 /* Performs one transition (already checked) with its effects and its step. */
-enum db_status transition(struct txn *t, const struct wf_transition *tr, const char *note, char **err);
+enum db_status transition(struct txn *t, const struct wf_transition *tr, const char *note, const char **err);
 /* The same, as the service itself: the actor is "system". */
-enum db_status transition_as_system(struct txn *t, const struct wf_transition *tr, const char *note, char **err);
+enum db_status transition_as_system(struct txn *t, const struct wf_transition *tr, const char *note, const char **err);
 /* Takes the steps the policy makes automatic, as "system". */
-enum db_status run_auto_steps(struct txn *t, char **err);
+enum db_status run_auto_steps(struct txn *t, const char **err);
 /* The step's row and its change-log entry. */
 enum db_status log_step(struct txn *t, enum wf_action_id action, const char *from, enum wf_state_id to,
-			const char *note, char **err);
+			const char *note, const char **err);
 /* The transition for action from the request's state; log_panic when the
  * tables lack one the code relies on. */
 const struct wf_transition *transition_needed(enum wf_type type, enum wf_state_id from, enum wf_action_id action);
@@ -87,30 +87,30 @@ const struct wf_transition *transition_needed(enum wf_type type, enum wf_state_i
 
 /* Person fields changed by a step, with the change logged before/after. */
 enum db_status person_update(struct txn *t, const char *what, const char *sql, int nparams,
-			     const char *const *params, char **err);
-enum db_status person_set_status(struct txn *t, const char *status, char **err);
+			     const char *const *params, const char **err);
+enum db_status person_set_status(struct txn *t, const char *status, const char **err);
 
 /* Changes the person's grants (grants.h), logged with before and after:
  * what GRANTS_APPLY adds and ends for an access request, an exit's end of
  * everything, a rollback's undo. */
 enum grants_change { GRANTS_NONE, GRANTS_APPLY, GRANTS_END_ALL, GRANTS_UNDO };
 /* grant and revoke: the items of GRANTS_APPLY (else NULL). */
-enum db_status change_grants(struct txn *t, enum grants_change how, json_t *grant, json_t *revoke, char **err);
+enum db_status change_grants(struct txn *t, enum grants_change how, json_t *grant, json_t *revoke, const char **err);
 
 /* ---- manual tasks a step opens and waits for (engine/tasks.c) ---- */
 
-enum db_status open_tasks(struct txn *t, char **err);
+enum db_status open_tasks(struct txn *t, const char **err);
 /* How many tasks of the request are still open; names: "backup (tim_tech)". */
 struct buf;
-int open_task_count(long long request_id, struct buf *names, enum db_status *st, char **err);
+int open_task_count(long long request_id, struct buf *names, enum db_status *st, const char **err);
 /* Inside the caller's transaction (request row locked): when every
  * operation of the request's round is done and no task is open, take the
  * provisioning step's confirm as "system" and move on. No-op otherwise. */
-enum db_status engine_round_done(const struct conf *c, long long request_id, int round, char **err);
+enum db_status engine_round_done(const struct conf *c, long long request_id, int round, const char **err);
 /* The queue's done callback (queue_on_done, wired by main.c): the
  * procedures' after-operation hooks, then engine_round_done(). */
 struct queue_done;
-enum db_status engine_operation_done(const struct conf *c, const struct queue_done *d, char **err);
+enum db_status engine_operation_done(const struct conf *c, const struct queue_done *d, const char **err);
 
 /* ---- rules (engine/rules.c) ---- */
 
@@ -140,9 +140,9 @@ int idem_store(const struct idem *idem, const char *actor, struct outcome *o);
 
 extern const char PERSON_COLS[];
 json_t *row_object(PGresult *r, int row, int first, int last);
-json_t *person_json_by_id(long long person_id, char **error_r, enum db_status *st);
+json_t *person_json_by_id(long long person_id, const char **error_r, enum db_status *st);
 /* The request as the API shows it. Runs inside or outside a transaction. */
-json_t *request_json(long long id, const struct principal *who, enum db_status *st, char **error_r);
+json_t *request_json(long long id, const struct principal *who, enum db_status *st, const char **error_r);
 /* The request as the caller may see it, or NULL with o answered (404 when
  * it does not exist or is not theirs to see: existence is not confirmed). */
 json_t *visible_request(const struct principal *who, long long id, struct outcome *o);

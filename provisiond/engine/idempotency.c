@@ -20,7 +20,7 @@
  * 0: the key is claimed for this call; -1: error in o. */
 int idem_claim(const struct idem *idem, const char *actor, struct outcome *o)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	if (idem == NULL || idem->key == NULL)
 		return 0;
@@ -58,7 +58,8 @@ int idem_claim(const struct idem *idem, const char *actor, struct outcome *o)
 
 int idem_store(const struct idem *idem, const char *actor, struct outcome *o)
 {
-	char *err = NULL, status[8];
+	const char *err = NULL;
+	char status[8];
 	if (idem == NULL || idem->key == NULL)
 		return 0;
 	char *resp = json_dumps(o->body, JSON_COMPACT);

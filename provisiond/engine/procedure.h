@@ -27,7 +27,7 @@ struct effect {
 	enum wf_state_id from;
 	enum wf_action_id action;
 	enum wf_state_id to;
-	enum db_status (*run)(struct txn *t, const char *note, char **err);
+	enum db_status (*run)(struct txn *t, const char *note, const char **err);
 };
 
 struct procedure {
@@ -54,17 +54,17 @@ struct procedure {
 	int (*check_rules)(struct txn *t, json_t *payload, const struct person_in *in, struct outcome *o);
 	/* before the request row is written: the person row made or changed */
 	enum db_status (*prepare)(struct txn *t, json_t *payload, const struct person_in *in, int exists,
-				  char **err);
+				  const char **err);
 	/* steps taken at filing, after "submit" */
-	enum db_status (*after_submit)(struct txn *t, const struct person_in *in, char **err);
+	enum db_status (*after_submit)(struct txn *t, const struct person_in *in, const char **err);
 
 	/* acting: the state a transition really leads to (an exit due now
 	 * skips "scheduled"); what an action carries besides the state */
 	enum wf_state_id (*next_state)(const struct txn *t, const struct wf_transition *tr);
 	int (*check_resubmit)(struct txn *t, json_t *data, const struct person_in *in, struct outcome *o);
-	enum db_status (*after_resubmit)(struct txn *t, const struct person_in *in, char **err);
+	enum db_status (*after_resubmit)(struct txn *t, const struct person_in *in, const char **err);
 	int (*action_data)(struct txn *t, enum wf_action_id action, json_t *body, struct outcome *o,
-			   enum db_status *st, char **err);
+			   enum db_status *st, const char **err);
 
 	/* the conclusion note goes to HR (notify_hr) rather than to whoever
 	 * filed and approved it */
@@ -77,15 +77,15 @@ struct procedure {
 	enum grants_change grants_on_provision;	/* GRANTS_END_ALL: an exit */
 	/* what the request grants and revokes (an access request), applied
 	 * when provisioning begins */
-	enum db_status (*grant_items)(struct txn *t, json_t **grant_r, json_t **revoke_r, char **err);
+	enum db_status (*grant_items)(struct txn *t, json_t **grant_r, json_t **revoke_r, const char **err);
 	/* the person as the operations see them (a transfer: the new unit) */
-	enum db_status (*target_person)(struct txn *t, json_t *person, int undo, char **err);
+	enum db_status (*target_person)(struct txn *t, json_t *person, int undo, const char **err);
 	/* the operations' parameters (default: the person's granted access) */
-	enum db_status (*op_params)(struct txn *t, int undo, json_t **params_r, char **err);
+	enum db_status (*op_params)(struct txn *t, int undo, json_t **params_r, const char **err);
 	/* the dry run's parameters, from the request as the API shows it */
 	json_t *(*plan_params)(json_t *req, json_t *person);
 	/* after any operation the queue finished (inside its transaction) */
-	enum db_status (*after_operation)(const struct queue_done *d, char **err);
+	enum db_status (*after_operation)(const struct queue_done *d, const char **err);
 };
 
 /* The engine's registry (engine/registry.c). procedure_of() never
@@ -94,8 +94,8 @@ void procedure_register(const struct procedure *p);
 const struct procedure *procedure_of(enum wf_type t);
 
 /* Effects every procedure uses (engine/effects.c). */
-enum db_status effect_provision(struct txn *t, const char *note, char **err);
-enum db_status effect_rollback(struct txn *t, const char *note, char **err);
-enum db_status effect_conclude(struct txn *t, const char *note, char **err);
+enum db_status effect_provision(struct txn *t, const char *note, const char **err);
+enum db_status effect_rollback(struct txn *t, const char *note, const char **err);
+enum db_status effect_conclude(struct txn *t, const char *note, const char **err);
 
 #endif

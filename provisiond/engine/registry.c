@@ -11,7 +11,6 @@
 #include "engine/procedure.h"
 #include "requests.h"
 #include "log.h"
-#include "text.h"
 
 #include <string.h>
 
@@ -32,14 +31,9 @@ const struct procedure *procedure_of(enum wf_type t)
 	return p;
 }
 
-int requests_check_input(const struct conf *c, enum wf_type t, json_t *payload, char *field_r, size_t field_size,
-			 char *message_r, size_t message_size)
+int requests_check_input(const struct conf *c, enum wf_type t, json_t *payload, struct outcome *o)
 {
 	struct person_in in;
-	struct outcome o;
-	memset(&o, 0, sizeof(o));
-	int rc = procedure_of(t)->parse(c, payload, &in, &o);
-	text_copy(field_r, field_size, o.field);
-	text_copy(message_r, message_size, rc < 0 ? o.message : "");
-	return rc < 0 ? o.status : 0;
+	memset(o, 0, sizeof(*o));
+	return procedure_of(t)->parse(c, payload, &in, o) < 0 ? o->status : 0;
 }

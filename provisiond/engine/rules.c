@@ -107,7 +107,8 @@ int may_act(const struct principal *who, const struct wf_transition *tr, const c
 int check_unit_head_of(const struct conf *c, const struct principal *who, long long person_id,
 			      const char *employee_number, const char *what, struct outcome *o)
 {
-	char *err = NULL, pid[32];
+	const char *err = NULL;
+	char pid[32];
 	enum db_status st;
 	snprintf(pid, sizeof(pid), "%lld", person_id);
 	const char *params[1] = { pid };
@@ -139,7 +140,8 @@ int check_unit_head_of(const struct conf *c, const struct principal *who, long l
  * there (0 free, -1 answered 409 or a database error). */
 int check_single_holder(long long person_id, const char *position, struct outcome *o)
 {
-	char pid[32], *err = NULL;
+	const char *err = NULL;
+	char pid[32];
 	enum db_status st;
 	snprintf(pid, sizeof(pid), "%lld", person_id);
 	const char *params[2] = { position, pid };

@@ -19,7 +19,7 @@
 
 /* Opens this step's manual tasks (configured task.<name>.on this type). A
  * task already done in an earlier pass through the step stays done. */
-enum db_status open_tasks(struct txn *t, char **err)
+enum db_status open_tasks(struct txn *t, const char **err)
 {
 	char rid[32], rnd[16];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);
@@ -54,7 +54,7 @@ enum db_status open_tasks(struct txn *t, char **err)
 }
 
 /* How many tasks of the request are still open ("backup (tim_tech)" list). */
-int open_task_count(long long request_id, struct buf *names, enum db_status *st, char **err)
+int open_task_count(long long request_id, struct buf *names, enum db_status *st, const char **err)
 {
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", request_id);
@@ -70,7 +70,7 @@ int open_task_count(long long request_id, struct buf *names, enum db_status *st,
 	return n;
 }
 
-enum db_status engine_round_done(const struct conf *c, long long request_id, int round, char **error_r)
+enum db_status engine_round_done(const struct conf *c, long long request_id, int round, const char **error_r)
 {
 	char rid[32], rnd[16];
 	enum db_status st;
@@ -109,7 +109,7 @@ enum db_status engine_round_done(const struct conf *c, long long request_id, int
 	return run_auto_steps(&t, error_r);
 }
 
-enum db_status engine_operation_done(const struct conf *c, const struct queue_done *d, char **err)
+enum db_status engine_operation_done(const struct conf *c, const struct queue_done *d, const char **err)
 {
 	enum db_status st;
 	/* what a plugin handed over is a procedure's to deal with (call

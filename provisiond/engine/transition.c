@@ -19,7 +19,7 @@
 #include <time.h>
 
 enum db_status log_step(struct txn *t, enum wf_action_id action, const char *from, enum wf_state_id to,
-			const char *note, char **err)
+			const char *note, const char **err)
 {
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);
@@ -46,7 +46,7 @@ enum db_status log_step(struct txn *t, enum wf_action_id action, const char *fro
 	return st;
 }
 
-static enum db_status set_state(struct txn *t, enum wf_state_id to, char **err)
+static enum db_status set_state(struct txn *t, enum wf_state_id to, const char **err)
 {
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);
@@ -67,7 +67,7 @@ static enum db_status set_state(struct txn *t, enum wf_state_id to, char **err)
 /* What happens when a request enters a state, besides the state itself:
  * the rows of the procedure's effects table that match, in order. */
 static enum db_status run_effects(struct txn *t, enum wf_state_id from, enum wf_action_id action,
-				  enum wf_state_id to, const char *note, char **err)
+				  enum wf_state_id to, const char *note, const char **err)
 {
 	for (const struct effect *e = t->proc->effects; e && e->run; e++) {
 		if ((e->from != WS_ANY && e->from != from) || (e->action != WA_ANY && e->action != action) ||
@@ -80,7 +80,7 @@ static enum db_status run_effects(struct txn *t, enum wf_state_id from, enum wf_
 	return DB_OK;
 }
 
-enum db_status transition(struct txn *t, const struct wf_transition *tr, const char *note, char **err)
+enum db_status transition(struct txn *t, const struct wf_transition *tr, const char *note, const char **err)
 {
 	enum wf_state_id from = t->state;
 	enum wf_state_id to = t->proc->next_state ? t->proc->next_state(t, tr) : tr->to;
@@ -92,7 +92,7 @@ enum db_status transition(struct txn *t, const struct wf_transition *tr, const c
 	return st;
 }
 
-enum db_status transition_as_system(struct txn *t, const struct wf_transition *tr, const char *note, char **err)
+enum db_status transition_as_system(struct txn *t, const struct wf_transition *tr, const char *note, const char **err)
 {
 	char saved_actor[160];
 	const char *saved_role = t->role;
@@ -105,7 +105,7 @@ enum db_status transition_as_system(struct txn *t, const struct wf_transition *t
 	return st;
 }
 
-enum db_status run_auto_steps(struct txn *t, char **err)
+enum db_status run_auto_steps(struct txn *t, const char **err)
 {
 	for (int guard = 0; guard < 16; guard++) {
 		const struct wf_state *ws = wf_state_of(t->type, t->state);
@@ -139,7 +139,7 @@ void txn_init_system(struct txn *t, const struct conf *c, long long request_id)
 	t->role = "system";
 }
 
-int load_txn(struct txn *t, enum db_status *st, char **err)
+int load_txn(struct txn *t, enum db_status *st, const char **err)
 {
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);

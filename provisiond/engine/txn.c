@@ -15,18 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void txn_fail(struct outcome *o, enum db_status st, char *err)
+static void txn_fail(struct outcome *o, enum db_status st, const char *err)
 {
 	db_rollback();
 	if (o->code == NULL && o->body == NULL) {
-		if (st == DB_CONFLICT) {
+		if (st == DB_CONFLICT)
 			fail(o, 409, "conflict", NULL, "a concurrent request changed the same record; retry: %s",
 			     err ? err : "");
-			free(err);
-		} else
+		else
 			fail_db(o, st, err);
-	} else
-		free(err);
+	}
 	if (o->body != NULL) {
 		json_decref(o->body);
 		o->body = NULL;
@@ -36,7 +34,7 @@ static void txn_fail(struct outcome *o, enum db_status st, char *err)
 void txn_run(struct outcome *o, txn_body *body, void *arg)
 {
 	enum db_status st;
-	char *err = NULL;
+	const char *err = NULL;
 	if ((st = db_begin(&err)) != DB_OK) {
 		fail_db(o, st, err);
 		return;
@@ -45,7 +43,6 @@ void txn_run(struct outcome *o, txn_body *body, void *arg)
 	int rc = body(arg, o, &st, &err);
 	if (rc == 1) {
 		db_rollback();	/* a replay: the stored answer is in o */
-		free(err);
 		return;
 	}
 	if (rc == 0 && (st = db_commit(&err)) == DB_OK)

@@ -41,7 +41,7 @@ json_t *row_object(PGresult *r, int row, int first, int last)
 	return o;
 }
 
-json_t *person_json_by_id(long long person_id, char **error_r, enum db_status *st)
+json_t *person_json_by_id(long long person_id, const char **error_r, enum db_status *st)
 {
 	char id[32];
 	snprintf(id, sizeof(id), "%lld", person_id);
@@ -87,7 +87,7 @@ static void collect_allowed(const struct wf_transition *tr, void *arg)
 }
 
 /* The request as the API shows it. Runs inside or outside a transaction. */
-json_t *request_json(long long id, const struct principal *who, enum db_status *st, char **error_r)
+json_t *request_json(long long id, const struct principal *who, enum db_status *st, const char **error_r)
 {
 	char ids[32];
 	snprintf(ids, sizeof(ids), "%lld", id);
@@ -182,7 +182,7 @@ static int may_see(const struct principal *who, json_t *req)
  * it does not exist or is not theirs to see: existence is not confirmed). */
 json_t *visible_request(const struct principal *who, long long id, struct outcome *o)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	json_t *req = request_json(id, who, &st, &err);
 	if (req == NULL) {
@@ -212,7 +212,8 @@ void requests_get(const struct principal *who, long long id, struct outcome *o)
 
 void requests_list(const struct principal *who, const char *const *f, struct outcome *o)
 {
-	char *err = NULL, limit_s[16], me[160];
+	const char *err = NULL;
+	char limit_s[16], me[160];
 	enum db_status st;
 	long limit = 50;
 	time_t tt;

@@ -15,6 +15,7 @@
 #include "grants.h"
 #include "json.h"
 #include "buf.h"
+#include "tpool.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,13 +161,13 @@ out:
 
 /* The items of a stored (validated) access request; NULL when the
  * catalogue no longer has one of them (*err says which). */
-static json_t *access_items(const struct conf *c, json_t *payload, const char *which, char **err)
+static json_t *access_items(const struct conf *c, json_t *payload, const char *which, const char **err)
 {
 	struct outcome o;
 	memset(&o, 0, sizeof(o));
 	json_t *items = json_array();
 	if (access_part(c, json_object_get(payload, which), which, items, 0, &o) < 0) {
-		*err = xasprintf("the request cannot be provisioned as filed: %s", o.message);
+		*err = t_printf("the request cannot be provisioned as filed: %s", o.message);
 		json_decref(items);
 		return NULL;
 	}
@@ -190,12 +191,11 @@ static int check_access_filer(const struct conf *c, const struct principal *who,
 static int check_access_rules(const struct conf *c, long long person_id, const char *employee_number,
 			      json_t *payload, struct outcome *o)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	json_t *revoke = access_items(c, payload, "revoke", &err);
 	if (revoke == NULL) {
 		fail(o, 400, "invalid_field", "revoke", "%s", err);
-		free(err);
 		return -1;
 	}
 	size_t i;
@@ -251,7 +251,7 @@ static int access_check_resubmit(struct txn *t, json_t *data, const struct perso
 }
 
 /* What the stored request grants and revokes, when provisioning begins. */
-static enum db_status access_grant_items(struct txn *t, json_t **grant_r, json_t **revoke_r, char **err)
+static enum db_status access_grant_items(struct txn *t, json_t **grant_r, json_t **revoke_r, const char **err)
 {
 	char rid[32];
 	enum db_status st;
@@ -272,7 +272,6 @@ static enum db_status access_grant_items(struct txn *t, json_t **grant_r, json_t
 	 * request, not the service, is what is wrong */
 	if (t->o != NULL) {
 		fail(t->o, 409, "conflict", "grant", "%s", *err);
-		free(*err);
 		*err = NULL;
 	}
 	return DB_ERROR;

@@ -27,16 +27,14 @@ static const char *const call_levels[] = { "local", "mobile", "national", "inter
 static int parse_call_code(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", "action", "level", "justification", NULL };
-	struct json_err je;
 	(void)c;
 	if (parse_person_and_why(p, keys, in, o) < 0)
 		return -1;
-	je.code = NULL;
-	in->cc_action = json_get_string(p, "action", 0, 16, &je);
-	if (je.code == NULL)
-		in->cc_level = json_get_string(p, "level", 0, 32, &je);
-	if (je.code != NULL)
-		return fail_json(o, &je);
+	in->cc_action = json_get_string(p, "action", 0, 16, o);
+	if (o->code == NULL)
+		in->cc_level = json_get_string(p, "level", 0, 32, o);
+	if (o->code != NULL)
+		return -1;
 	if (in->cc_action == NULL)
 		in->cc_action = "issue";
 	if (strcmp(in->cc_action, "issue") != 0 && strcmp(in->cc_action, "revoke") != 0) {
@@ -87,7 +85,7 @@ static int call_code_filer(struct txn *t, const struct person_in *in, struct out
 
 /* A unit head's own filing is their approval (PR01 step 3); a revocation
  * needs no approval: it only takes away, so provisioning starts at once. */
-static enum db_status call_code_first_steps(struct txn *t, const struct person_in *in, char **err)
+static enum db_status call_code_first_steps(struct txn *t, const struct person_in *in, const char **err)
 {
 	if (strcmp(in->cc_action, "revoke") == 0)
 		return transition_as_system(t, transition_needed(WF_CALLCODE, WS_SUBMITTED, WA_START),
@@ -102,7 +100,7 @@ static enum db_status call_code_first_steps(struct txn *t, const struct person_i
 
 /* What the PBX is asked for a call-code request: {"call_code": {"action":
  * "issue", "level": ...}} or a revocation (also the undo of an issue). */
-static enum db_status call_code_params(struct txn *t, int undo, json_t **params_r, char **err)
+static enum db_status call_code_params(struct txn *t, int undo, json_t **params_r, const char **err)
 {
 	char rid[32];
 	enum db_status st;
@@ -122,7 +120,7 @@ static enum db_status call_code_params(struct txn *t, int undo, json_t **params_
 
 /* The payload records what was asked: an issue unless it says otherwise. */
 static enum db_status call_code_prepare(struct txn *t, json_t *payload, const struct person_in *in, int exists,
-					char **err)
+					const char **err)
 {
 	(void)t, (void)exists, (void)err;
 	if (json_object_get(payload, "action") == NULL)
@@ -131,7 +129,7 @@ static enum db_status call_code_prepare(struct txn *t, json_t *payload, const st
 }
 
 /* The unit head who approved a call code hears how it ended (PR01 step 9). */
-static enum db_status call_code_notify_approver(struct txn *t, const char *note, char **err)
+static enum db_status call_code_notify_approver(struct txn *t, const char *note, const char **err)
 {
 	char rid[32];
 	(void)note;
@@ -158,7 +156,7 @@ static json_t *call_code_plan_params(json_t *req, json_t *person)
 /* What the PBX generated for the person (a call code, a SIP password)
  * goes to their mailbox through the outbox, in the transaction that
  * records the operation as done: mailed if and only if it was issued. */
-static enum db_status mail_secrets(const struct queue_done *d, char **err)
+static enum db_status mail_secrets(const struct queue_done *d, const char **err)
 {
 	const struct plugin_secret *s;
 	int n = plugins_secrets(&s);
@@ -181,7 +179,7 @@ static enum db_status mail_secrets(const struct queue_done *d, char **err)
 
 /* The PBX's answer names the person's extension: the identity record
  * shows it (a number the PBX gave someone else is never taken over). */
-static enum db_status record_extension(const struct queue_done *d, char **err)
+static enum db_status record_extension(const struct queue_done *d, const char **err)
 {
 	const char *ext = json_string_value(json_object_get(d->res->after, "extension"));
 	const char *emp = json_string_value(json_object_get(d->person, "employee_number"));
@@ -196,7 +194,7 @@ static enum db_status record_extension(const struct queue_done *d, char **err)
 
 /* After any operation of any request (a hire's extension, a call code):
  * what the telephony plugin handed over is mailed and recorded. */
-static enum db_status telephony_after_operation(const struct queue_done *d, char **err)
+static enum db_status telephony_after_operation(const struct queue_done *d, const char **err)
 {
 	enum db_status st;
 	if (d->res == NULL)

@@ -118,12 +118,11 @@ static int check_catalogue(const struct conf *c, struct outcome *o, json_t *payl
  * given, the person's HR number and a justification. */
 int parse_person_and_why(json_t *p, const char *const *keys, struct person_in *in, struct outcome *o)
 {
-	struct json_err je;
 	memset(in, 0, sizeof(*in));
-	if (json_check_keys(p, keys, &je) < 0 ||
-	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
-	    !(in->reason = json_get_string(p, "justification", 1, 2000, &je)))
-		return fail_json(o, &je);
+	if (json_check_keys(p, keys, o) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, o)) ||
+	    !(in->reason = json_get_string(p, "justification", 1, 2000, o)))
+		return -1;
 	return check_code(o, "employee_number", in->employee_number, "the HR number");
 }
 

@@ -22,14 +22,13 @@
 static int parse_exit(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", "effective_at", "reason", NULL };
-	struct json_err je;
 	(void)c;
 	memset(in, 0, sizeof(*in));
-	if (json_check_keys(p, keys, &je) < 0 ||
-	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
-	    !(in->effective_at = json_get_string(p, "effective_at", 1, 40, &je)) ||
-	    !(in->reason = json_get_string(p, "reason", 1, 500, &je)))
-		return fail_json(o, &je);
+	if (json_check_keys(p, keys, o) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, o)) ||
+	    !(in->effective_at = json_get_string(p, "effective_at", 1, 40, o)) ||
+	    !(in->reason = json_get_string(p, "reason", 1, 500, o)))
+		return -1;
 	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
 		return -1;
 	if (parse_timestamp(in->effective_at, &in->effective_t) < 0) {
@@ -45,7 +44,7 @@ static int parse_exit(const struct conf *c, json_t *p, struct person_in *in, str
 /* Inside the caller's transaction: starts scheduled exit id if it is still
  * scheduled and due (a reschedule or cancel that committed first wins).
  * *started_r = 1 when it was started. */
-enum db_status exit_start_scheduled(const struct conf *c, long long id, int *started_r, char **error_r)
+enum db_status exit_start_scheduled(const struct conf *c, long long id, int *started_r, const char **error_r)
 {
 	struct txn t;
 	enum db_status st;
@@ -83,16 +82,15 @@ static enum wf_state_id exit_next_state(const struct txn *t, const struct wf_tra
 
 /* reschedule carries the new effective time. */
 static int exit_action_data(struct txn *t, enum wf_action_id action, json_t *body, struct outcome *o,
-			    enum db_status *st, char **err)
+			    enum db_status *st, const char **err)
 {
 	if (action != WA_RESCHEDULE)
 		return 0;
-	struct json_err je;
-	const char *v = json_get_string(body, "effective_at", 1, 40, &je);
+	const char *v = json_get_string(body, "effective_at", 1, 40, o);
 	time_t when;
 	char eff[32], rid[32];
 	if (v == NULL)
-		return fail_json(o, &je);
+		return -1;
 	if (parse_timestamp(v, &when) < 0) {
 		fail(o, 400, "invalid_field", "effective_at",
 		     "effective_at must be an RFC 3339 time with an offset, not '%s'", v);
@@ -111,7 +109,7 @@ static int exit_action_data(struct txn *t, enum wf_action_id action, json_t *bod
 }
 
 /* The technician's confirmation ends the disabling step: the person is disabled. */
-static enum db_status exit_disable_person(struct txn *t, const char *note, char **err)
+static enum db_status exit_disable_person(struct txn *t, const char *note, const char **err)
 {
 	(void)note;
 	return person_set_status(t, "disabled", err);

@@ -11,6 +11,6 @@
 /* Inside the caller's transaction: starts scheduled exit id if it is still
  * scheduled and due (a reschedule or cancel that committed first wins).
  * *started_r = 1 when it was started. */
-enum db_status exit_start_scheduled(const struct conf *c, long long id, int *started_r, char **error_r);
+enum db_status exit_start_scheduled(const struct conf *c, long long id, int *started_r, const char **error_r);
 
 #endif

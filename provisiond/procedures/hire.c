@@ -26,28 +26,26 @@ static int parse_hire(const struct conf *c, json_t *p, struct person_in *in, str
 {
 	static const char *const keys[] = { "employee_number", "national_id", "given_names", "family_names",
 		"unit", "position", "contract_type", "start_date", "end_date", "private_email", NULL };
-	struct json_err je;
 	long sd, ed;
 
 	memset(in, 0, sizeof(*in));
 	tidy_spaces(p, "given_names");
 	tidy_spaces(p, "family_names");
-	if (json_check_keys(p, keys, &je) < 0 ||
-	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
-	    !(in->national_id = json_get_string(p, "national_id", 1, 32, &je)) ||
-	    !(in->given_names = json_get_string(p, "given_names", 1, 100, &je)) ||
-	    !(in->family_names = json_get_string(p, "family_names", 1, 100, &je)) ||
-	    !(in->unit = json_get_string(p, "unit", 1, 64, &je)) ||
-	    !(in->position = json_get_string(p, "position", 1, 64, &je)) ||
-	    !(in->contract_type = json_get_string(p, "contract_type", 1, 16, &je)) ||
-	    !(in->start_date = json_get_string(p, "start_date", 1, 10, &je)))
-		return fail_json(o, &je);
-	je.code = NULL;
-	in->end_date = json_get_string(p, "end_date", 0, 10, &je);
-	if (je.code == NULL)
-		in->private_email = json_get_string(p, "private_email", 0, 254, &je);
-	if (je.code != NULL)
-		return fail_json(o, &je);
+	if (json_check_keys(p, keys, o) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, o)) ||
+	    !(in->national_id = json_get_string(p, "national_id", 1, 32, o)) ||
+	    !(in->given_names = json_get_string(p, "given_names", 1, 100, o)) ||
+	    !(in->family_names = json_get_string(p, "family_names", 1, 100, o)) ||
+	    !(in->unit = json_get_string(p, "unit", 1, 64, o)) ||
+	    !(in->position = json_get_string(p, "position", 1, 64, o)) ||
+	    !(in->contract_type = json_get_string(p, "contract_type", 1, 16, o)) ||
+	    !(in->start_date = json_get_string(p, "start_date", 1, 10, o)))
+		return -1;
+	in->end_date = json_get_string(p, "end_date", 0, 10, o);
+	if (o->code == NULL)
+		in->private_email = json_get_string(p, "private_email", 0, 254, o);
+	if (o->code != NULL)
+		return -1;
 	if (in->private_email != NULL && *in->private_email == '\0')
 		in->private_email = NULL;
 	if (in->private_email != NULL && !mail_address_plausible(in->private_email)) {
@@ -83,10 +81,10 @@ static int parse_hire(const struct conf *c, json_t *p, struct person_in *in, str
 	}
 	/* the login must be derivable from the names */
 	struct naming_input ni = { in->given_names, in->family_names, in->unit, in->position };
-	char *login = NULL, *err = NULL;
+	const char *err = NULL;
+	char *login = NULL;
 	if (naming_expand(c->login_template, &ni, (size_t)c->login_max_length, &login, &err) < 0) {
 		fail(o, 400, "invalid_field", "family_names", "no login can be made from these names: %s", err);
-		free(err);
 		return -1;
 	}
 	free(login);
@@ -102,7 +100,7 @@ static enum db_status claim_first_free(const char *what, const char *sql, const 
 				       const char *base, size_t max_len, const char *suffix,
 				       char **value_r, struct outcome *o)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	enum db_status st;
 	*value_r = NULL;
 	for (int n = 1; n <= 999; n++) {
@@ -122,7 +120,6 @@ static enum db_status claim_first_free(const char *what, const char *sql, const 
 			fail_db(o, st, err);
 			return st;
 		}
-		free(err);
 		err = NULL;
 	}
 	fail(o, 409, "conflict", "family_names", "every %s candidate for these names is taken", what);
@@ -134,13 +131,13 @@ static enum db_status allocate_identifiers(const struct conf *c, long long perso
 					   const struct person_in *in, struct outcome *o)
 {
 	struct naming_input ni = { in->given_names, in->family_names, in->unit, in->position };
-	char *base = NULL, *err = NULL, pid[32], *login = NULL, *mail = NULL;
+	const char *err = NULL;
+	char *base = NULL, pid[32], *login = NULL, *mail = NULL;
 	enum db_status st;
 	snprintf(pid, sizeof(pid), "%lld", person_id);
 
 	if (naming_expand(c->login_template, &ni, (size_t)c->login_max_length, &base, &err) < 0) {
 		fail(o, 400, "invalid_field", "family_names", "no login can be made from these names: %s", err);
-		free(err);
 		return DB_ERROR;
 	}
 	st = claim_first_free("login",
@@ -155,7 +152,6 @@ static enum db_status allocate_identifiers(const struct conf *c, long long perso
 	free(login);
 	if (rc < 0) {
 		fail(o, 400, "invalid_field", "family_names", "no mail address can be made: %s", err);
-		free(err);
 		return DB_ERROR;
 	}
 	char *domain = xasprintf("@%s", c->mail_domain);
@@ -171,7 +167,7 @@ static enum db_status allocate_identifiers(const struct conf *c, long long perso
  * for a rehire (or a new try after a cancelled hire), the same row with
  * the new data, so the same identifiers come back. */
 static enum db_status hire_prepare(struct txn *t, json_t *payload, const struct person_in *in, int exists,
-				   char **err)
+				   const char **err)
 {
 	enum db_status st;
 	const char *params[11] = { in->employee_number, in->national_id, in->given_names, in->family_names,
@@ -212,7 +208,7 @@ static enum db_status hire_prepare(struct txn *t, json_t *payload, const struct 
 }
 
 /* HR's corrections reach the person row too. */
-static enum db_status hire_after_resubmit(struct txn *t, const struct person_in *in, char **err)
+static enum db_status hire_after_resubmit(struct txn *t, const struct person_in *in, const char **err)
 {
 	char pid[32];
 	snprintf(pid, sizeof(pid), "%lld", t->person_id);
@@ -225,7 +221,7 @@ static enum db_status hire_after_resubmit(struct txn *t, const struct person_in 
 }
 
 /* The technician's confirmation ends the provisioning step: the person is active. */
-static enum db_status hire_activate(struct txn *t, const char *note, char **err)
+static enum db_status hire_activate(struct txn *t, const char *note, const char **err)
 {
 	(void)note;
 	return person_set_status(t, "active", err);

@@ -17,18 +17,16 @@
 static int parse_transfer(const struct conf *c, json_t *p, struct person_in *in, struct outcome *o)
 {
 	static const char *const keys[] = { "employee_number", "unit", "position", "reason", NULL };
-	struct json_err je;
 	(void)c;
 	memset(in, 0, sizeof(*in));
-	if (json_check_keys(p, keys, &je) < 0 ||
-	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, &je)) ||
-	    !(in->unit = json_get_string(p, "unit", 1, 64, &je)) ||
-	    !(in->position = json_get_string(p, "position", 1, 64, &je)))
-		return fail_json(o, &je);
-	je.code = NULL;
-	in->reason = json_get_string(p, "reason", 0, 500, &je);
-	if (je.code != NULL)
-		return fail_json(o, &je);
+	if (json_check_keys(p, keys, o) < 0 ||
+	    !(in->employee_number = json_get_string(p, "employee_number", 1, 32, o)) ||
+	    !(in->unit = json_get_string(p, "unit", 1, 64, o)) ||
+	    !(in->position = json_get_string(p, "position", 1, 64, o)))
+		return -1;
+	in->reason = json_get_string(p, "reason", 0, 500, o);
+	if (o->code != NULL)
+		return -1;
 	if (check_code(o, "employee_number", in->employee_number, "the HR number") < 0)
 		return -1;
 	return 0;
@@ -36,7 +34,7 @@ static int parse_transfer(const struct conf *c, json_t *p, struct person_in *in,
 
 /* A transfer's operations work on the person as they will be: the new
  * unit and position from the request. */
-static enum db_status with_transfer_target(struct txn *t, json_t *person, int undo, char **err)
+static enum db_status with_transfer_target(struct txn *t, json_t *person, int undo, const char **err)
 {
 	char rid[32];
 	enum db_status st;
@@ -59,7 +57,7 @@ static enum db_status with_transfer_target(struct txn *t, json_t *person, int un
 
 /* The technician's confirmation ends the provisioning step: the person
  * row takes the new unit and position. */
-static enum db_status transfer_move_person(struct txn *t, const char *note, char **err)
+static enum db_status transfer_move_person(struct txn *t, const char *note, const char **err)
 {
 	char pid[32], rid[32];
 	(void)note;

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "naming.h"
+#include "tpool.h"
 #include "fuzz.h"
 
 const char fuzz_target_name[] = "fuzz-conf";
@@ -29,6 +30,7 @@ const char fuzz_target_name[] = "fuzz-conf";
 static void check_one(const char *text)
 {
 	char *err = NULL, *err2 = NULL;
+	const char *why = NULL;
 	struct conf *c = conf_parse("fuzz.conf", text, &err);
 	if (c == NULL) {
 		FUZZ_CHECK(err != NULL && strncmp(err, "fuzz.conf", 9) == 0, "refused as '%s'", err ? err : "(null)");
@@ -41,8 +43,8 @@ static void check_one(const char *text)
 	FUZZ_CHECK(c2 != NULL, "accepted once, then refused: %s", err2);
 	char *diff = conf_restart_needed(c, c2);
 	FUZZ_CHECK(diff == NULL, "two parses of one file differ in %s", diff);
-	FUZZ_CHECK(naming_template_check(c->login_template, &err) == 0, "login_template '%s' accepted: %s",
-		   c->login_template, err);
+	FUZZ_CHECK(naming_template_check(c->login_template, &why) == 0, "login_template '%s' accepted: %s",
+		   c->login_template, why);
 	conf_put(&c2);
 	conf_put(&c);
 	FUZZ_CHECK(c == NULL && c2 == NULL, "conf_put did not NULL the pointer");
@@ -55,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(text);
 		return 0;
 	}
+	unsigned frame = t_push();	/* the errors' strings (tpool.h), one input at a time */
 	check_one(text);
 	struct buf b = BUF_INIT;
 	buf_puts(&b, BASE);
@@ -62,5 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_one(buf_str(&b));
 	buf_free(&b);
 	free(text);
+	t_pop(frame);
 	return 0;
 }

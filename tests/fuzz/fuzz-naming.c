@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "json.h"
 #include "naming.h"
+#include "tpool.h"
 #include "fuzz.h"
 
 const char fuzz_target_name[] = "fuzz-naming";
@@ -87,9 +88,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_free(&b);
 	}
 
-	char *err = NULL, *name = NULL;
+	unsigned frame = t_push();	/* the errors' strings (tpool.h) */
+	const char *err = NULL;
+	char *name = NULL;
 	int checked = naming_template_check(tmpl, &err);
-	free(err);
 	err = NULL;
 	int rc = naming_expand(tmpl, &in, max_len, &name, &err);
 	int names_ok = utf8_length(p[1]) >= 0 && utf8_length(p[2]) >= 0 && utf8_length(p[3]) >= 0 &&
@@ -108,10 +110,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				literal = 1;
 		FUZZ_CHECK(!(checked == 0 && names_ok && literal), "'%s' has a literal letter but gives nothing: %s",
 			   tmpl, err);
-		free(err);
 	} else {
 		check_name(name, max_len, tmpl);
-		char *again = NULL, *err2 = NULL;
+		char *again = NULL;
+		const char *err2 = NULL;
 		FUZZ_CHECK(naming_expand(tmpl, &in, max_len, &again, &err2) == 0 && strcmp(again, name) == 0,
 			   "'%s' gives '%s', then '%s'", tmpl, name, again ? again : err2);
 		free(again);
@@ -121,5 +123,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(name);
 	}
 	fuzz_split_free(p, 5);
+	t_pop(frame);
 	return 0;
 }

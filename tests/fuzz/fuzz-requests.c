@@ -21,9 +21,11 @@
 #include "conf.h"
 #include "http.h"
 #include "json.h"
+#include "outcome.h"
 #include "requests.h"
 #include "procedures/registry.h"
 #include "workflow.h"
+#include "tpool.h"
 #include "fuzz.h"
 
 const char fuzz_target_name[] = "fuzz-requests";
@@ -91,18 +93,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	enum wf_type t = (enum wf_type)(data[0] % WF_TYPE_COUNT);
 	const struct conf *c = confs[(data[0] / WF_TYPE_COUNT) % NCONF];
-	struct json_err je;
-	memset(&je, 0, sizeof(je));
-	json_t *body = json_parse_body((const char *)data + 1, size - 1, &je);
+	unsigned frame = t_push();	/* the errors' strings (tpool.h) */
+	struct outcome refusal;
+	memset(&refusal, 0, sizeof(refusal));
+	json_t *body = json_parse_body((const char *)data + 1, size - 1, &refusal);
 	if (body == NULL) {
-		FUZZ_CHECK(je.status == 400 && je.code != NULL && je.message[0] != '\0',
-			   "a body refused with %d %s '%s'", je.status, je.code ? je.code : "(null)", je.message);
-		check_envelope(je.code, je.field, je.message);
+		FUZZ_CHECK(refusal.status == 400 && refusal.code != NULL && refusal.message[0] != '\0',
+			   "a body refused with %d %s '%s'", refusal.status, refusal.code ? refusal.code : "(null)",
+			   refusal.message);
+		check_envelope(refusal.code, refusal.field, refusal.message);
+		t_pop(frame);
 		return 0;
 	}
 	json_t *original = json_deep_copy(body);	/* the checks tidy names in place */
-	char field[64], message[768];
-	int status = requests_check_input(c, t, body, field, sizeof(field), message, sizeof(message));
+	struct outcome o;
+	int status = requests_check_input(c, t, body, &o);
+	const char *field = o.field, *message = o.message;
 	if (status != 0) {
 		FUZZ_CHECK(status == 400, "type %d refused with %d: %s", (int)t, status, message);
 		FUZZ_CHECK(message[0] != '\0', "a refusal without a message (field '%s')", field);
@@ -115,5 +121,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	json_decref(original);
 	json_decref(body);
+	t_pop(frame);
 	return 0;
 }

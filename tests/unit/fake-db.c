@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "fake-db.h"
+#include "tpool.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -160,18 +161,18 @@ static PGresult *make_result(const struct fake_answer *a)
 	return r;
 }
 
-static void set_error(char **error_r, const char *name, enum db_status st)
+static void set_error(const char **error_r, const char *name, enum db_status st)
 {
 	if (error_r == NULL)
 		return;
 	char msg[256];
 	snprintf(msg, sizeof(msg), "query %s failed: fake-db: scripted %s", name,
 		 st == DB_CONFLICT ? "unique violation" : st == DB_UNAVAILABLE ? "lost connection" : "error");
-	*error_r = dup_or_null(msg);
+	*error_r = t_strdup(msg);
 }
 
 PGresult *db_query(const char *name, const char *sql, int nparams, const char *const *params,
-		   enum db_status *status_r, char **error_r)
+		   enum db_status *status_r, const char **error_r)
 {
 	pthread_mutex_lock(&lock);
 	struct fake_call *c = record(name, sql, nparams, params);
@@ -196,7 +197,7 @@ PGresult *db_query(const char *name, const char *sql, int nparams, const char *c
 }
 
 enum db_status db_exec(const char *name, const char *sql, int nparams, const char *const *params,
-		       char **error_r)
+		       const char **error_r)
 {
 	enum db_status st;
 	PGresult *r = db_query(name, sql, nparams, params, &st, error_r);
@@ -204,7 +205,7 @@ enum db_status db_exec(const char *name, const char *sql, int nparams, const cha
 	return r != NULL ? DB_OK : st;
 }
 
-static enum db_status txn_mark(const char *what, int open, char **error_r)
+static enum db_status txn_mark(const char *what, int open, const char **error_r)
 {
 	pthread_mutex_lock(&lock);
 	record(what, what, 0, NULL);
@@ -220,8 +221,8 @@ static enum db_status txn_mark(const char *what, int open, char **error_r)
 	return st;
 }
 
-enum db_status db_begin(char **error_r) { return txn_mark("BEGIN", 1, error_r); }
-enum db_status db_commit(char **error_r) { return txn_mark("COMMIT", 0, error_r); }
+enum db_status db_begin(const char **error_r) { return txn_mark("BEGIN", 1, error_r); }
+enum db_status db_commit(const char **error_r) { return txn_mark("COMMIT", 0, error_r); }
 
 void db_rollback(void)
 {
@@ -247,16 +248,16 @@ void db_setup(const char *conninfo) { (void)conninfo; }
 void db_shutdown(void) {}
 void db_thread_close(void) {}
 
-int db_ping(char **error_r)
+int db_ping(const char **error_r)
 {
 	(void)error_r;
 	return 0;
 }
 
-PGconn *db_connect_new(char **error_r)
+PGconn *db_connect_new(const char **error_r)
 {
 	if (error_r != NULL)
-		*error_r = dup_or_null("fake-db: no connections");
+		*error_r = "fake-db: no connections";
 	return NULL;
 }
 

@@ -399,7 +399,7 @@ static const struct fake_answer hire_worked[] = {
 static void test_hire_worked(struct conf *c, fake_plugin_ops_fn *plugin_ops, fake_plugin_instantiations_fn *made)
 {
 	SCRIPT(hire_worked);
-	char *err = NULL;
+	const char *err = NULL;
 	int made0, detached0;
 	made("accounts", &made0, &detached0);
 	CHECK(queue_start(c, &err) == 0, "queue_start: %s", err ? err : "?");

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "http.h"
 #include "json.h"
+#include "outcome.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -18,7 +19,7 @@ static void test_parse(void)
 		{ "duplicate", "{\"a\":1,\"a\":2}", "malformed JSON at line 1, column 10: duplicate object key near '\"a\"'" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct json_err e;
+		struct outcome e = { 0 };
 		json_t *j = json_parse_body(cases[i].body, strlen(cases[i].body), &e);
 		CHECK(j == NULL, "%s: accepted", cases[i].name);
 		CHECK_INT(e.status, 400);
@@ -27,7 +28,7 @@ static void test_parse(void)
 		      cases[i].name, e.message, cases[i].want_msg);
 		json_decref(j);
 	}
-	struct json_err e;
+	struct outcome e = { 0 };
 	json_t *j = json_parse_body("{\"name\":\"x\"}", 12, &e);
 	CHECK(j != NULL, "valid object refused");
 	json_decref(j);
@@ -35,7 +36,7 @@ static void test_parse(void)
 
 static void test_fields(void)
 {
-	struct json_err e;
+	struct outcome e = { 0 };
 	json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "name", "Núñez O'Brien", "num", 3,
 			      "ctl", "a\tb", "long", "abcdefghijk", "empty", "", "c1", "x\xc2\x85y");
 	CHECK_STR(json_get_string(o, "name", 1, 13, &e), "Núñez O'Brien");	/* 13 code points */

@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "requests.h"
 #include "workflow.h"
+#include "text.h"
 #include "unit.h"
 
 #include <jansson.h>
@@ -67,7 +68,11 @@ struct result {
 
 static void check_input(const struct conf *c, enum wf_type t, json_t *b, struct result *r)
 {
-	r->status = requests_check_input(c, t, b, r->field, sizeof(r->field), r->message, sizeof(r->message));
+	struct outcome o;
+	r->status = requests_check_input(c, t, b, &o);
+	CHECK(o.body == NULL, "a check answers no body");
+	text_copy(r->field, sizeof(r->field), o.field);
+	text_copy(r->message, sizeof(r->message), r->status ? o.message : "");
 }
 
 /* One case: got r for what; want status 0 (accepted, no field or message)
@@ -595,17 +600,19 @@ static const struct pcase callcode_cases[] = {
 	{ CC, "{\"action\": \"renew\", \"level\": \"galactic\"}", NULL, 400, "action", "not 'renew'" },
 };
 
-/* ---- what the caller's buffers get ------------------------------------------- */
+/* ---- what the answer holds ------------------------------------------------- */
 
-static void test_buffers(const struct conf *c)
+static void test_answer(const struct conf *c)
 {
 	json_t *b = body_of(WF_ACCESS);
 	json_object_set_new(b, "grant", json_loads("{\"levels\": [\"x\"]}", 0, NULL));
-	char field[8], message[12];
-	int st = requests_check_input(c, WF_ACCESS, b, field, sizeof(field), message, sizeof(message));
+	struct outcome o;
+	int st = requests_check_input(c, WF_ACCESS, b, &o);
 	CHECK_INT(st, 400);
-	CHECK_STR(field, "grant.l");		/* cut to the buffer, terminated */
-	CHECK_INT(strlen(message), sizeof(message) - 1);
+	CHECK_INT(o.status, 400);
+	CHECK_STR(o.code, "invalid_field");
+	CHECK_STR(o.field, "grant.levels[0]");
+	CHECK(o.message[0] != '\0' && strlen(o.message) < sizeof(o.message), "the message is whole and terminated");
 	json_decref(b);
 }
 
@@ -628,7 +635,7 @@ int main(void)
 	run_table(c, transfer_cases, sizeof(transfer_cases) / sizeof(transfer_cases[0]));
 	test_access(c, c_f2);
 	run_table(c, callcode_cases, sizeof(callcode_cases) / sizeof(callcode_cases[0]));
-	test_buffers(c);
+	test_answer(c);
 	conf_put(&c);
 	conf_put(&c_f2);
 	return unit_done("test-procedures");
