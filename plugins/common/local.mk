@@ -10,7 +10,7 @@ PLUGIN_LDFLAGS = -module -avoid-version -shared -export-symbols-regex '^pvd_plug
 # the LDAP plugins' configuration, connection and operations; pvd-ldap.c
 # is the connection routine they share with the daemon (directory.c)
 PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.h %reldir%/ldapconn-conf.c %reldir%/ldapconn.c \
-	%reldir%/ldapconn-entry.c %reldir%/ldapconn-util.c \
+	%reldir%/ldapconn-entry.c %reldir%/ldapconn-util.c %reldir%/ldapconn-plugin.c \
 	%reldir%/pvd-ldap.c %reldir%/pvd-ldap.h
 
 # the plugin interface, the one header the host and every plugin share
