@@ -13,5 +13,8 @@ PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.h %reldir%/ldapconn-conf.c %reldir%/
 	%reldir%/ldapconn-entry.c %reldir%/ldapconn-util.c %reldir%/ldapconn-plugin.c \
 	%reldir%/pvd-ldap.c %reldir%/pvd-ldap.h
 
+# the PostgreSQL plugins' (db-role, pbx) connection
+PLUGIN_PGCONN_SOURCES = %reldir%/pgconn.c %reldir%/pgconn.h
+
 # the plugin interface, the one header the host and every plugin share
 PLUGIN_HEADER = plugins/include/provisiond-plugin.h

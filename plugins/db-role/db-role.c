@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "provisiond-plugin.h"
+#include "pgconn.h"
 
 struct rule {
 	char *kind;	/* unit, position, all */
@@ -191,29 +192,16 @@ static void detach(void *p)
 	struct inst *in = p;
 	if (in == NULL)
 		return;
-	if (in->conn != NULL)
-		PQfinish(in->conn);
+	pgconn_close(&in->conn);
 	in->host->mem_free(in);
 }
+
+#define DATABASE "the application database"	/* in messages */
 
 /* The instance's connection, made or remade; NULL and res set when down. */
 static PGconn *conn(struct inst *in, struct pvd_result *res)
 {
-	if (in->conn != NULL && PQstatus(in->conn) == CONNECTION_OK)
-		return in->conn;
-	if (in->conn != NULL)
-		PQfinish(in->conn);
-	in->conn = PQconnectdb(in->c->conninfo);
-	if (PQstatus(in->conn) != CONNECTION_OK) {
-		char m[512];
-		snprintf(m, sizeof(m), "%s", PQerrorMessage(in->conn));
-		m[strcspn(m, "\n")] = '\0';
-		set(res, PVD_RETRY, "connect to the application database failed: %s", m);
-		PQfinish(in->conn);
-		in->conn = NULL;
-		return NULL;
-	}
-	return in->conn;
+	return pgconn_connect(&in->conn, in->c->conninfo, DATABASE, res) < 0 ? NULL : in->conn;
 }
 
 /* Runs sql; on failure sets res (RETRY when the connection broke). */
@@ -485,22 +473,17 @@ static enum pvd_status op_read(void *p, const struct pvd_op *op, struct pvd_resu
 static enum pvd_status check(void *p, char *message, size_t size)
 {
 	struct inst *in = p;
-	struct pvd_result res;
-	memset(&res, 0, sizeof(res));
-	if (conn(in, &res) == NULL) {
-		snprintf(message, size, "%s", res.message);
-		return PVD_RETRY;
-	}
-	snprintf(message, size, "connected");
-	return PVD_OK;
+	return pgconn_check(&in->conn, in->c->conninfo, DATABASE, message, size);
 }
 
 static const struct pvd_plugin plugin = {
-	.abi_major = PVD_PLUGIN_ABI_MAJOR,
-	.size = sizeof(struct pvd_plugin),
-	.name = "db-role",
-	.version = PACKAGE_VERSION,
-	.instantiate = pvd_plugin_instantiate_needs_1_2,
+	PVD_PLUGIN_1_2("db-role", PACKAGE_VERSION),
+	.flags = PVD_PLUGIN_DRY_RUN,
+	.conf_rows = db_rows,
+	.conf_size = sizeof(struct db_conf),
+	.configure = db_configure,
+	.unconfigure = db_unconfigure,
+	.open = db_open,
 	.detach = detach,
 	.check = check,
 	.read = op_read,
@@ -508,13 +491,6 @@ static const struct pvd_plugin plugin = {
 	.disable = op_disable,
 	.enable = op_enable,
 	.remove = NULL,
-	.abi_minor = PVD_PLUGIN_ABI_MINOR,
-	.flags = PVD_PLUGIN_DRY_RUN,
-	.conf_rows = db_rows,
-	.conf_size = sizeof(struct db_conf),
-	.configure = db_configure,
-	.unconfigure = db_unconfigure,
-	.open = db_open,
 };
 
 PVD_PLUGIN_EXPORT(plugin)

@@ -70,24 +70,7 @@ void pbx_free_list(char **list, int n)
 
 int pbx_connect(struct pbx_inst *in, struct pvd_result *res)
 {
-	if (in->db.conn != NULL && PQstatus(in->db.conn) == CONNECTION_OK) {
-		if (PQtransactionStatus(in->db.conn) != PQTRANS_IDLE)
-			PQclear(PQexec(in->db.conn, "ROLLBACK"));	/* never inherit a half transaction */
-		return 0;
-	}
-	if (in->db.conn != NULL)
-		PQfinish(in->db.conn);
-	in->db.conn = PQconnectdb(in->cf->conninfo);
-	if (PQstatus(in->db.conn) != CONNECTION_OK) {
-		char m[512];
-		snprintf(m, sizeof(m), "%s", PQerrorMessage(in->db.conn));
-		m[strcspn(m, "\n")] = '\0';
-		pbx_set(res, PVD_RETRY, "connect to the PBX database failed: %s", m);
-		PQfinish(in->db.conn);
-		in->db.conn = NULL;
-		return -1;
-	}
-	return 0;
+	return pgconn_connect(&in->db.conn, in->cf->conninfo, PBX_DATABASE, res);
 }
 
 static int begin(struct pbx_inst *in, struct pvd_result *res)

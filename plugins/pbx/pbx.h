@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include "provisiond-plugin.h"
+#include "pgconn.h"
 
 /* ---- calling levels (callcode.c) ----
  * Ordered: a level allows the calls of every level below it. The routing
@@ -63,6 +64,7 @@ const char *pbx_code_trivial(const char *code, const char *extension);
 int pbx_make_code(char *out, size_t size, int digits, const char *extension);
 
 /* ---- PostgreSQL helpers for backends (pbx.c) ---- */
+#define PBX_DATABASE "the PBX database"	/* in messages */
 struct pbx_db {
 	PGconn *conn;
 	const char *schema_hint;	/* "apply .../kamailio.sql to the PBX database" */
