@@ -305,6 +305,24 @@ static json_t *shown(json_t *obs)
 			 json_object_get(obs, "member_of"));
 }
 
+/* GRANT each role of roles TO id (a quoted role name), or REVOKE it FROM
+ * id: 0, or -1 at the first that fails (res set). */
+static int change_levels(struct inst *in, struct pvd_result *res, const char *id, json_t *roles, int revoke)
+{
+	char sql[1024];
+	size_t i;
+	json_t *v;
+	json_array_foreach(roles, i, v) {
+		const char *g = json_string_value(v);
+		char *gid = PQescapeIdentifier(in->conn, g, strlen(g));
+		snprintf(sql, sizeof(sql), revoke ? "REVOKE %s FROM %s" : "GRANT %s TO %s", gid, id);
+		PQfreemem(gid);
+		if (exec_ok(in, res, revoke ? "REVOKE" : "GRANT", sql) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Brings the role to: exists (when create), login flag, exactly the wanted
  * rule levels (other memberships untouched). */
 static enum pvd_status converge(struct inst *in, const struct pvd_op *op, struct pvd_result *res, int login,
@@ -389,24 +407,7 @@ static enum pvd_status converge(struct inst *in, const struct pvd_op *op, struct
 			snprintf(sql, sizeof(sql), "ALTER ROLE %s %s", id, login ? "LOGIN" : "NOLOGIN");
 			ok = exec_ok(in, res, "ALTER ROLE", sql) == 0;
 		}
-		json_array_foreach(grant, i, v) {
-			if (!ok)
-				break;
-			const char *g = json_string_value(v);
-			char *gid = PQescapeIdentifier(in->conn, g, strlen(g));
-			snprintf(sql, sizeof(sql), "GRANT %s TO %s", gid, id);
-			PQfreemem(gid);
-			ok = exec_ok(in, res, "GRANT", sql) == 0;
-		}
-		json_array_foreach(revoke, i, v) {
-			if (!ok)
-				break;
-			const char *g = json_string_value(v);
-			char *gid = PQescapeIdentifier(in->conn, g, strlen(g));
-			snprintf(sql, sizeof(sql), "REVOKE %s FROM %s", gid, id);
-			PQfreemem(gid);
-			ok = exec_ok(in, res, "REVOKE", sql) == 0;
-		}
+		ok = ok && change_levels(in, res, id, grant, 0) == 0 && change_levels(in, res, id, revoke, 1) == 0;
 		if (ok)
 			ok = exec_ok(in, res, "COMMIT", "COMMIT") == 0;
 		if (!ok) {

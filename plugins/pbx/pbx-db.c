@@ -4,8 +4,9 @@
  * DESCRIPTION
  *	pbx_sql() runs one parameterized statement and turns a failure into a
  *	result (RETRY, CONFIG with the schema hint, FAIL) for the backends;
- *	the rest opens the connection and the one transaction of each
- *	operation, in which the backends (backend-*.c) run.
+ *	the rest opens the connection (pgconn.c, shared with db-role) and
+ *	the one transaction of each operation, in which the backends
+ *	(backend-*.c) run.
  */
 #include "config.h"
 

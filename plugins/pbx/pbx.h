@@ -6,7 +6,8 @@
  *			check, what they share (the person, code state)
  *	pbx-conf.c	the configuration rows, their checks, configure/open
  *	pbx-db.c	PostgreSQL: statements for the backends, the
- *			connection, each operation's transaction
+ *			connection (plugins/common/pgconn.c, as db-role's),
+ *			each operation's transaction
  *	pbx-secret.c	digests of SIP passwords and codes; deliver_secret
  *	pbx-extension.c	extensions: assign (the number range policy), bring
  *			up to date, enable, disable, read
