@@ -16,6 +16,12 @@
 
 /* ---- memory and strings ------------------------------------------------- */
 
+const char *lc_jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
 void *lc_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

@@ -81,6 +81,13 @@ enum pvd_status lc_result(const struct ldapconn *lc, struct pvd_result *res)
 	return res->status;
 }
 
+enum pvd_status lc_undo(const struct ldapconn *lc, struct pvd_result *res)
+{
+	json_decref(res->after);
+	res->after = NULL;
+	return lc_result(lc, res);
+}
+
 /* lc->error = "<what> failed: <reason>[: <server's words>][ (<uri>)]" */
 static void vfail(struct ldapconn *lc, int rc, const char *diag, int config_error, const char *fmt, va_list ap)
 {

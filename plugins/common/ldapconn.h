@@ -10,9 +10,12 @@
  *		{ .name = "people_dn", .type = PVD_CONF_STRING, ... },
  *		{ .name = NULL },
  *	};
+ *	struct my { struct ldapconn *lc; const struct my_conf *c; };
  *	configure():	lc_configure(host, &conf->conn, lines, &error)
- *	unconfigure():	lc_unconfigure(&conf->conn)
- *	open():		struct ldapconn *lc = lc_new(host, instance, "ldap-account", &conf->conn);
+ *	open():		struct my *h = lc_plugin_open(host, instance, "ldap-account", &conf->conn,
+ *					      sizeof(*h), inst_r, error_r); h->c = conf;
+ *	the table:	.unconfigure = lc_plugin_unconfigure, .detach = lc_plugin_detach,
+ *			.check = lc_plugin_check
  *
  *	rc = lc_search(lc, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, &msg);
  *	if (rc != LDAP_SUCCESS)
@@ -24,7 +27,8 @@
  *	concern: ldapconn-conf.c (the keys and their checks), ldapconn.c
  *	(the connection, operations and results), ldapconn-entry.c (DNs,
  *	entries, modifications), ldapconn-util.c (memory, strings, string
- *	lists). The connection itself is pvd-ldap.c, shared with the daemon.
+ *	lists), ldapconn-plugin.c (the instance: open, detach, check). The
+ *	connection itself is pvd-ldap.c, shared with the daemon.
  *
  *	Configuration. The connection keys below are rows (LC_CONF_ROWS) at
  *	the start of the plugin's own table, checked by the host with the
@@ -115,6 +119,29 @@ int lc_configure(const struct pvd_host *host, struct lc_conf *cc, const int *lin
 /* From a plugin's unconfigure(): wipes and frees the bind password. */
 void lc_unconfigure(struct lc_conf *cc);
 
+/* From a plugin's configure(): 0 when dn parses as a DN, else -1 and
+ * *error_r: "plugin key '<key>': '<dn>' is not a DN". */
+int lc_check_dn(const char *key, const char *dn, char **error_r);
+
+/* ---- an LDAP plugin's instance (ldapconn-plugin.c) ------------------ */
+
+/* What an LDAP plugin's table points at. They take the plugin's own
+ * structs, which begin with what ldapconn knows of them (a pointer to a
+ * struct points to its first member too): the configuration struct with
+ * its struct lc_conf, the thread's handle with its struct ldapconn *. */
+
+/* .unconfigure of a plugin whose configure() adds only lc_configure's */
+void lc_plugin_unconfigure(void *conf);
+/* From the plugin's open(): a handle of size bytes, zeroed but for its
+ * connection (made on first use), also put in *inst_r. Never fails;
+ * error_r is open()'s, for a plugin's own checks. */
+void *lc_plugin_open(const struct pvd_host *host, const char *instance, const char *plugin,
+		     const struct lc_conf *cc, size_t size, void **inst_r, char **error_r);
+/* .detach: closes the handle's connection and frees the handle */
+void lc_plugin_detach(void *inst);
+/* .check: lc_check() on the handle's connection */
+enum pvd_status lc_plugin_check(void *inst, char *message, size_t size);
+
 /* ---- the connection ------------------------------------------------ */
 
 struct ldapconn {
@@ -164,6 +191,9 @@ int lc_is_down(int rc);
 enum pvd_status lc_status(const struct ldapconn *lc);
 /* res->message = lc->error; returns and sets res->status = lc_status(). */
 enum pvd_status lc_result(const struct ldapconn *lc, struct pvd_result *res);
+/* A change that failed: the after state it would have made is dropped
+ * (res->after NULL), then lc_result(). */
+enum pvd_status lc_undo(const struct ldapconn *lc, struct pvd_result *res);
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -174,6 +204,8 @@ void *lc_xmalloc(size_t n);
 void *lc_xrealloc(void *p, size_t n);
 char *lc_strdup(const char *s);
 char *lc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The string o[key], NULL when absent, not a string or empty. */
+const char *lc_jstr(json_t *o, const char *key);
 /* Two DNs name the same entry (ldap_dn_normalize, case-insensitive). */
 int lc_dn_equal(const char *a, const char *b);
 /* Entry e has objectClass cls (case-insensitive, as LDAP compares them). */

@@ -10,8 +10,11 @@ PLUGIN_LDFLAGS = -module -avoid-version -shared -export-symbols-regex '^pvd_plug
 # the LDAP plugins' configuration, connection and operations; pvd-ldap.c
 # is the connection routine they share with the daemon (directory.c)
 PLUGIN_LDAPCONN_SOURCES = %reldir%/ldapconn.h %reldir%/ldapconn-conf.c %reldir%/ldapconn.c \
-	%reldir%/ldapconn-entry.c %reldir%/ldapconn-util.c \
+	%reldir%/ldapconn-entry.c %reldir%/ldapconn-util.c %reldir%/ldapconn-plugin.c \
 	%reldir%/pvd-ldap.c %reldir%/pvd-ldap.h
+
+# the PostgreSQL plugins' (db-role, pbx) connection
+PLUGIN_PGCONN_SOURCES = %reldir%/pgconn.c %reldir%/pgconn.h
 
 # the plugin interface, the one header the host and every plugin share
 PLUGIN_HEADER = plugins/include/provisiond-plugin.h

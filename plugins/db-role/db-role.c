@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "provisiond-plugin.h"
+#include "pgconn.h"
 
 struct rule {
 	char *kind;	/* unit, position, all */
@@ -191,29 +192,16 @@ static void detach(void *p)
 	struct inst *in = p;
 	if (in == NULL)
 		return;
-	if (in->conn != NULL)
-		PQfinish(in->conn);
+	pgconn_close(&in->conn);
 	in->host->mem_free(in);
 }
+
+#define DATABASE "the application database"	/* in messages */
 
 /* The instance's connection, made or remade; NULL and res set when down. */
 static PGconn *conn(struct inst *in, struct pvd_result *res)
 {
-	if (in->conn != NULL && PQstatus(in->conn) == CONNECTION_OK)
-		return in->conn;
-	if (in->conn != NULL)
-		PQfinish(in->conn);
-	in->conn = PQconnectdb(in->c->conninfo);
-	if (PQstatus(in->conn) != CONNECTION_OK) {
-		char m[512];
-		snprintf(m, sizeof(m), "%s", PQerrorMessage(in->conn));
-		m[strcspn(m, "\n")] = '\0';
-		set(res, PVD_RETRY, "connect to the application database failed: %s", m);
-		PQfinish(in->conn);
-		in->conn = NULL;
-		return NULL;
-	}
-	return in->conn;
+	return pgconn_connect(&in->conn, in->c->conninfo, DATABASE, res) < 0 ? NULL : in->conn;
 }
 
 /* Runs sql; on failure sets res (RETRY when the connection broke). */
@@ -317,6 +305,24 @@ static json_t *shown(json_t *obs)
 			 json_object_get(obs, "member_of"));
 }
 
+/* GRANT each role of roles TO id (a quoted role name), or REVOKE it FROM
+ * id: 0, or -1 at the first that fails (res set). */
+static int change_levels(struct inst *in, struct pvd_result *res, const char *id, json_t *roles, int revoke)
+{
+	char sql[1024];
+	size_t i;
+	json_t *v;
+	json_array_foreach(roles, i, v) {
+		const char *g = json_string_value(v);
+		char *gid = PQescapeIdentifier(in->conn, g, strlen(g));
+		snprintf(sql, sizeof(sql), revoke ? "REVOKE %s FROM %s" : "GRANT %s TO %s", gid, id);
+		PQfreemem(gid);
+		if (exec_ok(in, res, revoke ? "REVOKE" : "GRANT", sql) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Brings the role to: exists (when create), login flag, exactly the wanted
  * rule levels (other memberships untouched). */
 static enum pvd_status converge(struct inst *in, const struct pvd_op *op, struct pvd_result *res, int login,
@@ -401,24 +407,7 @@ static enum pvd_status converge(struct inst *in, const struct pvd_op *op, struct
 			snprintf(sql, sizeof(sql), "ALTER ROLE %s %s", id, login ? "LOGIN" : "NOLOGIN");
 			ok = exec_ok(in, res, "ALTER ROLE", sql) == 0;
 		}
-		json_array_foreach(grant, i, v) {
-			if (!ok)
-				break;
-			const char *g = json_string_value(v);
-			char *gid = PQescapeIdentifier(in->conn, g, strlen(g));
-			snprintf(sql, sizeof(sql), "GRANT %s TO %s", gid, id);
-			PQfreemem(gid);
-			ok = exec_ok(in, res, "GRANT", sql) == 0;
-		}
-		json_array_foreach(revoke, i, v) {
-			if (!ok)
-				break;
-			const char *g = json_string_value(v);
-			char *gid = PQescapeIdentifier(in->conn, g, strlen(g));
-			snprintf(sql, sizeof(sql), "REVOKE %s FROM %s", gid, id);
-			PQfreemem(gid);
-			ok = exec_ok(in, res, "REVOKE", sql) == 0;
-		}
+		ok = ok && change_levels(in, res, id, grant, 0) == 0 && change_levels(in, res, id, revoke, 1) == 0;
 		if (ok)
 			ok = exec_ok(in, res, "COMMIT", "COMMIT") == 0;
 		if (!ok) {
@@ -485,22 +474,17 @@ static enum pvd_status op_read(void *p, const struct pvd_op *op, struct pvd_resu
 static enum pvd_status check(void *p, char *message, size_t size)
 {
 	struct inst *in = p;
-	struct pvd_result res;
-	memset(&res, 0, sizeof(res));
-	if (conn(in, &res) == NULL) {
-		snprintf(message, size, "%s", res.message);
-		return PVD_RETRY;
-	}
-	snprintf(message, size, "connected");
-	return PVD_OK;
+	return pgconn_check(&in->conn, in->c->conninfo, DATABASE, message, size);
 }
 
 static const struct pvd_plugin plugin = {
-	.abi_major = PVD_PLUGIN_ABI_MAJOR,
-	.size = sizeof(struct pvd_plugin),
-	.name = "db-role",
-	.version = PACKAGE_VERSION,
-	.instantiate = pvd_plugin_instantiate_needs_1_2,
+	PVD_PLUGIN_1_2("db-role", PACKAGE_VERSION),
+	.flags = PVD_PLUGIN_DRY_RUN,
+	.conf_rows = db_rows,
+	.conf_size = sizeof(struct db_conf),
+	.configure = db_configure,
+	.unconfigure = db_unconfigure,
+	.open = db_open,
 	.detach = detach,
 	.check = check,
 	.read = op_read,
@@ -508,13 +492,6 @@ static const struct pvd_plugin plugin = {
 	.disable = op_disable,
 	.enable = op_enable,
 	.remove = NULL,
-	.abi_minor = PVD_PLUGIN_ABI_MINOR,
-	.flags = PVD_PLUGIN_DRY_RUN,
-	.conf_rows = db_rows,
-	.conf_size = sizeof(struct db_conf),
-	.configure = db_configure,
-	.unconfigure = db_unconfigure,
-	.open = db_open,
 };
 
 PVD_PLUGIN_EXPORT(plugin)

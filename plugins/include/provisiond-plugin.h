@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	#include <provisiond-plugin.h>
  *	static const struct pvd_plugin plugin = { .abi_major = PVD_PLUGIN_ABI_MAJOR, ... };
+ *	static const struct pvd_plugin plugin = { PVD_PLUGIN_1_2("hello", "1.0"), .open = ..., ... };
  *	PVD_PLUGIN_EXPORT(plugin)	// pvd_plugin_entry(), the one exported symbol
  * DESCRIPTION
  *	A plugin is a shared object in plugins/<name>/ that provisiond dlopen()s
@@ -305,5 +306,12 @@ static inline int pvd_plugin_instantiate_needs_1_2(const struct pvd_host *host, 
 		memcpy(*error_r, why, sizeof(why));
 	return -1;
 }
+
+/* The members every 1.2 plugin's table starts with, the same in each:
+ * the versions, the size, the name, and the instantiate that refuses an
+ * older host (SYNOPSIS). */
+#define PVD_PLUGIN_1_2(plugin_name, plugin_version) \
+	.abi_major = PVD_PLUGIN_ABI_MAJOR, .abi_minor = PVD_PLUGIN_ABI_MINOR, .size = sizeof(struct pvd_plugin), \
+	.name = (plugin_name), .version = (plugin_version), .instantiate = pvd_plugin_instantiate_needs_1_2
 
 #endif

@@ -42,7 +42,7 @@
 #define EXPIRED_DAY "1"			/* shadowExpire: days since 1970; 1 = long expired */
 
 struct acct_conf {
-	struct lc_conf conn;
+	struct lc_conf conn;		/* first, for lc_plugin_* */
 	char *people_dn;
 	char *home_base;
 	char *login_shell;
@@ -61,7 +61,8 @@ static const struct pvd_conf_row acct_rows[] = {
 	{ .name = NULL },
 };
 
-/* One thread's handle: its connection and the instance's configuration. */
+/* One thread's handle: its connection (first, for lc_plugin_*) and the
+ * instance's configuration. */
 struct acct {
 	struct ldapconn *lc;
 	const struct acct_conf *conf;
@@ -104,44 +105,15 @@ static int acct_configure(const struct pvd_host *host, const char *instance, voi
 {
 	struct acct_conf *c = conf;
 	(void)instance;
-	if (lc_configure(host, &c->conn, lines, error_r) < 0)
-		return -1;
-	if (!lc_dn_equal(c->people_dn, c->people_dn)) {	/* it parses as a DN */
-		*error_r = lc_asprintf("plugin key 'people_dn': '%s' is not a DN", c->people_dn);
-		return -1;
-	}
-	return 0;
-}
-
-static void acct_unconfigure(void *conf)
-{
-	lc_unconfigure(&((struct acct_conf *)conf)->conn);
+	return lc_configure(host, &c->conn, lines, error_r) < 0 ? -1 : lc_check_dn("people_dn", c->people_dn, error_r);
 }
 
 static int acct_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r,
 		     char **error_r)
 {
-	const struct acct_conf *c = conf;
-	struct acct *a = lc_xmalloc(sizeof(*a));
-	(void)error_r;
-	a->conf = c;
-	a->lc = lc_new(host, instance, PLUGIN_NAME, &c->conn);
-	*inst_r = a;
+	struct acct *a = lc_plugin_open(host, instance, PLUGIN_NAME, conf, sizeof(*a), inst_r, error_r);
+	a->conf = conf;
 	return 0;
-}
-
-static void acct_detach(void *inst)
-{
-	struct acct *a = inst;
-	if (a == NULL)
-		return;
-	lc_free(&a->lc);
-	free(a);
-}
-
-static enum pvd_status acct_check(void *inst, char *message, size_t size)
-{
-	return lc_check(((struct acct *)inst)->lc, message, size);
 }
 
 /* ---- the person ------------------------------------------------------------------ */
@@ -161,12 +133,6 @@ static void person_free(struct person *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s != NULL && *s != '\0' ? s : NULL;
-}
-
 /* "2026-12-01" -> "20261201000000Z"; NULL if malformed. */
 static char *generalized_date(const char *d)
 {
@@ -182,15 +148,15 @@ static char *generalized_date(const char *d)
 static enum pvd_status person_dn(struct acct *a, const struct pvd_op *op, struct person *p, struct pvd_result *res)
 {
 	memset(p, 0, sizeof(*p));
-	p->uid = jstr(op->person, "uid");
+	p->uid = lc_jstr(op->person, "uid");
 	if (p->uid == NULL)
 		return lc_set(res, PVD_FAIL, "the person has no uid (employee_number %s)",
-			      jstr(op->person, "employee_number") ? jstr(op->person, "employee_number") : "?");
+			      lc_jstr(op->person, "employee_number") ? lc_jstr(op->person, "employee_number") : "?");
 	p->dn = a->lc->host->ldap_child_dn("uid", p->uid, a->conf->people_dn);
 	if (p->dn == NULL)
 		return lc_set(res, PVD_FAIL, "no DN can be made of uid '%s' under %s", p->uid, a->conf->people_dn);
 	snprintf(res->object, sizeof(res->object), "%s", p->dn);
-	const char *st = jstr(op->person, "status");
+	const char *st = lc_jstr(op->person, "status");
 	p->status_disabled = st != NULL && strcmp(st, "disabled") == 0;
 	return PVD_OK;
 }
@@ -199,10 +165,10 @@ static enum pvd_status person_dn(struct acct *a, const struct pvd_op *op, struct
 static enum pvd_status person_want(struct acct *a, const struct pvd_op *op, struct person *p, struct pvd_result *res)
 {
 	json_t *pj = op->person;
-	const char *given = jstr(pj, "given_names"), *family = jstr(pj, "family_names");
-	const char *emp = jstr(pj, "employee_number"), *mail = jstr(pj, "mail");
-	const char *unit = jstr(pj, "unit"), *pos = jstr(pj, "position"), *ctype = jstr(pj, "contract_type");
-	const char *start = jstr(pj, "start_date"), *end = jstr(pj, "end_date");
+	const char *given = lc_jstr(pj, "given_names"), *family = lc_jstr(pj, "family_names");
+	const char *emp = lc_jstr(pj, "employee_number"), *mail = lc_jstr(pj, "mail");
+	const char *unit = lc_jstr(pj, "unit"), *pos = lc_jstr(pj, "position"), *ctype = lc_jstr(pj, "contract_type");
+	const char *start = lc_jstr(pj, "start_date"), *end = lc_jstr(pj, "end_date");
 	json_t *un = json_object_get(pj, "uid_number");
 	long long uidn = -1;
 
@@ -432,11 +398,9 @@ static enum pvd_status add_entry(struct acct *a, const struct pvd_op *op, struct
 			json_decref(res->after);
 			res->after = NULL;
 			st = PVD_OK;
-		} else if (rc != LDAP_SUCCESS) {
-			json_decref(res->after);
-			res->after = NULL;
-			st = lc_result(a->lc, res);
-		} else
+		} else if (rc != LDAP_SUCCESS)
+			st = lc_undo(a->lc, res);
+		else
 			st = lc_set(res, PVD_OK, "added %s", p->dn);
 	}
 	lc_mods_free(&m);
@@ -513,9 +477,7 @@ static enum pvd_status acct_apply(void *inst, const struct pvd_op *op, struct pv
 		goto out;
 	}
 	if (lc_modify(a->lc, p.dn, m.v) != LDAP_SUCCESS) {
-		json_decref(res->after);
-		res->after = NULL;
-		st = lc_result(a->lc, res);
+		st = lc_undo(a->lc, res);
 		goto out;
 	}
 	if (changed[0] != '\0')
@@ -579,9 +541,7 @@ static enum pvd_status set_lock(struct acct *a, const struct pvd_op *op, int loc
 		goto out;
 	}
 	if (lc_modify(a->lc, p.dn, m.v) != LDAP_SUCCESS) {
-		json_decref(res->after);
-		res->after = NULL;
-		st = lc_result(a->lc, res);
+		st = lc_undo(a->lc, res);
 		goto out;
 	}
 	st = lc_set(res, PVD_OK, "%s %s", lock ? "disabled" : "enabled", p.dn);
@@ -622,25 +582,20 @@ static enum pvd_status acct_read(void *inst, const struct pvd_op *op, struct pvd
 }
 
 static const struct pvd_plugin plugin = {
-	.abi_major = PVD_PLUGIN_ABI_MAJOR,
-	.size = sizeof(struct pvd_plugin),
-	.name = PLUGIN_NAME,
-	.version = PACKAGE_VERSION,
-	.instantiate = pvd_plugin_instantiate_needs_1_2,
-	.detach = acct_detach,
-	.check = acct_check,
+	PVD_PLUGIN_1_2(PLUGIN_NAME, PACKAGE_VERSION),
+	.flags = PVD_PLUGIN_DRY_RUN,
+	.conf_rows = acct_rows,
+	.conf_size = sizeof(struct acct_conf),
+	.configure = acct_configure,
+	.unconfigure = lc_plugin_unconfigure,
+	.open = acct_open,
+	.detach = lc_plugin_detach,
+	.check = lc_plugin_check,
 	.read = acct_read,
 	.apply = acct_apply,
 	.disable = acct_disable,
 	.enable = acct_enable,
 	.remove = NULL,		/* accounts are disabled, never deleted */
-	.abi_minor = PVD_PLUGIN_ABI_MINOR,
-	.flags = PVD_PLUGIN_DRY_RUN,
-	.conf_rows = acct_rows,
-	.conf_size = sizeof(struct acct_conf),
-	.configure = acct_configure,
-	.unconfigure = acct_unconfigure,
-	.open = acct_open,
 };
 
 PVD_PLUGIN_EXPORT(plugin)

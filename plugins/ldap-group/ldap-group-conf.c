@@ -101,14 +101,8 @@ int grp_configure(const struct pvd_host *host, const char *instance, void *conf,
 	(void)instance;
 	if (lc_configure(host, &g->conn, lines, error_r) < 0)
 		return -1;
-	/* a DN is equal to itself only when libldap can parse it */
-	const char *bad = !lc_dn_equal(g->groups_dn, g->groups_dn) ? BASE_KEY
-			  : !lc_dn_equal(g->people_dn, g->people_dn) ? "people_dn" : NULL;
-	if (bad != NULL) {
-		*error_r = lc_asprintf("plugin key '%s': '%s' is not a DN", bad,
-				       strcmp(bad, BASE_KEY) == 0 ? g->groups_dn : g->people_dn);
+	if (lc_check_dn(BASE_KEY, g->groups_dn, error_r) < 0 || lc_check_dn("people_dn", g->people_dn, error_r) < 0)
 		return -1;
-	}
 	if (g->all_line != NULL && add_rule(g, "all", RULE_UNIT, NULL, g->all_line, lines[ROW_ALL], error_r) < 0)
 		return -1;
 	for (int i = 0; i < g->rule_lines.n; i++) {
@@ -130,20 +124,7 @@ int grp_configure(const struct pvd_host *host, const char *instance, void *conf,
 int grp_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r,
 		    char **error_r)
 {
-	const struct grp_conf *c = conf;
-	struct grp *g = lc_xmalloc(sizeof(*g));
-	(void)error_r;
-	g->c = c;
-	g->lc = lc_new(host, instance, PLUGIN_NAME, &c->conn);
-	*inst_r = g;
+	struct grp *g = lc_plugin_open(host, instance, PLUGIN_NAME, conf, sizeof(*g), inst_r, error_r);
+	g->c = conf;
 	return 0;
-}
-
-void grp_detach(void *inst)
-{
-	struct grp *g = inst;
-	if (g == NULL)
-		return;
-	lc_free(&g->lc);
-	free(g);
 }

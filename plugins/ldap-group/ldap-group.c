@@ -47,11 +47,6 @@
 #include <string.h>
 #include <strings.h>
 
-static enum pvd_status grp_check(void *inst, char *message, size_t size)
-{
-	return lc_check(((struct grp *)inst)->lc, message, size);
-}
-
 /* ---- memberships ------------------------------------------------------------------ */
 
 /* One group the person is (or will be) in. */
@@ -73,9 +68,7 @@ static void ms_add(struct grp *g, struct memberships *m, const char *dn, const c
 {
 	int child = 0;
 	char *value = lc_rdn_value(dn, g->c->groups_dn, &child);
-	m->v = realloc(m->v, sizeof(*m->v) * (size_t)(m->n + 1));
-	if (m->v == NULL)
-		abort();
+	m->v = lc_xrealloc(m->v, sizeof(*m->v) * (size_t)(m->n + 1));
 	m->v[m->n].dn = lc_strdup(dn);
 	m->v[m->n].name = name ? lc_strdup(name) : child && value ? lc_strdup(value) : lc_strdup(dn);
 	m->v[m->n].child = child;
@@ -253,9 +246,7 @@ struct plan {
 static void plan_add(struct plan *p, enum change_kind kind, const char *dn, const char *name, int foreign,
 		     int placeholder)
 {
-	p->v = realloc(p->v, sizeof(*p->v) * (size_t)(p->n + 1));
-	if (p->v == NULL)
-		abort();
+	p->v = lc_xrealloc(p->v, sizeof(*p->v) * (size_t)(p->n + 1));
 	p->v[p->n].kind = kind;
 	p->v[p->n].dn = lc_strdup(dn);
 	p->v[p->n].name = lc_strdup(name);
@@ -607,25 +598,20 @@ out:
 }
 
 static const struct pvd_plugin plugin = {
-	.abi_major = PVD_PLUGIN_ABI_MAJOR,
-	.size = sizeof(struct pvd_plugin),
-	.name = PLUGIN_NAME,
-	.version = PACKAGE_VERSION,
-	.instantiate = pvd_plugin_instantiate_needs_1_2,
-	.detach = grp_detach,
-	.check = grp_check,
-	.read = grp_read,
-	.apply = grp_apply,
-	.disable = grp_disable,
-	.enable = grp_enable,
-	.remove = NULL,
-	.abi_minor = PVD_PLUGIN_ABI_MINOR,
+	PVD_PLUGIN_1_2(PLUGIN_NAME, PACKAGE_VERSION),
 	.flags = PVD_PLUGIN_DRY_RUN,
 	.conf_rows = grp_rows,
 	.conf_size = sizeof(struct grp_conf),
 	.configure = grp_configure,
 	.unconfigure = grp_unconfigure,
 	.open = grp_open,
+	.detach = lc_plugin_detach,
+	.check = lc_plugin_check,
+	.read = grp_read,
+	.apply = grp_apply,
+	.disable = grp_disable,
+	.enable = grp_enable,
+	.remove = NULL,
 };
 
 PVD_PLUGIN_EXPORT(plugin)

@@ -37,7 +37,7 @@ struct rule {
 /* The instance's configuration: the rows', then what grp_configure
  * made of the rule lines. */
 struct grp_conf {
-	struct lc_conf conn;
+	struct lc_conf conn;			/* first, for lc_plugin_* */
 	char *groups_dn;
 	char *people_dn;
 	char *all_line;			/* the "all" key */
@@ -48,7 +48,8 @@ struct grp_conf {
 	struct lc_strs rule_groups;	/* every group any rule names */
 };
 
-/* One thread's handle: its connection and the instance's configuration. */
+/* One thread's handle: its connection (first, for lc_plugin_*) and the
+ * instance's configuration. */
 struct grp {
 	struct ldapconn *lc;
 	const struct grp_conf *c;
@@ -58,6 +59,5 @@ extern const struct pvd_conf_row grp_rows[];
 int grp_configure(const struct pvd_host *host, const char *instance, void *conf, const int *lines, char **error_r);
 void grp_unconfigure(void *conf);
 int grp_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r, char **error_r);
-void grp_detach(void *inst);
 
 #endif

@@ -49,7 +49,7 @@
 #define PLUGIN_NAME "mail-ldap"
 
 struct mail_conf {
-	struct lc_conf conn;
+	struct lc_conf conn;		/* first, for lc_plugin_* */
 	char *people_dn;
 	char *mail_root;
 	char *quota;
@@ -66,7 +66,8 @@ static const struct pvd_conf_row mail_rows[] = {
 	{ .name = NULL },
 };
 
-/* One thread's handle: its connection and the instance's configuration. */
+/* One thread's handle: its connection (first, for lc_plugin_*) and the
+ * instance's configuration. */
 struct mail {
 	struct ldapconn *lc;
 	const struct mail_conf *c;
@@ -80,12 +81,8 @@ static int mail_configure(const struct pvd_host *host, const char *instance, voi
 {
 	struct mail_conf *c = conf;
 	(void)instance;
-	if (lc_configure(host, &c->conn, lines, error_r) < 0)
+	if (lc_configure(host, &c->conn, lines, error_r) < 0 || lc_check_dn("people_dn", c->people_dn, error_r) < 0)
 		return -1;
-	if (!lc_dn_equal(c->people_dn, c->people_dn)) {
-		*error_r = lc_asprintf("plugin key 'people_dn': '%s' is not a DN", c->people_dn);
-		return -1;
-	}
 	if (c->mail_root[0] != '/' || strstr(c->mail_root, "..") != NULL) {
 		*error_r = lc_asprintf("plugin key 'mail_root': '%s' is not an absolute path", c->mail_root);
 		return -1;
@@ -98,35 +95,12 @@ static int mail_configure(const struct pvd_host *host, const char *instance, voi
 	return 0;
 }
 
-static void mail_unconfigure(void *conf)
-{
-	lc_unconfigure(&((struct mail_conf *)conf)->conn);
-}
-
 static int mail_open(const struct pvd_host *host, const char *instance, const void *conf, void **inst_r,
 		     char **error_r)
 {
-	const struct mail_conf *c = conf;
-	struct mail *m = lc_xmalloc(sizeof(*m));
-	(void)error_r;
-	m->c = c;
-	m->lc = lc_new(host, instance, PLUGIN_NAME, &c->conn);
-	*inst_r = m;
+	struct mail *m = lc_plugin_open(host, instance, PLUGIN_NAME, conf, sizeof(*m), inst_r, error_r);
+	m->c = conf;
 	return 0;
-}
-
-static void mail_detach(void *inst)
-{
-	struct mail *m = inst;
-	if (m == NULL)
-		return;
-	lc_free(&m->lc);
-	free(m);
-}
-
-static enum pvd_status mail_check(void *inst, char *message, size_t size)
-{
-	return lc_check(((struct mail *)inst)->lc, message, size);
 }
 
 /* ---- the mailbox ---------------------------------------------------------------- */
@@ -150,12 +124,6 @@ static void box_free(struct box *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s != NULL && *s != '\0' ? s : NULL;
-}
-
 /* An address part that can be a directory name: no '/', not "." or "..". */
 static int path_safe(const char *s, size_t n)
 {
@@ -171,8 +139,8 @@ static int path_safe(const char *s, size_t n)
 static enum pvd_status box_want(struct mail *m, const struct pvd_op *op, struct box *b, struct pvd_result *res)
 {
 	memset(b, 0, sizeof(*b));
-	const char *uid = jstr(op->person, "uid");
-	b->mail = jstr(op->person, "mail");
+	const char *uid = lc_jstr(op->person, "uid");
+	b->mail = lc_jstr(op->person, "mail");
 	if (uid == NULL)
 		return lc_set(res, PVD_FAIL, "the person has no uid");
 	b->dn = m->lc->host->ldap_child_dn("uid", uid, m->c->people_dn);
@@ -183,7 +151,7 @@ static enum pvd_status box_want(struct mail *m, const struct pvd_op *op, struct 
 	if (at == NULL || !path_safe(b->mail, (size_t)(at - b->mail)) || !path_safe(at + 1, strlen(at + 1)))
 		return lc_set(res, PVD_FAIL, "the person's address '%s' is not local@domain", b->mail ? b->mail : "");
 	b->home = lc_asprintf("%s/%s/%.*s", m->c->mail_root, at + 1, (int)(at - b->mail), b->mail);
-	const char *pos = jstr(op->person, "position");
+	const char *pos = lc_jstr(op->person, "position");
 	if (m->c->position_alias && pos != NULL)
 		b->alias = lc_asprintf("%s@%s", pos, at + 1);
 	return PVD_OK;
@@ -358,16 +326,12 @@ static enum pvd_status converge(struct mail *m, const struct pvd_op *op, struct 
 		int mrc = lc_modify(m->lc, b.alias_from, del.v);
 		lc_mods_free(&del);
 		if (mrc != LDAP_SUCCESS && mrc != LDAP_NO_SUCH_ATTRIBUTE) {
-			st = lc_result(m->lc, res);
-			json_decref(res->after);
-			res->after = NULL;
+			st = lc_undo(m->lc, res);
 			goto out;
 		}
 	}
 	if (mods.n > 0 && lc_modify(m->lc, b.dn, mods.v) != LDAP_SUCCESS) {
-		st = lc_result(m->lc, res);
-		json_decref(res->after);
-		res->after = NULL;
+		st = lc_undo(m->lc, res);
 		goto out;
 	}
 	st = lc_set(res, PVD_OK, "mailbox %s %s (%s)%s", b.mail,
@@ -381,7 +345,7 @@ out:
 
 static enum pvd_status mail_apply(void *inst, const struct pvd_op *op, struct pvd_result *res)
 {
-	const char *status = jstr(op->person, "status");
+	const char *status = lc_jstr(op->person, "status");
 	/* an update of a departed person keeps the mailbox off */
 	int off = strcmp(op->intent, "update") == 0 && status != NULL && strcmp(status, "disabled") == 0;
 	return converge(inst, op, res, !off, 1);
@@ -417,25 +381,20 @@ static enum pvd_status mail_read(void *inst, const struct pvd_op *op, struct pvd
 }
 
 static const struct pvd_plugin plugin = {
-	.abi_major = PVD_PLUGIN_ABI_MAJOR,
-	.size = sizeof(struct pvd_plugin),
-	.name = PLUGIN_NAME,
-	.version = PACKAGE_VERSION,
-	.instantiate = pvd_plugin_instantiate_needs_1_2,
-	.detach = mail_detach,
-	.check = mail_check,
+	PVD_PLUGIN_1_2(PLUGIN_NAME, PACKAGE_VERSION),
+	.flags = PVD_PLUGIN_DRY_RUN,
+	.conf_rows = mail_rows,
+	.conf_size = sizeof(struct mail_conf),
+	.configure = mail_configure,
+	.unconfigure = lc_plugin_unconfigure,
+	.open = mail_open,
+	.detach = lc_plugin_detach,
+	.check = lc_plugin_check,
 	.read = mail_read,
 	.apply = mail_apply,
 	.disable = mail_disable,
 	.enable = mail_enable,
 	.remove = NULL,
-	.abi_minor = PVD_PLUGIN_ABI_MINOR,
-	.flags = PVD_PLUGIN_DRY_RUN,
-	.conf_rows = mail_rows,
-	.conf_size = sizeof(struct mail_conf),
-	.configure = mail_configure,
-	.unconfigure = mail_unconfigure,
-	.open = mail_open,
 };
 
 PVD_PLUGIN_EXPORT(plugin)

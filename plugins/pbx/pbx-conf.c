@@ -202,8 +202,7 @@ void pbx_detach(void *p)
 	struct pbx_inst *in = p;
 	if (in == NULL)
 		return;
-	if (in->db.conn != NULL)
-		PQfinish(in->db.conn);
+	pgconn_close(&in->db.conn);
 	free(in->name);
 	free(in);
 }

@@ -4,8 +4,9 @@
  * DESCRIPTION
  *	pbx_sql() runs one parameterized statement and turns a failure into a
  *	result (RETRY, CONFIG with the schema hint, FAIL) for the backends;
- *	the rest opens the connection and the one transaction of each
- *	operation, in which the backends (backend-*.c) run.
+ *	the rest opens the connection (pgconn.c, shared with db-role) and
+ *	the one transaction of each operation, in which the backends
+ *	(backend-*.c) run.
  */
 #include "config.h"
 
@@ -70,24 +71,7 @@ void pbx_free_list(char **list, int n)
 
 int pbx_connect(struct pbx_inst *in, struct pvd_result *res)
 {
-	if (in->db.conn != NULL && PQstatus(in->db.conn) == CONNECTION_OK) {
-		if (PQtransactionStatus(in->db.conn) != PQTRANS_IDLE)
-			PQclear(PQexec(in->db.conn, "ROLLBACK"));	/* never inherit a half transaction */
-		return 0;
-	}
-	if (in->db.conn != NULL)
-		PQfinish(in->db.conn);
-	in->db.conn = PQconnectdb(in->cf->conninfo);
-	if (PQstatus(in->db.conn) != CONNECTION_OK) {
-		char m[512];
-		snprintf(m, sizeof(m), "%s", PQerrorMessage(in->db.conn));
-		m[strcspn(m, "\n")] = '\0';
-		pbx_set(res, PVD_RETRY, "connect to the PBX database failed: %s", m);
-		PQfinish(in->db.conn);
-		in->db.conn = NULL;
-		return -1;
-	}
-	return 0;
+	return pgconn_connect(&in->db.conn, in->cf->conninfo, PBX_DATABASE, res);
 }
 
 static int begin(struct pbx_inst *in, struct pvd_result *res)

@@ -117,21 +117,18 @@ static enum pvd_status op_read(void *p, const struct pvd_op *op, struct pvd_resu
 static enum pvd_status check(void *p, char *message, size_t size)
 {
 	struct pbx_inst *in = p;
-	struct pvd_result res;
-	memset(&res, 0, sizeof(res));
-	if (pbx_connect(in, &res) < 0) {
-		snprintf(message, size, "%s", res.message);
-		return PVD_RETRY;
-	}
-	return in->cf->be->check(&in->db, message, size);
+	enum pvd_status st = pgconn_check(&in->db.conn, in->cf->conninfo, PBX_DATABASE, message, size);
+	return st != PVD_OK ? st : in->cf->be->check(&in->db, message, size);	/* and its tables */
 }
 
 static const struct pvd_plugin plugin = {
-	.abi_major = PVD_PLUGIN_ABI_MAJOR,
-	.size = sizeof(struct pvd_plugin),
-	.name = "pbx",
-	.version = PACKAGE_VERSION,
-	.instantiate = pvd_plugin_instantiate_needs_1_2,
+	PVD_PLUGIN_1_2("pbx", PACKAGE_VERSION),
+	.flags = PVD_PLUGIN_DRY_RUN | PVD_PLUGIN_CALL_CODES,
+	.conf_rows = pbx_conf_rows,
+	.conf_size = sizeof(struct pbx_conf),
+	.configure = pbx_configure,
+	.unconfigure = pbx_unconfigure,
+	.open = pbx_open,
 	.detach = pbx_detach,
 	.check = check,
 	.read = op_read,
@@ -139,13 +136,6 @@ static const struct pvd_plugin plugin = {
 	.disable = op_disable,
 	.enable = op_enable,
 	.remove = NULL,
-	.abi_minor = PVD_PLUGIN_ABI_MINOR,
-	.flags = PVD_PLUGIN_DRY_RUN | PVD_PLUGIN_CALL_CODES,
-	.conf_rows = pbx_conf_rows,
-	.conf_size = sizeof(struct pbx_conf),
-	.configure = pbx_configure,
-	.unconfigure = pbx_unconfigure,
-	.open = pbx_open,
 };
 
 PVD_PLUGIN_EXPORT(plugin)

@@ -6,7 +6,8 @@
  *			check, what they share (the person, code state)
  *	pbx-conf.c	the configuration rows, their checks, configure/open
  *	pbx-db.c	PostgreSQL: statements for the backends, the
- *			connection, each operation's transaction
+ *			connection (plugins/common/pgconn.c, as db-role's),
+ *			each operation's transaction
  *	pbx-secret.c	digests of SIP passwords and codes; deliver_secret
  *	pbx-extension.c	extensions: assign (the number range policy), bring
  *			up to date, enable, disable, read
@@ -29,6 +30,7 @@
 #include <stddef.h>
 
 #include "provisiond-plugin.h"
+#include "pgconn.h"
 
 /* ---- calling levels (callcode.c) ----
  * Ordered: a level allows the calls of every level below it. The routing
@@ -63,6 +65,7 @@ const char *pbx_code_trivial(const char *code, const char *extension);
 int pbx_make_code(char *out, size_t size, int digits, const char *extension);
 
 /* ---- PostgreSQL helpers for backends (pbx.c) ---- */
+#define PBX_DATABASE "the PBX database"	/* in messages */
 struct pbx_db {
 	PGconn *conn;
 	const char *schema_hint;	/* "apply .../kamailio.sql to the PBX database" */
