@@ -88,9 +88,7 @@ enum db_status contracts_end_exit(const struct conf *c, int *created_r, const ch
 
 void contracts_ending(const struct conf *c, const char *days_s, struct outcome *o)
 {
-	const char *err = NULL;
 	char days[16];
-	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	long d = c->contract_warning_days;
 	if (days_s != NULL) {
@@ -103,14 +101,12 @@ void contracts_ending(const struct conf *c, const char *days_s, struct outcome *
 	}
 	snprintf(days, sizeof(days), "%ld", d);
 	const char *params[1] = { days };
-	PGresult *r = db_query("contract.ending",
+	PGresult *r = db_query_or_fail(o, "contract.ending",
 		"SELECT employee_number, given_names, family_names, unit, position, to_char(end_date, 'YYYY-MM-DD'), "
 		"(end_date - current_date)::text FROM people WHERE status = 'active' AND contract_type = 'consultant' "
-		"AND end_date <= current_date + $1::int ORDER BY end_date, employee_number", 1, params, &st, &err);
-	if (r == NULL) {
-		fail_db(o, st, err);
+		"AND end_date <= current_date + $1::int ORDER BY end_date, employee_number", 1, params);
+	if (r == NULL)
 		return;
-	}
 	json_t *items = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}",

@@ -33,3 +33,14 @@ void fail_db(struct outcome *o, enum db_status st, const char *err)
 		fail(o, 500, "internal", NULL, "%s", err ? err : "database error");
 	}
 }
+
+PGresult *db_query_or_fail(struct outcome *o, const char *name, const char *sql, int nparams,
+			   const char *const *params)
+{
+	enum db_status st;
+	const char *err = NULL;
+	PGresult *r = db_query(name, sql, nparams, params, &st, &err);
+	if (r == NULL)
+		fail_db(o, st, err);
+	return r;
+}

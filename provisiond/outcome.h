@@ -31,4 +31,8 @@ void fail(struct outcome *o, int status, const char *code, const char *field, co
 /* Answers a database failure st (err: the detail, may be NULL). */
 void fail_db(struct outcome *o, enum db_status st, const char *err);
 
+/* db_query() answering its failure into o (fail_db): NULL then. */
+PGresult *db_query_or_fail(struct outcome *o, const char *name, const char *sql, int nparams,
+			   const char *const *params);
+
 #endif

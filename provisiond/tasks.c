@@ -16,8 +16,6 @@
 
 void tasks_list(const struct principal *who, const char *state, const char *role, struct outcome *o)
 {
-	const char *err = NULL;
-	enum db_status st;
 	memset(o, 0, sizeof(*o));
 	if (state && strcmp(state, "open") != 0 && strcmp(state, "done") != 0) {
 		fail(o, 400, "invalid_field", "state", "state must be open or done, not '%s'", state);
@@ -30,15 +28,13 @@ void tasks_list(const struct principal *who, const char *state, const char *role
 	}
 	(void)who;
 	const char *params[2] = { state ? state : "open", role };
-	PGresult *r = db_query("task.list",
+	PGresult *r = db_query_or_fail(o, "task.list",
 		"SELECT t.id, t.request_id, q.type, p.employee_number, t.name, t.title, t.role, t.checklist::text, t.state, "
 		"t.done_by, t.note, " TS("t.created_at") " AS created_at FROM tasks t JOIN requests q ON q.id = t.request_id "
 		"JOIN people p ON p.id = q.person_id WHERE t.state = $1 AND ($2::text IS NULL OR t.role = $2) "
-		"ORDER BY t.id LIMIT 500", 2, params, &st, &err);
-	if (r == NULL) {
-		fail_db(o, st, err);
+		"ORDER BY t.id LIMIT 500", 2, params);
+	if (r == NULL)
 		return;
-	}
 	json_t *items = json_array();
 	for (int i = 0; i < PQntuples(r); i++) {
 		json_t *tk = row_object(r, i, 2, PQnfields(r) - 1);

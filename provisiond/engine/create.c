@@ -25,19 +25,15 @@
 static int open_request_conflict(long long person_id, enum wf_type type, struct outcome *o,
 				 const char *employee_number)
 {
-	const char *err = NULL;
 	char pid[32];
-	enum db_status st;
 	snprintf(pid, sizeof(pid), "%lld", person_id);
 	const char *params[1] = { pid };
-	PGresult *r = db_query("request.open",
+	PGresult *r = db_query_or_fail(o, "request.open",
 			       "SELECT id::text, type, state FROM requests WHERE person_id = $1::bigint "
 			       "AND state NOT IN ('closed', 'cancelled', 'rejected') ORDER BY requests.id",
-			       1, params, &st, &err);
-	if (r == NULL) {
-		fail_db(o, st, err);
+			       1, params);
+	if (r == NULL)
 		return -1;
-	}
 	unsigned blocked_by = procedure_of(type)->blocked_by;
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *rt = PQgetvalue(r, i, 1);

@@ -20,30 +20,24 @@
  * 0: the key is claimed for this call; -1: error in o. */
 int idem_claim(const struct idem *idem, const char *actor, struct outcome *o)
 {
-	const char *err = NULL;
-	enum db_status st;
 	if (idem == NULL || idem->key == NULL)
 		return 0;
 	const char *params[3] = { actor, idem->key, idem->fingerprint };
-	PGresult *r = db_query("idempotency.claim",
+	PGresult *r = db_query_or_fail(o, "idempotency.claim",
 			       "INSERT INTO idempotency_keys (actor, key, fingerprint, status, response) "
 			       "VALUES ($1, $2, $3, 0, '') ON CONFLICT DO NOTHING RETURNING 1",
-			       3, params, &st, &err);
-	if (r == NULL) {
-		fail_db(o, st, err);
+			       3, params);
+	if (r == NULL)
 		return -1;
-	}
 	int claimed = PQntuples(r) == 1;
 	PQclear(r);
 	if (claimed)
 		return 0;
-	r = db_query("idempotency.get",
+	r = db_query_or_fail(o, "idempotency.get",
 		     "SELECT fingerprint, status, response FROM idempotency_keys WHERE actor = $1 AND key = $2",
-		     2, params, &st, &err);
-	if (r == NULL) {
-		fail_db(o, st, err);
+		     2, params);
+	if (r == NULL)
 		return -1;
-	}
 	if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), idem->fingerprint) != 0) {
 		PQclear(r);
 		fail(o, 422, "idempotency_key_reused", NULL,

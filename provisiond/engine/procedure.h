@@ -30,6 +30,19 @@ struct effect {
 	enum db_status (*run)(struct txn *t, const char *note, const char **err);
 };
 
+/* The rows every procedure's table starts with: entering its provisioning
+ * step (state) hands the work to the plugins or the technician, a rollback
+ * undoes it. The table ends with EFFECTS_END. */
+#define EFFECTS_PROVISION(state) \
+	{ WS_ANY, WA_ANY, (state), effect_provision }, \
+	{ WS_ANY, WA_ANY, WS_ROLLING_BACK, effect_rollback }
+#define EFFECTS_END { 0, 0, 0, NULL }
+
+/* HR files it (PR05, PR06), or the head of TIM or an admin for them. */
+#define FILED_BY_HR \
+	.filer_roles = { ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN), 0 }, \
+	.filer_default = "hr"
+
 struct procedure {
 	enum wf_type type;
 	const char *code;		/* the institution's name: "PR05" */

@@ -107,16 +107,12 @@ int may_act(const struct principal *who, const struct wf_transition *tr, const c
 int check_unit_head_of(const struct conf *c, const struct principal *who, long long person_id,
 			      const char *employee_number, const char *what, struct outcome *o)
 {
-	const char *err = NULL;
 	char pid[32];
-	enum db_status st;
 	snprintf(pid, sizeof(pid), "%lld", person_id);
 	const char *params[1] = { pid };
-	PGresult *r = db_query("person.unit", "SELECT unit FROM people WHERE id = $1::bigint", 1, params, &st, &err);
-	if (r == NULL) {
-		fail_db(o, st, err);
+	PGresult *r = db_query_or_fail(o, "person.unit", "SELECT unit FROM people WHERE id = $1::bigint", 1, params);
+	if (r == NULL)
 		return -1;
-	}
 	char unit[80];
 	snprintf(unit, sizeof(unit), "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
 	PQclear(r);
@@ -140,22 +136,18 @@ int check_unit_head_of(const struct conf *c, const struct principal *who, long l
  * there (0 free, -1 answered 409 or a database error). */
 int check_single_holder(long long person_id, const char *position, struct outcome *o)
 {
-	const char *err = NULL;
 	char pid[32];
-	enum db_status st;
 	snprintf(pid, sizeof(pid), "%lld", person_id);
 	const char *params[2] = { position, pid };
-	PGresult *r = db_query("position.holder",
+	PGresult *r = db_query_or_fail(o, "position.holder",
 		"SELECT p.employee_number, p.uid, 'holds it' FROM people p WHERE p.position = $1 AND p.status = 'active' "
 		"AND p.id <> $2::bigint "
 		"UNION ALL SELECT p.employee_number, p.uid, 'is being moved there by request ' || q.id FROM requests q "
 		"JOIN people p ON p.id = q.person_id WHERE q.type IN ('hire', 'transfer') AND q.payload->>'position' = $1 "
 		"AND q.state NOT IN ('closed', 'cancelled', 'rejected') AND q.person_id <> $2::bigint LIMIT 1",
-		2, params, &st, &err);
-	if (r == NULL) {
-		fail_db(o, st, err);
+		2, params);
+	if (r == NULL)
 		return -1;
-	}
 	if (PQntuples(r) > 0) {
 		fail(o, 409, "conflict", "position", "position %s is held by one person at a time (pvdSingleHolder in the "
 		     "catalogue), and %s (%s) %s", position, PQgetvalue(r, 0, 0),

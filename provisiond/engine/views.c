@@ -278,7 +278,7 @@ void requests_list(const struct principal *who, const char *const *f, struct out
 	const char *unit = restrict_uid && (who->roles & ROLE_BIT(ROLE_UNIT_HEAD)) && who->unit[0] ? who->unit : NULL;
 	const char *params[11] = { f[LF_TYPE], f[LF_STATE], f[LF_EMPLOYEE], f[LF_SUBMITTED_BY], ca, cb,
 				   cursor, limit_s, restrict_uid, me, unit };
-	PGresult *r = db_query("request.list",
+	PGresult *r = db_query_or_fail(o, "request.list",
 		"SELECT r.id::text FROM requests r JOIN people p ON p.id = r.person_id "
 		"WHERE ($1::text IS NULL OR r.type = $1) AND ($2::text IS NULL OR r.state = $2) "
 		"AND ($3::text IS NULL OR p.employee_number = $3) AND ($4::text IS NULL OR r.submitted_by = $4) "
@@ -286,11 +286,9 @@ void requests_list(const struct principal *who, const char *const *f, struct out
 		"AND ($7::bigint IS NULL OR r.id < $7::bigint) "
 		"AND ($9::text IS NULL OR p.uid = $9 OR r.submitted_by = $10 "
 		"     OR lower(p.unit) = lower(regexp_replace(btrim($11::text), ' +', ' ', 'g'))) "
-		"ORDER BY r.id DESC LIMIT $8::int", 11, params, &st, &err);
-	if (r == NULL) {
-		fail_db(o, st, err);
+		"ORDER BY r.id DESC LIMIT $8::int", 11, params);
+	if (r == NULL)
 		return;
-	}
 	json_t *items = json_array();
 	int n = PQntuples(r);
 	for (int i = 0; i < n && i < limit; i++) {

@@ -278,10 +278,10 @@ static enum db_status access_grant_items(struct txn *t, json_t **grant_r, json_t
 }
 
 static const struct effect access_effects[] = {
-	{ WS_ANY, WA_ANY, WS_PROVISIONING, effect_provision },	/* steps 4-5: the grants, then the plugins */
-	{ WS_ANY, WA_ANY, WS_ROLLING_BACK, effect_rollback },	/* grants taken away, revocations given back */
+	/* provisioning: steps 4-5: the grants, then the plugins; its undo: grants taken away, revocations given back */
+	EFFECTS_PROVISION(WS_PROVISIONING),
 	{ WS_CONCLUDING, WA_ANY, WS_CLOSED, effect_conclude },	/* step 7: the unit head is told */
-	{ 0, 0, 0, NULL }
+	EFFECTS_END
 };
 
 const struct procedure access_procedure = {

@@ -206,10 +206,10 @@ static enum db_status telephony_after_operation(const struct queue_done *d, cons
 
 static const struct effect call_code_effects[] = {
 	{ WS_ANY, WA_ANY, WS_TIM_REVIEW, call_code_notify_approver },
-	{ WS_ANY, WA_ANY, WS_PROVISIONING, effect_provision },	/* step 6: the PBX makes the code */
-	{ WS_ANY, WA_ANY, WS_ROLLING_BACK, effect_rollback },	/* the code taken back */
+	/* provisioning: step 6: the PBX makes the code; its undo: the code taken back */
+	EFFECTS_PROVISION(WS_PROVISIONING),
 	{ WS_CONCLUDING, WA_ANY, WS_CLOSED, effect_conclude },	/* steps 7-9: the note to the unit head */
-	{ 0, 0, 0, NULL }
+	EFFECTS_END
 };
 
 const struct procedure callcode_procedure = {

@@ -116,19 +116,18 @@ static enum db_status exit_disable_person(struct txn *t, const char *note, const
 }
 
 static const struct effect exit_effects[] = {
-	{ WS_ANY, WA_ANY, WS_DISABLING, effect_provision },	/* steps 4-5: every account disabled; grants end */
-	{ WS_ANY, WA_ANY, WS_ROLLING_BACK, effect_rollback },	/* the accounts enabled again */
+	/* provisioning: steps 4-5: every account disabled; grants end; its undo: the accounts enabled again */
+	EFFECTS_PROVISION(WS_DISABLING),
 	{ WS_DISABLING, WA_CONFIRM, WS_ANY, exit_disable_person },
 	{ WS_ANY, WA_ANY, WS_CONCLUDED, effect_conclude },	/* step 7: the conclusion note to HR */
-	{ 0, 0, 0, NULL }
+	EFFECTS_END
 };
 
 const struct procedure exit_procedure = {
 	.type = WF_EXIT,
 	.code = "PR06",
 	.parse = parse_exit,
-	.filer_roles = { ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN), 0 },
-	.filer_default = "hr",
+	FILED_BY_HR,
 	.not_active = "there is nothing to disable or move",
 	.blocked_by = 1u << WF_HIRE,
 	.next_state = exit_next_state,

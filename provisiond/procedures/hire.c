@@ -228,11 +228,11 @@ static enum db_status hire_activate(struct txn *t, const char *note, const char 
 }
 
 static const struct effect hire_effects[] = {
-	{ WS_ANY, WA_ANY, WS_PROVISIONING, effect_provision },	/* steps 4-5: accounts, groups, mail, extension */
-	{ WS_ANY, WA_ANY, WS_ROLLING_BACK, effect_rollback },	/* the accounts disabled, never deleted */
+	/* provisioning: steps 4-5: accounts, groups, mail, extension; its undo: the accounts disabled, never deleted */
+	EFFECTS_PROVISION(WS_PROVISIONING),
 	{ WS_PROVISIONING, WA_CONFIRM, WS_ANY, hire_activate },
 	{ WS_ANY, WA_ANY, WS_CONCLUDED, effect_conclude },	/* step 8: the conclusion note to HR */
-	{ 0, 0, 0, NULL }
+	EFFECTS_END
 };
 
 const struct procedure hire_procedure = {
@@ -240,8 +240,7 @@ const struct procedure hire_procedure = {
 	.code = "PR05",
 	.parse = parse_hire,
 	.check_catalogue = check_unit_and_position,
-	.filer_roles = { ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN), 0 },
-	.filer_default = "hr",
+	FILED_BY_HR,
 	.for_new_person = 1,
 	.blocked_by = 1u << WF_HIRE,
 	.prepare = hire_prepare,

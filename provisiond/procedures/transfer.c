@@ -80,11 +80,11 @@ static json_t *transfer_plan_params(json_t *req, json_t *person)
 }
 
 static const struct effect transfer_effects[] = {
-	{ WS_ANY, WA_ANY, WS_PROVISIONING, effect_provision },	/* groups and levels of the new unit and position */
-	{ WS_ANY, WA_ANY, WS_ROLLING_BACK, effect_rollback },	/* those of the old ones back */
+	/* provisioning: groups and levels of the new unit and position; its undo: those of the old ones back */
+	EFFECTS_PROVISION(WS_PROVISIONING),
 	{ WS_PROVISIONING, WA_CONFIRM, WS_ANY, transfer_move_person },
 	{ WS_ANY, WA_ANY, WS_CONCLUDED, effect_conclude },
-	{ 0, 0, 0, NULL }
+	EFFECTS_END
 };
 
 const struct procedure transfer_procedure = {
@@ -92,8 +92,7 @@ const struct procedure transfer_procedure = {
 	.code = "transfer",
 	.parse = parse_transfer,
 	.check_catalogue = check_unit_and_position,
-	.filer_roles = { ROLE_BIT(ROLE_HR) | ROLE_BIT(ROLE_TIM_HEAD) | ROLE_BIT(ROLE_ADMIN), 0 },
-	.filer_default = "hr",
+	FILED_BY_HR,
 	.not_active = "there is nothing to disable or move",
 	.blocked_by = 1u << WF_HIRE | 1u << WF_EXIT,
 	.conclusion_to_hr = 1,
