@@ -242,3 +242,16 @@ enum db_status effect_conclude(struct txn *t, const char *note, const char **err
 				    2, params, err);
 	return st == DB_OK ? mail_conclusion(t, note, err) : st;
 }
+
+/* A confirmation that ends a provisioning step changes who the person is. */
+enum db_status effect_person_active(struct txn *t, const char *note, const char **err)
+{
+	(void)note;
+	return person_set_status(t, "active", err);
+}
+
+enum db_status effect_person_disabled(struct txn *t, const char *note, const char **err)
+{
+	(void)note;
+	return person_set_status(t, "disabled", err);
+}

@@ -110,5 +110,7 @@ const struct procedure *procedure_of(enum wf_type t);
 enum db_status effect_provision(struct txn *t, const char *note, const char **err);
 enum db_status effect_rollback(struct txn *t, const char *note, const char **err);
 enum db_status effect_conclude(struct txn *t, const char *note, const char **err);
+enum db_status effect_person_active(struct txn *t, const char *note, const char **err);	/* a hire's accounts made */
+enum db_status effect_person_disabled(struct txn *t, const char *note, const char **err);	/* an exit's disabled */
 
 #endif

@@ -108,17 +108,10 @@ static int exit_action_data(struct txn *t, enum wf_action_id action, json_t *bod
 	return *st == DB_OK ? 0 : -1;
 }
 
-/* The technician's confirmation ends the disabling step: the person is disabled. */
-static enum db_status exit_disable_person(struct txn *t, const char *note, const char **err)
-{
-	(void)note;
-	return person_set_status(t, "disabled", err);
-}
-
 static const struct effect exit_effects[] = {
 	/* provisioning: steps 4-5: every account disabled; grants end; its undo: the accounts enabled again */
 	EFFECTS_PROVISION(WS_DISABLING),
-	{ WS_DISABLING, WA_CONFIRM, WS_ANY, exit_disable_person },
+	{ WS_DISABLING, WA_CONFIRM, WS_ANY, effect_person_disabled },
 	{ WS_ANY, WA_ANY, WS_CONCLUDED, effect_conclude },	/* step 7: the conclusion note to HR */
 	EFFECTS_END
 };

@@ -220,17 +220,10 @@ static enum db_status hire_after_resubmit(struct txn *t, const struct person_in 
 		"private_mail = $10, updated_at = now() WHERE id = $1::bigint", 10, pp, err);
 }
 
-/* The technician's confirmation ends the provisioning step: the person is active. */
-static enum db_status hire_activate(struct txn *t, const char *note, const char **err)
-{
-	(void)note;
-	return person_set_status(t, "active", err);
-}
-
 static const struct effect hire_effects[] = {
 	/* provisioning: steps 4-5: accounts, groups, mail, extension; its undo: the accounts disabled, never deleted */
 	EFFECTS_PROVISION(WS_PROVISIONING),
-	{ WS_PROVISIONING, WA_CONFIRM, WS_ANY, hire_activate },
+	{ WS_PROVISIONING, WA_CONFIRM, WS_ANY, effect_person_active },
 	{ WS_ANY, WA_ANY, WS_CONCLUDED, effect_conclude },	/* step 8: the conclusion note to HR */
 	EFFECTS_END
 };
