@@ -61,8 +61,7 @@ static json_t *health_part(int up, const char *error, int details)
  * seconds; the database and the directory are asked every time. */
 void api_health(struct http_ctx *ctx)
 {
-	const char *dberr = NULL;
-	char *direrr = NULL;	/* directory.h still hands out malloc'd reasons */
+	const char *dberr = NULL, *direrr = NULL;
 	int details = health_details_allowed(ctx);
 	int db_ok = db_ping(&dberr) == 0;
 	int dir_ok = dir_ping(ctx->conf, &direrr) == 0;
@@ -71,13 +70,12 @@ void api_health(struct http_ctx *ctx)
 	if (!dir_ok)
 		log_warn("health: directory down: %s", direrr ? direrr : "?");
 	json_t *db = health_part(db_ok, dberr, details), *dir = health_part(dir_ok, direrr, details);
-	free(direrr);
 	/* plugins: loaded or broken, and whether their target answers */
 	json_t *plugins = json_object();
 	int plugins_ok = 1;
 	for (int i = 0; i < plugins_count(); i++) {
 		const struct plugin_instance *pi = plugins_get(i);
-		char msg[512] = "";
+		const char *msg = NULL;
 		if (pi->plugin == NULL) {
 			plugins_ok = 0;
 			json_t *b = health_part(0, pi->error, details);
@@ -85,7 +83,7 @@ void api_health(struct http_ctx *ctx)
 			json_object_set_new(plugins, pi->name, b);
 			continue;
 		}
-		enum pvd_status st = plugins_check_cached(i, HEALTH_PLUGIN_CHECK_MS, msg, sizeof(msg));
+		enum pvd_status st = plugins_check_cached(i, HEALTH_PLUGIN_CHECK_MS, &msg);
 		if (st != PVD_OK)
 			plugins_ok = 0;
 		json_object_set_new(plugins, pi->name, health_part(st == PVD_OK, msg, details));

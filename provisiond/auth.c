@@ -126,7 +126,8 @@ static int check_token(const char *token, const char *addr, struct principal *p,
 static int check_basic(const struct conf *c, const char *cred, const char *addr, struct principal *p,
 		       struct auth_failure *f)
 {
-	char *login = NULL, *password = NULL, *err = NULL;
+	char *login = NULL, *password = NULL;
+	const char *err = NULL;
 	struct dir_user u;
 	int ret;
 
@@ -203,7 +204,6 @@ static int check_basic(const struct conf *c, const char *cred, const char *addr,
 		break;
 	}
 out:
-	free(err);
 	explicit_bzero(password, strlen(password));
 	free(password);
 	free(login);

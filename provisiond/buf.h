@@ -26,7 +26,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* The first line of a file holding a secret (no newline), or NULL and
- * *error_r ("open(PATH) failed: reason"). The stack copy is wiped. */
+ * *error_r ("open(PATH) failed: reason"). The stack copy is wiped.
+ * *error_r is malloc'd, not in a frame (tpool.h): this is also the
+ * plugin ABI's pvd_host.read_secret_file, and plugins free what it gives. */
 char *read_secret_file(const char *path, char **error_r);
 
 /* Copy of s with every "from" replaced by "to". */

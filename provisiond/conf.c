@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "conf_sections.h"
 #include "buf.h"
+#include "tpool.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,7 +24,7 @@
 static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conf *cur;
 
-char *conf_err(const char *file, int line, const char *key, const char *fmt, ...)
+const char *conf_err(const char *file, int line, const char *key, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
@@ -36,7 +37,9 @@ char *conf_err(const char *file, int line, const char *key, const char *fmt, ...
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	return buf_steal(&b);
+	const char *msg = t_strdup(buf_str(&b));
+	buf_free(&b);
+	return msg;
 }
 
 static void conf_free(struct conf *c)
@@ -74,7 +77,7 @@ static void conf_free(struct conf *c)
 	free(c);
 }
 
-struct conf *conf_parse(const char *name, const char *text, char **error_r)
+struct conf *conf_parse(const char *name, const char *text, const char **error_r)
 {
 	struct conf *c = xcalloc(1, sizeof(*c));
 	int *set_line = xcalloc(conf_nrows, sizeof(*set_line));	/* line a row was set on */
@@ -173,7 +176,7 @@ fail:
 	return NULL;
 }
 
-struct conf *conf_load(const char *path, char **error_r)
+struct conf *conf_load(const char *path, const char **error_r)
 {
 	FILE *fp = fopen(path, "r");
 	struct buf text = BUF_INIT;
@@ -181,20 +184,20 @@ struct conf *conf_load(const char *path, char **error_r)
 	size_t n;
 
 	if (fp == NULL) {
-		*error_r = xasprintf("%s: open failed: %s", path, strerror(errno));
+		*error_r = t_printf("%s: open failed: %s", path, strerror(errno));
 		return NULL;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		buf_append(&text, chunk, n);
 	if (ferror(fp)) {
-		*error_r = xasprintf("%s: read failed: %s", path, strerror(errno));
+		*error_r = t_printf("%s: read failed: %s", path, strerror(errno));
 		fclose(fp);
 		buf_free(&text);
 		return NULL;
 	}
 	fclose(fp);
 	if (text.len != strlen(buf_str(&text))) {
-		*error_r = xasprintf("%s: file contains a NUL byte", path);
+		*error_r = t_printf("%s: file contains a NUL byte", path);
 		buf_free(&text);
 		return NULL;
 	}

@@ -156,10 +156,10 @@ struct conf {
 };
 
 /* Loads and checks a file. On error returns NULL and sets *error_r to a
- * malloc'd "file:line: key: reason" message. */
-struct conf *conf_load(const char *path, char **error_r);
+ * "file:line: key: reason" message in the caller's frame (tpool.h). */
+struct conf *conf_load(const char *path, const char **error_r);
 /* Same, from a string (for tests); name is used in messages. */
-struct conf *conf_parse(const char *name, const char *text, char **error_r);
+struct conf *conf_parse(const char *name, const char *text, const char **error_r);
 
 void conf_set_current(struct conf *c);	/* takes ownership of one reference */
 struct conf *conf_get(void);		/* new reference to the current one */

@@ -165,7 +165,7 @@ static const char *word_name(const struct conf_word *w, int value)
 }
 
 int conf_value_parse(const struct conf_row *r, struct conf *c, const char *value,
-		     const char *file, int line, char **error_r)
+		     const char *file, int line, const char **error_r)
 {
 	const struct conf_type_def *t = &conf_types[r->type];
 	void *field = (char *)c + r->offset;
@@ -241,7 +241,7 @@ struct conf_subkey {
 	const char *name;
 	size_t offset;
 	int (*set)(void *entry, size_t offset, const char *key, const char *value,
-		   const char *file, int line, char **error_r);
+		   const char *file, int line, const char **error_r);
 };
 
 /* The index of the entry named n[0..len) among count entries of size bytes
@@ -258,7 +258,7 @@ static int entry_named(const void *entries, int count, size_t size, const char *
 }
 
 static int set_string(void *entry, size_t offset, const char *key, const char *value,
-		      const char *file, int line, char **error_r)
+		      const char *file, int line, const char **error_r)
 {
 	char **field = (char **)((char *)entry + offset);
 	free(*field);
@@ -268,7 +268,7 @@ static int set_string(void *entry, size_t offset, const char *key, const char *v
 
 static int subkey_set(const struct conf_subkey *keys, const char *section, const char *list,
 		      void *entry, const char *sub, const char *key, const char *value,
-		      const char *file, int line, char **error_r)
+		      const char *file, int line, const char **error_r)
 {
 	for (; keys->name != NULL; keys++)
 		if (strcmp(keys->name, sub) == 0)
@@ -278,7 +278,7 @@ static int subkey_set(const struct conf_subkey *keys, const char *section, const
 }
 
 static int task_set_role(void *entry, size_t offset, const char *k, const char *v,
-			 const char *file, int line, char **error_r)
+			 const char *file, int line, const char **error_r)
 {
 	struct task_def *t = entry;
 	enum role r;
@@ -291,7 +291,7 @@ static int task_set_role(void *entry, size_t offset, const char *k, const char *
 }
 
 static int task_set_on(void *entry, size_t offset, const char *k, const char *v,
-		       const char *file, int line, char **error_r)
+		       const char *file, int line, const char **error_r)
 {
 	struct task_def *t = entry;
 	char *list = xstrdup(v), *save = NULL;
@@ -319,7 +319,7 @@ static const struct conf_subkey task_keys[] = {
 
 /* task.<name>.{title,role,on,checklist} */
 static int parse_task_key(struct conf *c, const char *k, const char *v, const char *file, int line,
-			  char **error_r)
+			  const char **error_r)
 {
 	const char *n = k + strlen("task."), *dot = strchr(n, '.');
 	if (dot == NULL || dot == n || dot[1] == '\0' || dot - n > 63) {
@@ -356,7 +356,7 @@ static int catalogue_name_ok(const char *s, size_t len)
 }
 
 static int access_set_levels(void *entry, size_t offset, const char *k, const char *v,
-			     const char *file, int line, char **error_r)
+			     const char *file, int line, const char **error_r)
 {
 	struct access_system *as = entry;
 	if (as->nlevels > 0) {
@@ -391,7 +391,7 @@ static const struct conf_subkey access_keys[] = {
 
 /* access.<system>.{levels,title} */
 static int parse_access_key(struct conf *c, const char *k, const char *v, const char *file, int line,
-			    char **error_r)
+			    const char **error_r)
 {
 	const char *n = k + strlen("access."), *dot = strchr(n, '.');
 	if (dot == NULL || dot[1] == '\0') {
@@ -448,7 +448,7 @@ static int valid_plugin_key(const char *key)
 
 /* Collected as they are, in file order: the plugin host checks them. */
 static int parse_plugin_key(struct conf *c, const char *k, const char *v, const char *file, int line,
-			    char **error_r)
+			    const char **error_r)
 {
 	if (!valid_plugin_key(k)) {
 		*error_r = conf_err(file, line, k, "plugin keys are plugin.<instance>.<key>");
@@ -486,7 +486,7 @@ const struct conf_section *conf_section_find(const char *key)
 
 #define FIELD(c, off) (*(char **)((char *)(c) + (off)))
 
-static int check_db(struct conf *c, const char *file, char **error_r)
+static int check_db(struct conf *c, const char *file, const char **error_r)
 {
 	if (c->db_conninfo[0] == '\0') {
 		*error_r = conf_err(file, 0, "db_conninfo", "is required (a libpq connection string)");
@@ -497,7 +497,7 @@ static int check_db(struct conf *c, const char *file, char **error_r)
 
 static const char *const ldap_schemes[] = { "ldapi://", "ldap://", "ldaps://" };
 
-static int check_ldap_uri(struct conf *c, const char *file, char **error_r)
+static int check_ldap_uri(struct conf *c, const char *file, const char **error_r)
 {
 	if (c->ldap_uri[0] == '\0') {
 		*error_r = conf_err(file, 0, "ldap_uri", "is required (ldapi://, ldap:// or ldaps://)");
@@ -510,7 +510,7 @@ static int check_ldap_uri(struct conf *c, const char *file, char **error_r)
 	return -1;
 }
 
-static int check_ldap_base(struct conf *c, const char *file, char **error_r)
+static int check_ldap_base(struct conf *c, const char *file, const char **error_r)
 {
 	if (c->ldap_base_dn[0] == '\0') {
 		*error_r = conf_err(file, 0, "ldap_base_dn", "is required (for example dc=example,dc=org)");
@@ -519,7 +519,7 @@ static int check_ldap_base(struct conf *c, const char *file, char **error_r)
 	return 0;
 }
 
-static int check_ldap_auth(struct conf *c, const char *file, char **error_r)
+static int check_ldap_auth(struct conf *c, const char *file, const char **error_r)
 {
 	if (c->ldap_auth == LDAP_AUTH_SIMPLE) {
 		if (c->ldap_bind_dn[0] == '\0' || c->ldap_bind_password_file[0] == '\0') {
@@ -559,7 +559,7 @@ static const struct {
 	{ offsetof(struct conf, ldap_positions_dn), "ou=positions" },
 };
 
-static int fill_default_dns(struct conf *c, const char *file, char **error_r)
+static int fill_default_dns(struct conf *c, const char *file, const char **error_r)
 {
 	for (size_t i = 0; i < sizeof(default_dns) / sizeof(default_dns[0]); i++) {
 		char **field = &FIELD(c, default_dns[i].offset);
@@ -571,7 +571,7 @@ static int fill_default_dns(struct conf *c, const char *file, char **error_r)
 	return 0;
 }
 
-static int check_templates(struct conf *c, const char *file, char **error_r)
+static int check_templates(struct conf *c, const char *file, const char **error_r)
 {
 	const char *err = NULL;
 	if (naming_template_check(c->login_template, &err) < 0) {
@@ -592,7 +592,7 @@ static int check_templates(struct conf *c, const char *file, char **error_r)
 	return 0;
 }
 
-static int check_tasks(struct conf *c, const char *file, char **error_r)
+static int check_tasks(struct conf *c, const char *file, const char **error_r)
 {
 	for (int i = 0; i < c->ntasks; i++) {
 		struct task_def *t = &c->tasks[i];
@@ -604,7 +604,7 @@ static int check_tasks(struct conf *c, const char *file, char **error_r)
 	return 0;
 }
 
-static int check_systems(struct conf *c, const char *file, char **error_r)
+static int check_systems(struct conf *c, const char *file, const char **error_r)
 {
 	for (int i = 0; i < c->nsystems; i++) {
 		if (c->systems[i].nlevels == 0) {
@@ -617,7 +617,7 @@ static int check_systems(struct conf *c, const char *file, char **error_r)
 	return 0;
 }
 
-static int check_smtp(struct conf *c, const char *file, char **error_r)
+static int check_smtp(struct conf *c, const char *file, const char **error_r)
 {
 	if (c->smtp_from[0] == '\0') {
 		free(c->smtp_from);
@@ -639,7 +639,7 @@ static const struct {
 	{ "notify_tim_head", offsetof(struct conf, notify_tim_head) },
 };
 
-static int check_addresses(struct conf *c, const char *file, char **error_r)
+static int check_addresses(struct conf *c, const char *file, const char **error_r)
 {
 	for (size_t i = 0; i < sizeof(address_keys) / sizeof(address_keys[0]); i++) {
 		const char *v = FIELD(c, address_keys[i].offset);
@@ -651,7 +651,7 @@ static int check_addresses(struct conf *c, const char *file, char **error_r)
 	return 0;
 }
 
-static int check_proxies(struct conf *c, const char *file, char **error_r)
+static int check_proxies(struct conf *c, const char *file, const char **error_r)
 {
 	for (const char *p = c->http_trusted_proxies; *p;) {
 		p += strspn(p, ", ");
@@ -670,7 +670,7 @@ static int check_proxies(struct conf *c, const char *file, char **error_r)
 
 static const struct conf_word token_delivery_words[] = { { "letter", 0 }, { "mail", 1 }, { NULL, 0 } };
 
-static int check_token_delivery(struct conf *c, const char *file, char **error_r)
+static int check_token_delivery(struct conf *c, const char *file, const char **error_r)
 {
 	if (word_find(token_delivery_words, 0, c->password_token_delivery) == NULL) {
 		*error_r = conf_err(file, 0, "password_token_delivery", "'%s' is not letter or mail",
@@ -680,7 +680,7 @@ static int check_token_delivery(struct conf *c, const char *file, char **error_r
 	return 0;
 }
 
-static int check_outbox(struct conf *c, const char *file, char **error_r)
+static int check_outbox(struct conf *c, const char *file, const char **error_r)
 {
 	if (c->outbox_retry_max < c->outbox_retry_base) {
 		*error_r = conf_err(file, 0, "outbox_retry_max", "%d is less than outbox_retry_base (%d)",
@@ -703,7 +703,7 @@ static const struct {
 	{ WF_CALLCODE, "workflow_auto_call_code", offsetof(struct conf, workflow_auto_call_code) },
 };
 
-static int check_auto_steps(struct conf *c, const char *file, char **error_r)
+static int check_auto_steps(struct conf *c, const char *file, const char **error_r)
 {
 	const char *err = NULL;
 	for (size_t i = 0; i < sizeof(auto_keys) / sizeof(auto_keys[0]); i++) {
@@ -717,13 +717,13 @@ static int check_auto_steps(struct conf *c, const char *file, char **error_r)
 
 /* The order is part of the behaviour: a file with two faults is told
  * about the first of these. */
-static int (*const checks[])(struct conf *, const char *, char **) = {
+static int (*const checks[])(struct conf *, const char *, const char **) = {
 	check_db, check_ldap_uri, check_ldap_base, check_ldap_auth, fill_default_dns,
 	check_templates, check_tasks, check_systems, check_smtp, check_addresses,
 	check_proxies, check_token_delivery, check_outbox, check_auto_steps,
 };
 
-int conf_check(struct conf *c, const char *file, char **error_r)
+int conf_check(struct conf *c, const char *file, const char **error_r)
 {
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 		if (checks[i](c, file, error_r) < 0)

@@ -28,8 +28,9 @@
  *	combinations, templates, the catalogue), run in a fixed order so a
  *	file with several faults always names the same one.
  * DIAGNOSTICS
- *	Functions that fail return -1 and set *error_r to a malloc'd
- *	"file:line: key: reason" made by conf_err().
+ *	Functions that fail return -1 and set *error_r to a
+ *	"file:line: key: reason" made by conf_err() in the caller's frame
+ *	(tpool.h): nothing to free.
  */
 #ifndef PVD_CONF_SECTIONS_H
 #define PVD_CONF_SECTIONS_H
@@ -57,7 +58,7 @@ extern const size_t conf_nrows;
 const struct conf_row *conf_row_find(const char *key);
 /* Sets the row's field in c from its text; line 0 is a default. */
 int conf_value_parse(const struct conf_row *r, struct conf *c, const char *value,
-		     const char *file, int line, char **error_r);
+		     const char *file, int line, const char **error_r);
 /* Appends the field's value as the file would say it. */
 void conf_value_format(const struct conf_row *r, const struct conf *c, struct buf *out);
 
@@ -65,17 +66,17 @@ void conf_value_format(const struct conf_row *r, const struct conf *c, struct bu
 struct conf_section {
 	const char *prefix;	/* "task." */
 	int (*parse)(struct conf *c, const char *key, const char *value,
-		     const char *file, int line, char **error_r);
+		     const char *file, int line, const char **error_r);
 };
 
 /* The section whose prefix key starts with, or NULL. */
 const struct conf_section *conf_section_find(const char *key);
 
 /* Checks that need the whole file; fills in derived settings. */
-int conf_check(struct conf *c, const char *file, char **error_r);
+int conf_check(struct conf *c, const char *file, const char **error_r);
 
 /* "file:line: key: " + the message; line 0 and key NULL leave theirs out. */
-char *conf_err(const char *file, int line, const char *key, const char *fmt, ...)
+const char *conf_err(const char *file, int line, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 #endif

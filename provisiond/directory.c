@@ -6,6 +6,7 @@
 #include "directory.h"
 #include "buf.h"
 #include "log.h"
+#include "tpool.h"
 #include "pvd-ldap.h"
 
 #include <lber.h>
@@ -89,7 +90,7 @@ static int is_down(int rc)
  * timeouts, TLS on ldaps:// and StartTLS on ldap:// when configured),
  * bound as the service when bind_service. The messages are the daemon's
  * own: the server's diagnostic message is told for StartTLS only. */
-static LDAP *conn_open(const struct conf *c, int bind_service, char **error_r)
+static LDAP *conn_open(const struct conf *c, int bind_service, const char **error_r)
 {
 	struct pvd_ldap_params p = {
 		.uri = c->ldap_uri,
@@ -108,29 +109,29 @@ static LDAP *conn_open(const struct conf *c, int bind_service, char **error_r)
 		return ld;
 	switch (f.step) {
 	case PVD_LDAP_STEP_INITIALIZE:
-		*error_r = xasprintf("ldap_initialize(%s) failed: %s", c->ldap_uri, ldap_err2string(rc));
+		*error_r = t_printf("ldap_initialize(%s) failed: %s", c->ldap_uri, ldap_err2string(rc));
 		break;
 	case PVD_LDAP_STEP_TLS_SETUP:
-		*error_r = xasprintf("TLS setup for %s failed: %s (ldap_ca_file=%s)", c->ldap_uri, ldap_err2string(rc),
-				     c->ldap_ca_file);
+		*error_r = t_printf("TLS setup for %s failed: %s (ldap_ca_file=%s)", c->ldap_uri, ldap_err2string(rc),
+				    c->ldap_ca_file);
 		break;
 	case PVD_LDAP_STEP_STARTTLS:
-		*error_r = xasprintf("ldap_start_tls(%s) failed: %s%s%s", c->ldap_uri, ldap_err2string(rc),
-				     f.diag ? ": " : "", f.diag ? f.diag : "");
+		*error_r = t_printf("ldap_start_tls(%s) failed: %s%s%s", c->ldap_uri, ldap_err2string(rc),
+				    f.diag ? ": " : "", f.diag ? f.diag : "");
 		break;
 	case PVD_LDAP_STEP_BIND:
 		if (c->ldap_auth == LDAP_AUTH_SASL_EXTERNAL)
-			*error_r = xasprintf("ldap_sasl_bind(EXTERNAL, %s) failed: %s", c->ldap_uri, ldap_err2string(rc));
+			*error_r = t_printf("ldap_sasl_bind(EXTERNAL, %s) failed: %s", c->ldap_uri, ldap_err2string(rc));
 		else
-			*error_r = xasprintf("ldap_bind(dn=%s, %s) failed: %s", c->ldap_bind_dn, c->ldap_uri,
-					     ldap_err2string(rc));
+			*error_r = t_printf("ldap_bind(dn=%s, %s) failed: %s", c->ldap_bind_dn, c->ldap_uri,
+					    ldap_err2string(rc));
 		break;
 	}
 	pvd_ldap_failure_clear(&f);
 	return NULL;
 }
 
-static LDAP *conn_get(struct dir_conn *dc, const struct conf *c, int bind_service, char **error_r)
+static LDAP *conn_get(struct dir_conn *dc, const struct conf *c, int bind_service, const char **error_r)
 {
 	unsigned long gen = atomic_load(&conf_generation);
 	if (dc->ld != NULL && dc->conf_seen == c && dc->conf_gen == gen)
@@ -147,7 +148,7 @@ static LDAP *conn_get(struct dir_conn *dc, const struct conf *c, int bind_servic
 /* Runs a search on the service connection, reconnecting once when slapd
  * went away since the last use. */
 static int svc_search(const struct conf *c, const char *base, int scope, const char *filter,
-		      char **attrs, int sizelimit, LDAPMessage **res_r, char **error_r)
+		      char **attrs, int sizelimit, LDAPMessage **res_r, const char **error_r)
 {
 	struct timeval tv = { c->ldap_timeout, 0 };
 	int rc = LDAP_SERVER_DOWN;
@@ -166,8 +167,8 @@ static int svc_search(const struct conf *c, const char *base, int scope, const c
 		conn_close(&svc_conn);
 	}
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
-		*error_r = xasprintf("ldap_search(base=%s, filter=%s) failed: %s", base, filter,
-				     ldap_err2string(rc));
+		*error_r = t_printf("ldap_search(base=%s, filter=%s) failed: %s", base, filter,
+				    ldap_err2string(rc));
 		if (is_down(rc))
 			conn_close(&svc_conn);
 		ldap_msgfree(*res_r);
@@ -177,7 +178,7 @@ static int svc_search(const struct conf *c, const char *base, int scope, const c
 	return 0;
 }
 
-int dir_ping(const struct conf *c, char **error_r)
+int dir_ping(const struct conf *c, const char **error_r)
 {
 	LDAPMessage *res = NULL;
 	char *attrs[] = { "1.1", NULL };
@@ -214,7 +215,7 @@ static char *canonical_value(LDAP *ld, LDAPMessage *e, const char *dn, const cha
 }
 
 int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr, const char *value,
-			char **canonical_r, int *single_holder_r, char **error_r)
+			char **canonical_r, int *single_holder_r, const char **error_r)
 {
 	char *esc = dir_filter_value(value);
 	char *filter = xasprintf("(%s=%s)", attr, esc ? esc : "");
@@ -249,7 +250,7 @@ int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr
 }
 
 int dir_child_exists(const struct conf *c, const char *base, const char *attr,
-		     const char *value, char **error_r)
+		     const char *value, const char **error_r)
 {
 	char *esc = dir_filter_value(value);
 	char *filter = xasprintf("(%s=%s)", attr, esc ? esc : "");
@@ -265,7 +266,7 @@ int dir_child_exists(const struct conf *c, const char *base, const char *attr,
 	return n > 0;
 }
 
-int dir_set_password(const struct conf *c, const char *dn, const char *password, char **error_r)
+int dir_set_password(const struct conf *c, const char *dn, const char *password, const char **error_r)
 {
 	struct berval user, pw;
 	int rc = LDAP_SERVER_DOWN;
@@ -291,11 +292,11 @@ int dir_set_password(const struct conf *c, const char *dn, const char *password,
 	}
 	if (rc == LDAP_SUCCESS)
 		return 0;
-	*error_r = xasprintf("ldap_passwd(dn=%s) failed: %s", dn, ldap_err2string(rc));
+	*error_r = t_printf("ldap_passwd(dn=%s) failed: %s", dn, ldap_err2string(rc));
 	return is_down(rc) ? -2 : -1;
 }
 
-int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r, char **error_r)
+int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r, const char **error_r)
 {
 	char *member_attrs[] = { "member", NULL }, *mail_attrs[] = { "mail", NULL };
 	LDAPMessage *res = NULL;
@@ -311,7 +312,7 @@ int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r
 	for (int i = 0; members && members[i] && i < 50; i++) {
 		char *dn = xstrndup(members[i]->bv_val, members[i]->bv_len);
 		LDAPMessage *mr = NULL;
-		char *err = NULL;
+		const char *err = NULL;
 		if (svc_search(c, dn, LDAP_SCOPE_BASE, "(objectClass=*)", mail_attrs, 1, &mr, &err) == 0) {
 			LDAPMessage *me = ldap_first_entry(svc_conn.ld, mr);
 			struct berval **mail = me ? ldap_get_values_len(svc_conn.ld, me, "mail") : NULL;
@@ -319,7 +320,7 @@ int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r
 				json_array_append_new(*mails_r, json_stringn(mail[0]->bv_val, mail[0]->bv_len));
 			ldap_value_free_len(mail);
 		}
-		free(err);	/* a member that is gone is simply not told */
+		(void)err;	/* a member that is gone is simply not told */
 		ldap_msgfree(mr);
 		free(dn);
 	}
@@ -387,7 +388,7 @@ static int dn_equal(const char *a, const char *b)
 
 /* Roles: membership (member=<user dn>) in the configured role groups,
  * read with the service identity. */
-static int read_roles(const struct conf *c, const char *user_dn, role_mask *roles_r, char **error_r)
+static int read_roles(const struct conf *c, const char *user_dn, role_mask *roles_r, const char **error_r)
 {
 	char *esc = dir_filter_value(user_dn);
 	char *filter = xasprintf("(&(objectClass=groupOfNames)(member=%s))", esc ? esc : "");
@@ -418,7 +419,7 @@ static int read_roles(const struct conf *c, const char *user_dn, role_mask *role
 /* Binds as dn with the ppolicy request control and reads the response
  * control, so a locked account is told apart from a wrong password. */
 static enum dir_auth_result user_bind(const struct conf *c, const char *dn, const char *password,
-				      char **error_r)
+				      const char **error_r)
 {
 	struct berval cred;
 	LDAPControl *req = NULL, *reqs[2] = { NULL, NULL }, **ctrls = NULL;
@@ -469,19 +470,19 @@ static enum dir_auth_result user_bind(const struct conf *c, const char *dn, cons
 		result = DIR_AUTH_OK;
 	else if (pperr == PP_accountLocked) {
 		result = DIR_AUTH_LOCKED;
-		*error_r = xasprintf("ldap_bind(dn=%s) refused: account locked (ppolicy)", dn);
+		*error_r = t_printf("ldap_bind(dn=%s) refused: account locked (ppolicy)", dn);
 	} else if (rc == LDAP_INVALID_CREDENTIALS) {
 		result = DIR_AUTH_BAD_CREDENTIALS;
-		*error_r = xasprintf("ldap_bind(dn=%s) failed: %s", dn, ldap_err2string(rc));
+		*error_r = t_printf("ldap_bind(dn=%s) failed: %s", dn, ldap_err2string(rc));
 	} else if (is_down(rc)) {
 		result = DIR_AUTH_UNAVAILABLE;
-		*error_r = xasprintf("ldap_bind(dn=%s, %s) failed: %s", dn, c->ldap_uri, ldap_err2string(rc));
+		*error_r = t_printf("ldap_bind(dn=%s, %s) failed: %s", dn, c->ldap_uri, ldap_err2string(rc));
 		conn_close(&user_conn);
 	} else {
 		/* e.g. unwillingToPerform, inappropriateAuthentication */
 		result = DIR_AUTH_BAD_CREDENTIALS;
-		*error_r = xasprintf("ldap_bind(dn=%s) failed: %s%s%s", dn, ldap_err2string(rc),
-				     diag && *diag ? ": " : "", diag ? diag : "");
+		*error_r = t_printf("ldap_bind(dn=%s) failed: %s%s%s", dn, ldap_err2string(rc),
+				    diag && *diag ? ": " : "", diag ? diag : "");
 	}
 	ldap_controls_free(ctrls);
 	ldap_memfree(diag);
@@ -492,7 +493,7 @@ static enum dir_auth_result user_bind(const struct conf *c, const char *dn, cons
 
 enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 				      const char *password, struct dir_user *user_r,
-				      int *bound_r, char **error_r)
+				      int *bound_r, const char **error_r)
 {
 	char *esc, *filter;
 	char *attrs[] = { "cn", "displayName", "mail", c->ldap_unit_attr, c->ldap_login_attr, NULL };
@@ -504,12 +505,12 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 	/* An empty password would be an unauthenticated bind (RFC 4513 5.1.2),
 	 * which succeeds: refuse it before it reaches the directory. */
 	if (*login == '\0' || *password == '\0') {
-		*error_r = xstrdup("empty login or password");
+		*error_r = t_strdup("empty login or password");
 		return DIR_AUTH_BAD_CREDENTIALS;
 	}
 	esc = dir_filter_value(login);
 	if (esc == NULL) {
-		*error_r = xstrdup("login cannot be escaped");
+		*error_r = t_strdup("login cannot be escaped");
 		return DIR_AUTH_BAD_CREDENTIALS;
 	}
 	filter = xasprintf("(&(objectClass=inetOrgPerson)(%s=%s))", c->ldap_login_attr, esc);
@@ -520,10 +521,10 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 		return DIR_AUTH_UNAVAILABLE;
 	n = ldap_count_entries(svc_conn.ld, res);
 	if (n != 1) {
-		*error_r = n == 0 ? xasprintf("no directory entry with %s=%s under %s", c->ldap_login_attr,
-					      login, c->ldap_people_dn)
-				  : xasprintf("%s=%s matches more than one entry under %s",
-					      c->ldap_login_attr, login, c->ldap_people_dn);
+		*error_r = n == 0 ? t_printf("no directory entry with %s=%s under %s", c->ldap_login_attr,
+					     login, c->ldap_people_dn)
+				  : t_printf("%s=%s matches more than one entry under %s",
+					     c->ldap_login_attr, login, c->ldap_people_dn);
 		ldap_msgfree(res);
 		return DIR_AUTH_BAD_CREDENTIALS;
 	}
@@ -535,8 +536,8 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 	user_r->dn = xstrdup(dn ? dn : "");
 	user_r->login = canonical_value(svc_conn.ld, e, dn, c->ldap_login_attr);
 	if (user_r->login == NULL) {
-		*error_r = xasprintf("the entry %s found for %s=%s has no %s value", dn ? dn : "?",
-				     c->ldap_login_attr, login, c->ldap_login_attr);
+		*error_r = t_printf("the entry %s found for %s=%s has no %s value", dn ? dn : "?",
+				    c->ldap_login_attr, login, c->ldap_login_attr);
 		ldap_memfree(dn);
 		ldap_msgfree(res);
 		dir_user_free(user_r);

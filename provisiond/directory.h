@@ -12,6 +12,8 @@
  *
  *	Filters and DNs are built only with libldap's own escaping
  *	(ldap_bv2escaped_filter_value, LDAPAVA + ldap_dn2str).
+ * DIAGNOSTICS
+ *	*error_r is a reason in the caller's frame (tpool.h): nothing to free.
  */
 #ifndef PVD_DIRECTORY_H
 #define PVD_DIRECTORY_H
@@ -42,13 +44,13 @@ struct dir_user {
  * for logs (never the password). */
 enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 				      const char *password, struct dir_user *user_r,
-				      int *bound_r, char **error_r);
+				      int *bound_r, const char **error_r);
 void dir_user_free(struct dir_user *u);
 
 /* Is there an entry attr=value directly below base? 1 yes, 0 no, -1 the
  * directory could not be asked (*error_r says why). */
 int dir_child_exists(const struct conf *c, const char *base, const char *attr,
-		     const char *value, char **error_r);
+		     const char *value, const char **error_r);
 
 /* A catalogue entry (a unit, a position) attr=value directly below base:
  * 1 and *canonical_r (malloc'd: the value as the catalogue spells it, so
@@ -56,19 +58,19 @@ int dir_child_exists(const struct conf *c, const char *base, const char *attr,
  * is held by one person at a time (pvdSingleHolder); 0 none; -1 the
  * directory could not be asked. */
 int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr, const char *value,
-			char **canonical_r, int *single_holder_r, char **error_r);
+			char **canonical_r, int *single_holder_r, const char **error_r);
 
 /* Sets dn's password with the Password Modify extended operation (RFC
  * 3062) over the service connection; slapd hashes it. 0 ok, -1 refused
  * (*error_r), -2 directory unavailable. */
-int dir_set_password(const struct conf *c, const char *dn, const char *password, char **error_r);
+int dir_set_password(const struct conf *c, const char *dn, const char *password, const char **error_r);
 
 /* The mail addresses of a group's members (json array of strings; members
  * without one are left out). 0, or -1 when the directory could not be asked. */
-int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r, char **error_r);
+int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r, const char **error_r);
 
 /* Reads the root DSE over the service connection. 0 or -1 + error. */
-int dir_ping(const struct conf *c, char **error_r);
+int dir_ping(const struct conf *c, const char **error_r);
 
 void dir_thread_close(void);	/* unbind this thread's connections */
 /* Called after a reload: every thread remakes its connections on next use. */

@@ -163,11 +163,10 @@ static int daemonize(void)
 
 static void reload(const char *path)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	struct conf *n = conf_load(path, &err);
 	if (n == NULL) {
 		log_error("reload refused, keeping the running configuration: %s", err);
-		free(err);
 		return;
 	}
 	struct conf *old = conf_get();
@@ -209,10 +208,9 @@ static int run_daemon(const char *path, int foreground)
 	log_info("provisiond %s starting (config %s)", PACKAGE_VERSION, path);
 	curl_global_init(CURL_GLOBAL_DEFAULT);	/* before any thread: it is not thread-safe */
 	{
-		char *err = NULL;
+		const char *err = NULL;
 		if (plugins_load(c, &err) < 0) {
 			log_error("%s", err);
-			free(err);
 			goto out_pid;
 		}
 	}
@@ -220,11 +218,10 @@ static int run_daemon(const char *path, int foreground)
 	if (migrate_wait(c, &sigs) < 0)
 		goto out_pid;
 	{
-		char *err = NULL;
+		const char *err = NULL;
 		if (dir_ping(c, &err) < 0) {
 			log_warn("directory not reachable at start: %s; serving anyway, /v1/health "
 				 "reports it and sign-ins fail until it is back", err);
-			free(err);
 		}
 		dir_thread_close();
 	}
@@ -423,11 +420,12 @@ int main(int argc, char **argv)
 		}
 	}
 
-	char *err = NULL;
+	unsigned frame = t_push();	/* the configuration's and the command's messages */
+	const char *err = NULL;
 	struct conf *c = conf_load(path, &err);
 	if (c == NULL) {
 		fprintf(stderr, "provisiond: %s\n", err);
-		free(err);
+		t_pop(frame);
 		return 1;
 	}
 	if (check) {
@@ -436,7 +434,6 @@ int main(int argc, char **argv)
 		log_setup("provisiond", LOG_LVL_ERROR, 0);
 		if (plugins_load(c, &err) < 0) {
 			fprintf(stderr, "provisiond: %s\n", err);
-			free(err);
 			bad = 1;
 		}
 		for (int i = 0; !bad && i < plugins_count(); i++)
@@ -448,6 +445,7 @@ int main(int argc, char **argv)
 		if (!bad)
 			printf("%s: ok\n", path);
 		conf_put(&c);
+		t_pop(frame);
 		return bad;
 	}
 	apply_runtime_settings(c);
@@ -458,7 +456,6 @@ int main(int argc, char **argv)
 	conf_set_current(c);
 
 	int ret;
-	unsigned frame = t_push();	/* the command's messages */
 	if (optind < argc && strcmp(argv[optind], "token") == 0)
 		ret = run_token(argc - optind - 1, argv + optind + 1);
 	else if (optind < argc && strcmp(argv[optind], "migrate") == 0) {

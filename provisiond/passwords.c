@@ -49,11 +49,10 @@ static enum db_status notify_security(const struct conf *c, const char *person_m
 	if (c->notify_tim_head[0] != '\0') {
 		rcpts = json_pack("[s]", c->notify_tim_head);
 	} else {
-		char *derr = NULL;
+		const char *derr = NULL;
 		if (dir_group_mails(c, c->role_group[ROLE_TIM_HEAD], &rcpts, &derr) < 0)
 			log_warn("security notice '%s': the head of TIM's address could not be read: %s", subject,
 				 derr ? derr : "?");
-		free(derr);
 	}
 	if (person_mail != NULL && outbox_address_ok(person_mail))
 		json_array_insert_new(rcpts, 0, json_string(person_mail));
@@ -292,7 +291,7 @@ static int set_password_body(void *arg, struct outcome *o, enum db_status *st, c
 	snprintf(mail, sizeof(mail), "%s", PQgetvalue(r, 0, 5));
 	PQclear(r);
 	char *dn = dir_child_dn(c->ldap_login_attr, uid, c->ldap_people_dn);
-	char *derr = NULL;
+	const char *derr = NULL;
 	int rc = dn ? dir_set_password(c, dn, sp->pw, &derr) : -1;
 	if (rc < 0) {
 		if (rc == -2)
@@ -300,7 +299,6 @@ static int set_password_body(void *arg, struct outcome *o, enum db_status *st, c
 		else
 			fail(o, 409, "conflict", NULL, "cannot set the password of %s: %s (has provisioning created the "
 			     "account?)", uid, derr ? derr : "bad DN");
-		free(derr);
 		free(dn);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "plugin_conf.h"
 #include "buf.h"
+#include "tpool.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static int nrows(const struct pvd_conf_row *rows)
 }
 
 /* A plugin's bug, found before any line is read. */
-static int check_rows(const char *plugin, const struct pvd_conf_row *rows, size_t conf_size, char **error_r)
+static int check_rows(const char *plugin, const struct pvd_conf_row *rows, size_t conf_size, const char **error_r)
 {
 	int n = nrows(rows);
 	for (int i = 0; i < n; i++) {
@@ -58,8 +59,8 @@ static int check_rows(const char *plugin, const struct pvd_conf_row *rows, size_
 				why = "shares its field with another row";
 		}
 		if (why != NULL) {
-			*error_r = xasprintf("%s: configuration row %d ('%s') %s: the plugin is broken", plugin, i,
-					     r->name, why);
+			*error_r = t_printf("%s: configuration row %d ('%s') %s: the plugin is broken", plugin, i,
+					    r->name, why);
 			return -1;
 		}
 	}
@@ -128,7 +129,7 @@ static char *list_word(const struct pvd_conf_row *r)
 
 /* Converts and stores one value (a line's, or a default with line 0). */
 static int set_value(const struct pvd_conf_row *r, int row, void *conf, const char *key, const char *value,
-		     int line, char **error_r)
+		     int line, const char **error_r)
 {
 	char *w = NULL;
 	const char *why = NULL;
@@ -148,7 +149,7 @@ static int set_value(const struct pvd_conf_row *r, int row, void *conf, const ch
 		long v = strtol(value, &end, 10);
 		if (*value == '\0' || *end != '\0' || errno != 0 || v < r->min || v > r->max) {
 			w = where(key, line);
-			*error_r = xasprintf("%s: '%s' is not a number from %d to %d", w, value, r->min, r->max);
+			*error_r = t_printf("%s: '%s' is not a number from %d to %d", w, value, r->min, r->max);
 			free(w);
 			return -1;
 		}
@@ -161,7 +162,7 @@ static int set_value(const struct pvd_conf_row *r, int row, void *conf, const ch
 	case PVD_CONF_BOOL:
 		if (parse_bool(value, (int *)field(conf, r)) < 0) {
 			w = where(key, line);
-			*error_r = xasprintf("%s: '%s' is not yes or no", w, value);
+			*error_r = t_printf("%s: '%s' is not yes or no", w, value);
 			free(w);
 			return -1;
 		}
@@ -172,7 +173,7 @@ static int set_value(const struct pvd_conf_row *r, int row, void *conf, const ch
 		if (key[plen] == '\0') {
 			char *word = list_word(r);
 			w = where(key, line);
-			*error_r = xasprintf("%s: name the %s after '%s'", w, word, key);
+			*error_r = t_printf("%s: name the %s after '%s'", w, word, key);
 			free(word);
 			free(w);
 			return -1;
@@ -195,7 +196,7 @@ static int set_value(const struct pvd_conf_row *r, int row, void *conf, const ch
 	}
 	if (why != NULL) {
 		w = where(key, line);
-		*error_r = xasprintf("%s: '%s' %s", w, value, why);
+		*error_r = t_printf("%s: '%s' %s", w, value, why);
 		free(w);
 	}
 	return rc;
@@ -216,7 +217,7 @@ static int is_missing(const struct pvd_conf_row *r, void *conf, int line)
 }
 
 int plugin_conf_parse(const char *plugin, const struct pvd_conf_row *rows, size_t conf_size,
-		      const struct pvd_kv *kv, int nkv, void **conf_r, int **lines_r, char **error_r)
+		      const struct pvd_kv *kv, int nkv, void **conf_r, int **lines_r, const char **error_r)
 {
 	int n = nrows(rows);
 	void *conf;
@@ -232,9 +233,9 @@ int plugin_conf_parse(const char *plugin, const struct pvd_conf_row *rows, size_
 		int r = find_row(rows, kv[i].key);
 		if (r < 0) {
 			char *known = plugin_conf_known_keys(rows);
-			*error_r = known[0] ? xasprintf("plugin key '%s' (line %d) is not known to %s (%s)", kv[i].key,
+			*error_r = known[0] ? t_printf("plugin key '%s' (line %d) is not known to %s (%s)", kv[i].key,
 							kv[i].line, plugin, known)
-					    : xasprintf("plugin key '%s' (line %d) is not known to %s (it takes no keys)",
+					    : t_printf("plugin key '%s' (line %d) is not known to %s (it takes no keys)",
 							kv[i].key, kv[i].line, plugin);
 			free(known);
 			goto fail;
@@ -250,8 +251,8 @@ int plugin_conf_parse(const char *plugin, const struct pvd_conf_row *rows, size_
 			goto fail;
 	for (int r = 0; r < n; r++) {
 		if ((rows[r].flags & PVD_CONF_REQUIRED) && is_missing(&rows[r], conf, lines[r])) {
-			*error_r = rows[r].help ? xasprintf("plugin key '%s' is required: %s", rows[r].name, rows[r].help)
-						: xasprintf("plugin key '%s' is missing: %s needs it", rows[r].name, plugin);
+			*error_r = rows[r].help ? t_printf("plugin key '%s' is required: %s", rows[r].name, rows[r].help)
+						: t_printf("plugin key '%s' is missing: %s needs it", rows[r].name, plugin);
 			goto fail;
 		}
 	}

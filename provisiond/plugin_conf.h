@@ -43,9 +43,10 @@
 
 /* 0 with *conf_r (conf_size zeroed bytes, filled) and *lines_r (one int
  * per row: the line that set it, or a LIST's first line; 0 when not in
- * the file; free() it), or -1 with *error_r (malloc'd). */
+ * the file; free() it), or -1 with *error_r (in the caller's frame,
+ * tpool.h). */
 int plugin_conf_parse(const char *plugin, const struct pvd_conf_row *rows, size_t conf_size,
-		      const struct pvd_kv *kv, int nkv, void **conf_r, int **lines_r, char **error_r);
+		      const struct pvd_kv *kv, int nkv, void **conf_r, int **lines_r, const char **error_r);
 /* Frees what the rows put into *conf_r, then the struct; NULLs it. */
 void plugin_conf_free(const struct pvd_conf_row *rows, void **conf_r);
 /* "backend, conninfo, level.unit.<unit>, ..." (malloc'd) */

@@ -9,6 +9,7 @@
 #include "directory.h"
 #include "log.h"
 #include "text.h"
+#include "tpool.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -67,6 +68,8 @@ static void host_log(enum pvd_log_level level, const char *instance, const char 
  * worker turns them into outbox mail in the transaction that records the
  * operation as done, then wipes them. */
 #define MAX_SECRETS 4
+/* the longest message plugins_check() takes from a plugin's check() */
+#define CHECK_MESSAGE_MAX 1024
 static _Thread_local struct plugin_secret secrets[MAX_SECRETS];
 static _Thread_local int nsecrets;
 static _Thread_local const struct pvd_op *running_op;
@@ -91,6 +94,8 @@ void plugins_secrets_clear(void)
 	nsecrets = 0;
 }
 
+/* pvd_host.deliver_secret: *error_r is malloc'd, the plugin ABI's way
+ * (provisiond-plugin.h), not the daemon's frame */
 static int host_deliver_secret(const struct pvd_op *op, const char *what, const char *secret,
 			       const char *note, char **error_r)
 {
@@ -238,7 +243,7 @@ static struct plugin_instance *find_or_add(const char *name)
 	return &insts[ninsts++];
 }
 
-static void *open_library(const char *dir, const char *lib, char **error_r)
+static void *open_library(const char *dir, const char *lib, const char **error_r)
 {
 	char *paths[3];
 	int n = 0;
@@ -261,7 +266,7 @@ static void *open_library(const char *dir, const char *lib, char **error_r)
 		free(paths[i]);
 	}
 	if (dl == NULL)
-		*error_r = buf_steal(&tried);
+		*error_r = t_strdup(buf_str(&tried));
 	buf_free(&tried);
 	return dl;
 }
@@ -288,16 +293,17 @@ static int after_cycle(int i, unsigned char *color)
 /* A 1.2 plugin: its lines checked against its rows and configure()d,
  * once for the instance; then opened once, which is the shared handle
  * or a try. 0, or -1 and *error_r. */
-static int configure_instance(const struct conf *c, struct plugin_instance *pi, char **error_r)
+static int configure_instance(const struct conf *c, struct plugin_instance *pi, const char **error_r)
 {
 	const struct pvd_plugin *p = pi->plugin;
 	const struct pvd_conf_row *rows = HAS_MEMBER(p, conf_rows) ? p->conf_rows : NULL;
 	size_t size = HAS_MEMBER(p, conf_size) ? p->conf_size : 0;
 	int *lines = NULL;
-	char *err = NULL;
+	const char *why = NULL;	/* the host's checks */
+	char *err = NULL;	/* the plugin's: malloc'd, the ABI's way */
 	void *inst = NULL;
 
-	if (plugin_conf_parse(p->name, rows, size, pi->kv, pi->nkv, &pi->conf, &lines, &err) < 0)
+	if (plugin_conf_parse(p->name, rows, size, pi->kv, pi->nkv, &pi->conf, &lines, &why) < 0)
 		goto fail;
 	if (HAS_MEMBER(p, configure) && p->configure != NULL &&
 	    p->configure(&host, pi->name, pi->conf, lines, &err) < 0)
@@ -312,7 +318,9 @@ static int configure_instance(const struct conf *c, struct plugin_instance *pi, 
 		p->detach(inst);
 	return 0;
 fail:
-	*error_r = xasprintf("%s: %s", c->path, err ? err : "the configuration is refused");
+	if (why == NULL)
+		why = err ? t_strdup(err) : "the configuration is refused";
+	*error_r = t_printf("%s: %s", c->path, why);
 	free(err);
 	free(lines);
 	if (pi->conf != NULL && HAS_MEMBER(p, unconfigure) && p->unconfigure != NULL)
@@ -325,11 +333,10 @@ fail:
  * 0 with pi->plugin set, or -1 with pi->error (the instance is broken). */
 static int load_instance(const struct conf *c, struct plugin_instance *pi)
 {
-	char *err = NULL;
-	pi->dl = open_library(c->plugin_dir, pi->library, &err);
+	const char *why = NULL;
+	pi->dl = open_library(c->plugin_dir, pi->library, &why);
 	if (pi->dl == NULL) {
-		pi->error = xasprintf("library %s: %s", pi->library, err);
-		free(err);
+		pi->error = xasprintf("library %s: %s", pi->library, why);
 		return -1;
 	}
 	const struct pvd_plugin *(*entry)(void);
@@ -356,9 +363,11 @@ static int load_instance(const struct conf *c, struct plugin_instance *pi)
 		pi->error = xasprintf("%s: plugin.%s.call_codes = yes, but %s does not take call codes", c->path,
 				      pi->name, p->name);
 	} else if (opens(pi)) {
-		configure_instance(c, pi, &pi->error);
+		if (configure_instance(c, pi, &why) < 0)
+			pi->error = xstrdup(why);	/* kept until unload, shown in /v1/health */
 	} else {
 		void *inst = NULL;
+		char *err = NULL;	/* the plugin's: malloc'd, the ABI's way */
 		if (p->instantiate(&host, pi->name, pi->kv, pi->nkv, &inst, &err) < 0) {
 			pi->error = xasprintf("%s: %s", c->path, err ? err : "instantiate failed");
 			free(err);
@@ -385,7 +394,7 @@ static void choose_call_codes(void)
 		insts[i].call_codes = insts[i].call_codes_key == 1;
 }
 
-int plugins_load(const struct conf *c, char **error_r)
+int plugins_load(const struct conf *c, const char **error_r)
 {
 	/* group the lines by instance */
 	for (int i = 0; i < c->plugin_kv_count; i++) {
@@ -401,16 +410,16 @@ int plugins_load(const struct conf *c, char **error_r)
 		} else if (strcmp(sub, "on_exit") == 0) {
 			const char *v = c->plugin_kv[i].value;
 			if (strcmp(v, "keep") != 0 && strcmp(v, "disable") != 0) {
-				*error_r = xasprintf("%s:%d: plugin.%s.on_exit: '%s' is not disable or keep", c->path,
-						     c->plugin_kv[i].line, pi->name, v);
+				*error_r = t_printf("%s:%d: plugin.%s.on_exit: '%s' is not disable or keep", c->path,
+						    c->plugin_kv[i].line, pi->name, v);
 				return -1;
 			}
 			pi->skip_on_exit = strcmp(v, "keep") == 0;
 		} else if (strcmp(sub, "call_codes") == 0) {
 			const char *v = c->plugin_kv[i].value;
 			if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
-				*error_r = xasprintf("%s:%d: plugin.%s.call_codes: '%s' is not yes or no", c->path,
-						     c->plugin_kv[i].line, pi->name, v);
+				*error_r = t_printf("%s:%d: plugin.%s.call_codes: '%s' is not yes or no", c->path,
+						    c->plugin_kv[i].line, pi->name, v);
 				return -1;
 			}
 			pi->call_codes_key = strcmp(v, "yes") == 0;
@@ -435,8 +444,8 @@ int plugins_load(const struct conf *c, char **error_r)
 	for (int i = 0; i < ninsts; i++) {
 		struct plugin_instance *pi = &insts[i];
 		if (pi->library == NULL) {
-			*error_r = xasprintf("%s: plugin.%s.library is missing (which plugin is instance %s?)",
-					     c->path, pi->name, pi->name);
+			*error_r = t_printf("%s: plugin.%s.library is missing (which plugin is instance %s?)",
+					    c->path, pi->name, pi->name);
 			return -1;
 		}
 		for (int a = 0; a < pi->nafter; a++) {
@@ -444,8 +453,8 @@ int plugins_load(const struct conf *c, char **error_r)
 			for (int k = 0; k < ninsts; k++)
 				found |= strcmp(insts[k].name, pi->after[a]) == 0 && k != i;
 			if (!found) {
-				*error_r = xasprintf("%s: plugin.%s.after: no plugin instance named '%s'",
-						     c->path, pi->name, pi->after[a]);
+				*error_r = t_printf("%s: plugin.%s.after: no plugin instance named '%s'",
+						    c->path, pi->name, pi->after[a]);
 				return -1;
 			}
 		}
@@ -454,15 +463,15 @@ int plugins_load(const struct conf *c, char **error_r)
 	for (int i = 0; i < ninsts; i++)
 		ncc += insts[i].call_codes_key == 1;
 	if (ncc > 1) {
-		*error_r = xasprintf("%s: %d plugin instances have call_codes = yes; one PBX issues the codes",
-				     c->path, ncc);
+		*error_r = t_printf("%s: %d plugin instances have call_codes = yes; one PBX issues the codes",
+				    c->path, ncc);
 		return -1;
 	}
 	/* a cycle in "after" would leave operations waiting forever */
 	unsigned char *color = xcalloc((size_t)ninsts + 1, 1);
 	for (int i = 0; i < ninsts; i++)
 		if (after_cycle(i, color)) {
-			*error_r = xasprintf("%s: plugin.%s.after makes a cycle", c->path, insts[i].name);
+			*error_r = t_printf("%s: plugin.%s.after makes a cycle", c->path, insts[i].name);
 			free(color);
 			return -1;
 		}
@@ -618,7 +627,17 @@ int plugins_any_takes(const char *intent)
 	return 0;
 }
 
-enum pvd_status plugins_check_cached(int i, int max_age_ms, char *message, size_t size)
+/* check() of the ABI writes into a buffer; the two below copy it into
+ * the caller's frame. */
+static enum pvd_status check_into(int i, char *message, size_t size)
+{
+	void *inst = thread_instance(i, message, size);
+	if (inst == NULL)
+		return PVD_CONFIG;
+	return insts[i].plugin->check(inst, message, size);
+}
+
+enum pvd_status plugins_check_cached(int i, int max_age_ms, const char **message_r)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -632,13 +651,13 @@ enum pvd_status plugins_check_cached(int i, int max_age_ms, char *message, size_
 	long age_ms = (now.tv_sec - cc->at.tv_sec) * 1000 + (now.tv_nsec - cc->at.tv_nsec) / 1000000;
 	if (cc->valid && age_ms <= max_age_ms) {
 		enum pvd_status st = cc->status;
-		text_copy(message, size, cc->message);
+		*message_r = t_strdup(cc->message);
 		pthread_mutex_unlock(&check_lock);
 		return st;
 	}
 	pthread_mutex_unlock(&check_lock);
-	char msg[512] = "";
-	enum pvd_status st = plugins_check(i, msg, sizeof(msg));
+	char msg[sizeof(cc->message)] = "";
+	enum pvd_status st = check_into(i, msg, sizeof(msg));
 	utf8_repair(msg);
 	pthread_mutex_lock(&check_lock);
 	if (i < ncheck_cache) {
@@ -648,14 +667,15 @@ enum pvd_status plugins_check_cached(int i, int max_age_ms, char *message, size_
 		check_cache[i].valid = 1;
 	}
 	pthread_mutex_unlock(&check_lock);
-	text_copy(message, size, msg);
+	*message_r = t_strdup(msg);
 	return st;
 }
 
-enum pvd_status plugins_check(int i, char *message, size_t size)
+enum pvd_status plugins_check(int i, const char **message_r)
 {
-	void *inst = thread_instance(i, message, size);
-	if (inst == NULL)
-		return PVD_CONFIG;
-	return insts[i].plugin->check(inst, message, size);
+	char msg[CHECK_MESSAGE_MAX] = "";
+	enum pvd_status st = check_into(i, msg, sizeof(msg));
+	msg[sizeof(msg) - 1] = '\0';
+	*message_r = t_strdup(msg);
+	return st;
 }

@@ -59,8 +59,9 @@ struct plugin_instance {
 	void *shared;			/* the one handle of a PVD_PLUGIN_SHARED plugin */
 };
 
-/* 0, or -1 when the plugin lines themselves are malformed (error_r). */
-int plugins_load(const struct conf *c, char **error_r);
+/* 0, or -1 when the plugin lines themselves are malformed (*error_r, in
+ * the caller's frame: tpool.h). */
+int plugins_load(const struct conf *c, const char **error_r);
 void plugins_unload(void);
 int plugins_count(void);
 const struct plugin_instance *plugins_get(int i);
@@ -94,12 +95,13 @@ enum pvd_status plugins_run(int i, const struct pvd_op *op, struct pvd_result *r
 int plugins_takes(int i, const char *intent);
 /* Does any instance get operations of intent? */
 int plugins_any_takes(const char *intent);
-/* check() on this thread's instance; message filled. */
-enum pvd_status plugins_check(int i, char *message, size_t size);
+/* check() on this thread's instance; *message_r is what it wrote (the
+ * ABI's buffer, copied into the caller's frame: tpool.h). */
+enum pvd_status plugins_check(int i, const char **message_r);
 /* The last check() of instance i if it is at most max_age_ms old, else a
  * new one: /v1/health answers often, and every check is a round trip to
  * the target. */
-enum pvd_status plugins_check_cached(int i, int max_age_ms, char *message, size_t size);
+enum pvd_status plugins_check_cached(int i, int max_age_ms, const char **message_r);
 void plugins_thread_close(void);
 
 const char *pvd_status_name(enum pvd_status s);

@@ -110,7 +110,7 @@ static int access_part(const struct conf *c, json_t *part, const char *field, js
 				return -1;
 			}
 		if (check_dir) {
-			char *err = NULL;
+			const char *err = NULL;
 			int rc = dir_child_exists(c, c->ldap_groups_dn, "cn", g, &err);
 			if (rc <= 0) {
 				if (rc < 0)
@@ -119,7 +119,6 @@ static int access_part(const struct conf *c, json_t *part, const char *field, js
 				else
 					fail(o, 400, "invalid_field", f, "unknown group '%s': there is no cn=%s under %s",
 					     g, g, c->ldap_groups_dn);
-				free(err);
 				return -1;
 			}
 		}

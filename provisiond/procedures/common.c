@@ -95,12 +95,12 @@ int check_date(struct outcome *o, const char *field, const char *v, long *days_r
 static int check_catalogue(const struct conf *c, struct outcome *o, json_t *payload, const char *field,
 			   const char *base, const char *attr, const char **v, int *single_r)
 {
-	char *err = NULL, *canon = NULL;
+	const char *err = NULL;
+	char *canon = NULL;
 	int rc = dir_catalogue_entry(c, base, attr, *v, &canon, single_r, &err);
 	if (rc < 0) {
 		fail(o, 503, "unavailable", field, "cannot check %s '%s' against the directory: %s", field, *v,
 		     err ? err : "?");
-		free(err);
 		return -1;
 	}
 	if (rc == 0) {

@@ -29,12 +29,10 @@ const char fuzz_target_name[] = "fuzz-conf";
 
 static void check_one(const char *text)
 {
-	char *err = NULL, *err2 = NULL;
-	const char *why = NULL;
+	const char *err = NULL, *err2 = NULL, *why = NULL;
 	struct conf *c = conf_parse("fuzz.conf", text, &err);
 	if (c == NULL) {
 		FUZZ_CHECK(err != NULL && strncmp(err, "fuzz.conf", 9) == 0, "refused as '%s'", err ? err : "(null)");
-		free(err);
 		return;
 	}
 	FUZZ_CHECK(err == NULL, "accepted with an error '%s'", err);

@@ -44,14 +44,16 @@ static struct conf *confs[NCONF];
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	procedures_register_all();	/* as main() does: the engine finds each procedure's checks */
+	unsigned frame = t_push();	/* a refusal's message (tpool.h) */
 	for (size_t i = 0; i < NCONF; i++) {
-		char *err = NULL;
+		const char *err = NULL;
 		confs[i] = conf_parse("fuzz.conf", conf_text[i], &err);
 		if (confs[i] == NULL) {
 			fprintf(stderr, "%s: the configuration is refused: %s\n", fuzz_target_name, err);
 			abort();
 		}
 	}
+	t_pop(frame);
 	return 0;
 }
 

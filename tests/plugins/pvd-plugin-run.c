@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "log.h"
 #include "plugin_host.h"
+#include "tpool.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -46,11 +47,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_setup("pvd-plugin-run", LOG_LVL_WARN, 0);
-	char *err = NULL;
+	unsigned frame = t_push();	/* the errors' strings (tpool.h) */
+	const char *err = NULL;
 	struct conf *c = conf_load(conf_path, &err);
 	if (c == NULL) {
 		fprintf(stderr, "%s\n", err);
-		free(err);
+		t_pop(frame);
 		return 2;
 	}
 	int ret = 0;
@@ -58,7 +60,6 @@ int main(int argc, char **argv)
 	 * checker runs over this program and the plugins it loads */
 	if (plugins_load(c, &err) < 0) {
 		fprintf(stderr, "%s\n", err);
-		free(err);
 		ret = 2;
 		goto out;
 	}
@@ -74,8 +75,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (check) {
-		char msg[1024] = "";
-		enum pvd_status st = plugins_check(i, msg, sizeof(msg));
+		const char *msg = NULL;
+		enum pvd_status st = plugins_check(i, &msg);
 		json_t *m = json_string(msg);
 		char *ms = json_dumps(m, JSON_ENCODE_ANY);
 		printf("{\"status\":\"%s\",\"message\":%s}\n", pvd_status_name(st), ms ? ms : "null");
@@ -116,5 +117,6 @@ int main(int argc, char **argv)
 out:
 	plugins_unload();
 	conf_put(&c);
+	t_pop(frame);
 	return ret;
 }

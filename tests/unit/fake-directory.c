@@ -6,6 +6,7 @@
 #include "fake-directory.h"
 #include "buf.h"
 #include "text.h"
+#include "tpool.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -24,11 +25,11 @@ void fake_dir_set(const struct fake_dir_entry *entries, size_t n)
 void fake_dir_down(int d) { atomic_store(&down, d); }
 int fake_dir_lookups(void) { return atomic_load(&lookups); }
 
-static const struct fake_dir_entry *lookup(const char *base, const char *attr, const char *value, char **error_r)
+static const struct fake_dir_entry *lookup(const char *base, const char *attr, const char *value, const char **error_r)
 {
 	atomic_fetch_add(&lookups, 1);
 	if (atomic_load(&down)) {
-		*error_r = xstrdup("fake-directory: the directory is down");
+		*error_r = t_strdup("fake-directory: the directory is down");
 		return NULL;
 	}
 	for (size_t i = 0; i < ntable; i++)
@@ -39,7 +40,7 @@ static const struct fake_dir_entry *lookup(const char *base, const char *attr, c
 }
 
 int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr, const char *value,
-			char **canonical_r, int *single_holder_r, char **error_r)
+			char **canonical_r, int *single_holder_r, const char **error_r)
 {
 	(void)c;
 	*canonical_r = NULL;
@@ -54,7 +55,7 @@ int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr
 	return 1;
 }
 
-int dir_child_exists(const struct conf *c, const char *base, const char *attr, const char *value, char **error_r)
+int dir_child_exists(const struct conf *c, const char *base, const char *attr, const char *value, const char **error_r)
 {
 	(void)c;
 	const struct fake_dir_entry *e = lookup(base, attr, value, error_r);
@@ -62,12 +63,12 @@ int dir_child_exists(const struct conf *c, const char *base, const char *attr, c
 }
 
 enum dir_auth_result dir_authenticate(const struct conf *c, const char *login, const char *password,
-				      struct dir_user *user_r, int *bound_r, char **error_r)
+				      struct dir_user *user_r, int *bound_r, const char **error_r)
 {
 	(void)c, (void)login, (void)password;
 	memset(user_r, 0, sizeof(*user_r));
 	*bound_r = 0;
-	*error_r = xstrdup("fake-directory: no sign-in");
+	*error_r = t_strdup("fake-directory: no sign-in");
 	return DIR_AUTH_UNAVAILABLE;
 }
 
@@ -81,25 +82,25 @@ void dir_user_free(struct dir_user *u)
 	memset(u, 0, sizeof(*u));
 }
 
-int dir_set_password(const struct conf *c, const char *dn, const char *password, char **error_r)
+int dir_set_password(const struct conf *c, const char *dn, const char *password, const char **error_r)
 {
 	(void)c, (void)dn, (void)password;
-	*error_r = xstrdup("fake-directory: no passwords");
+	*error_r = t_strdup("fake-directory: no passwords");
 	return -2;
 }
 
-int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r, char **error_r)
+int dir_group_mails(const struct conf *c, const char *group_dn, json_t **mails_r, const char **error_r)
 {
 	(void)c, (void)group_dn;
 	*mails_r = NULL;
-	*error_r = xstrdup("fake-directory: no groups");
+	*error_r = t_strdup("fake-directory: no groups");
 	return -1;
 }
 
-int dir_ping(const struct conf *c, char **error_r)
+int dir_ping(const struct conf *c, const char **error_r)
 {
 	(void)c;
-	*error_r = xstrdup("fake-directory: no server");
+	*error_r = t_strdup("fake-directory: no server");
 	return -1;
 }
 

@@ -2,6 +2,7 @@
  * naming file, line and key. */
 #include "config.h"
 #include "conf.h"
+#include "tpool.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 
 static void test_good(void)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	struct conf *c = conf_parse("t.conf",
 		"# a comment\n"
 		"   \n"
@@ -22,7 +23,8 @@ static void test_good(void)
 		"plugin.ldap1.uri = ldapi:///\n"
 		"plugin.grp.unit.tributaria = a, b\n", &err);
 	CHECK(c != NULL, "good config refused: %s", err ? err : "");
-	if (c == NULL) { free(err); return; }
+	if (c == NULL)
+		return;
 	CHECK_INT(c->listen_port, 9090);
 	CHECK_INT(c->http_threads, 4);		/* default */
 	CHECK_INT(c->log_level, 0);		/* debug */
@@ -82,7 +84,7 @@ static const struct { const char *name, *text, *want; } bad[] = {
 
 static void test_catalogue(void)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	struct conf *c = conf_parse("t.conf", BASE "access.tributario.title = Sistema tributario\n"
 				    "access.tributario.levels = read, write,admin\n"
 				    "access.network.levels = internet-internal vpn\n"
@@ -106,19 +108,18 @@ static void test_catalogue(void)
 static void test_bad(void)
 {
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *err = NULL;
+		const char *err = NULL;
 		struct conf *c = conf_parse("t.conf", bad[i].text, &err);
 		CHECK(c == NULL, "%s: accepted", bad[i].name);
 		CHECK(err != NULL && strcmp(err, bad[i].want) == 0, "%s: got '%s' want '%s'",
 		      bad[i].name, err ? err : "(null)", bad[i].want);
 		conf_put(&c);
-		free(err);
 	}
 }
 
 static void test_restart_needed(void)
 {
-	char *err = NULL;
+	const char *err = NULL;
 	struct conf *a = conf_parse("a", BASE "listen_port = 1\nlog_level = info\n", &err);
 	struct conf *b = conf_parse("b", BASE "listen_port = 2\nlog_level = debug\n", &err);
 	char *r = conf_restart_needed(a, b);
@@ -134,22 +135,24 @@ static void test_restart_needed(void)
 static void test_example_file(void)
 {
 	const char *src = getenv("abs_top_srcdir");
-	char path[4096], *err = NULL;
+	char path[4096];
+	const char *err = NULL;
 	snprintf(path, sizeof(path), "%s/contrib/provisiond.conf.example", src ? src : ".");
 	struct conf *c = conf_load(path, &err);
 	CHECK(c != NULL, "example config refused: %s", err ? err : "");
 	if (c != NULL)
 		CHECK_STR(c->role_group[ROLE_TIM_HEAD], "cn=provisiond-tim-heads,ou=roles,dc=example,dc=org");
 	conf_put(&c);
-	free(err);
 }
 
 int main(void)
 {
+	unsigned frame = t_push();	/* the errors' strings (tpool.h) */
 	test_example_file();
 	test_good();
 	test_bad();
 	test_catalogue();
 	test_restart_needed();
+	t_pop(frame);
 	return unit_done("test-conf");
 }

@@ -32,6 +32,7 @@
 #include "plugin_host.h"
 #include "queue.h"
 #include "requests.h"
+#include "tpool.h"
 #include "fake-db.h"
 #include "fake-directory.h"
 #include "fake-plugin.h"
@@ -918,7 +919,9 @@ int main(void)
 	people();
 	fake_dir_set(catalogue, sizeof(catalogue) / sizeof(catalogue[0]));
 
-	char text[2048], *err = NULL;
+	unsigned frame = t_push();	/* the errors' strings (tpool.h) */
+	char text[2048];
+	const char *err = NULL;
 	snprintf(text, sizeof(text), conf_fmt, FAKE_PLUGIN_SO, FAKE_PLUGIN_SO, FAKE_PLUGIN_SO);
 	struct conf *c = conf_parse("engine.conf", text, &err);
 	if (c == NULL) {
@@ -969,5 +972,6 @@ int main(void)
 	if (dl != NULL)
 		dlclose(dl);
 	conf_set_current(NULL);	/* drops c */
+	t_pop(frame);
 	return unit_done("test-engine");
 }

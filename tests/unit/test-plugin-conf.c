@@ -4,6 +4,7 @@
 #include "config.h"
 #include "plugin_conf.h"
 #include "buf.h"
+#include "tpool.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -84,7 +85,7 @@ static void test_refusals(void)
 		int n = kv_of(cases[i].lines, kv, store, sizeof(store));
 		void *conf = NULL;
 		int *lines = NULL;
-		char *err = NULL;
+		const char *err = NULL;
 		int rc = plugin_conf_parse("fake", rows, sizeof(struct fake_conf), kv, n, &conf, &lines, &err);
 		if (cases[i].want == NULL) {
 			CHECK(rc == 0 && conf != NULL, "%s: got %d (%s) want 0", cases[i].name, rc, err ? err : "");
@@ -93,7 +94,6 @@ static void test_refusals(void)
 			CHECK(err != NULL && strcmp(err, cases[i].want) == 0, "%s: got '%s' want '%s'", cases[i].name,
 			      err ? err : "(null)", cases[i].want);
 		}
-		free(err);
 		free(lines);
 		plugin_conf_free(rows, &conf);
 		CHECK(conf == NULL, "%s: conf not NULLed", cases[i].name);
@@ -107,7 +107,7 @@ static void test_filled(void)
 	int n = kv_of("unit_b=2;uri=ldapi:///;realm=r;unit.a=1;verbose=yes;level.x=y", kv, store, sizeof(store));
 	void *p = NULL;
 	int *lines = NULL;
-	char *err = NULL;
+	const char *err = NULL;
 	CHECK_INT(plugin_conf_parse("fake", rows, sizeof(struct fake_conf), kv, n, &p, &lines, &err), 0);
 	struct fake_conf *c = p;
 	if (c == NULL)
@@ -163,21 +163,19 @@ static void test_bad_rows(void)
 	for (size_t i = 0; i < NCASES(cases); i++) {
 		void *conf = NULL;
 		int *lines = NULL;
-		char *err = NULL;
+		const char *err = NULL;
 		int rc = plugin_conf_parse("fake", cases[i].rows, sizeof(struct fake_conf), NULL, 0, &conf, &lines, &err);
 		CHECK(rc == -1, "%s: got %d want -1", cases[i].name, rc);
 		CHECK(err != NULL && strcmp(err, cases[i].want) == 0, "%s: got '%s' want '%s'", cases[i].name,
 		      err ? err : "(null)", cases[i].want);
-		free(err);
 	}
 	/* a plugin without keys refuses every line */
 	struct pvd_kv kv = { "x", "1", 3 };
 	void *conf = NULL;
 	int *lines = NULL;
-	char *err = NULL;
+	const char *err = NULL;
 	CHECK_INT(plugin_conf_parse("bare", NULL, 0, &kv, 1, &conf, &lines, &err), -1);
 	CHECK_STR(err, "plugin key 'x' (line 3) is not known to bare (it takes no keys)");
-	free(err);
 	CHECK_INT(plugin_conf_parse("bare", NULL, 0, NULL, 0, &conf, &lines, &err), 0);
 	free(lines);
 	plugin_conf_free(NULL, &conf);
@@ -185,8 +183,10 @@ static void test_bad_rows(void)
 
 int main(void)
 {
+	unsigned frame = t_push();	/* the refusals' messages (tpool.h) */
 	test_refusals();
 	test_filled();
 	test_bad_rows();
+	t_pop(frame);
 	return unit_done("test-plugin-conf");
 }

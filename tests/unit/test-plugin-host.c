@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "log.h"
+#include "tpool.h"
 #include "unit.h"
 
 #include <dlfcn.h>
@@ -53,7 +54,7 @@ static void conf_free(struct conf *c)
 }
 
 /* plugins_load of lines with PVD_FAKE = variant: its return, *error_r. */
-static int load(const char *variant, const char *lines, char **error_r)
+static int load(const char *variant, const char *lines, const char **error_r)
 {
 	struct conf *c = conf_of(lines);
 	if (variant)
@@ -134,14 +135,13 @@ static void test_after_edges(void)
 		  "c.library=FAKE;c.greeting=x;c.after=a;d.library=FAKE;d.greeting=x;d.after=b, c", NULL },
 	};
 	for (size_t i = 0; i < NCASES(cases); i++) {
-		char *err = NULL;
+		const char *err = NULL;
 		int rc = load(NULL, cases[i].lines, &err);
 		if (cases[i].want == NULL)
 			CHECK(rc == 0, "%s: got %d (%s) want 0", cases[i].name, rc, err ? err : "");
 		else
 			CHECK(rc == -1 && err != NULL && strcmp(err, cases[i].want) == 0, "%s: got %d '%s' want '%s'",
 			      cases[i].name, rc, err ? err : "(null)", cases[i].want);
-		free(err);
 		plugins_unload();
 	}
 }
@@ -150,7 +150,8 @@ static void test_after_edges(void)
  * instance, open() once per thread (plus the try at load). */
 static void test_configured_once(void)
 {
-	char msg[1024], msg2[1024], *err = NULL;
+	char msg[1024], msg2[1024];
+	const char *err = NULL;
 	CHECK_INT(load(NULL, "a.library=FAKE;a.greeting=hi;a.unit.tim=x", &err), 0);
 	CHECK(broken(0) == NULL, "loads: %s", broken(0) ? broken(0) : "");
 	CHECK_INT(plugins_get(0)->abi_minor, 2);
@@ -181,10 +182,10 @@ static void test_refused_configuration(void)
 		{ "host keys are not the plugin's", "a.library=FAKE;a.greeting=hi;a.on_exit=keep;a.call_codes=no", NULL },
 	};
 	for (size_t i = 0; i < NCASES(cases); i++) {
-		char *err = NULL, msg[1024];
+		const char *err = NULL;
+		char msg[1024];
 		CHECK(load(NULL, cases[i].lines, &err) == 0, "%s: a plugin's refusal is not the host's: %s",
 		      cases[i].name, err ? err : "");
-		free(err);
 		const char *why = broken(0);
 		if (cases[i].want == NULL)
 			CHECK(why == NULL, "%s: broken: %s", cases[i].name, why);
@@ -202,7 +203,8 @@ static void test_refused_configuration(void)
  * its own) still loads and parses its raw lines on every thread. */
 static void test_old_abi(void)
 {
-	char msg[1024], msg2[1024], *err = NULL;
+	char msg[1024], msg2[1024];
+	const char *err = NULL;
 	CHECK_INT(load("old", "a.library=FAKE;a.greeting=hola", &err), 0);
 	CHECK(broken(0) == NULL, "a 1.1 plugin loads: %s", broken(0) ? broken(0) : "");
 	CHECK_INT(plugins_get(0)->abi_minor, 0);
@@ -248,7 +250,8 @@ static void test_new_plugin_in_old_host(void)
 
 static void test_dry_run_capability(void)
 {
-	char msg[1024], *err = NULL;
+	char msg[1024];
+	const char *err = NULL;
 	CHECK_INT(load("nodry", "a.library=FAKE;a.greeting=hi", &err), 0);
 	CHECK_INT(run(0, "create", 1, msg, sizeof(msg)), PVD_FAIL);
 	CHECK_STR(msg, "plugin fake cannot plan: it does not do dry runs");
@@ -276,9 +279,8 @@ static void test_call_codes(void)
 		  "t.conf: plugin.a.call_codes = yes, but fake does not take call codes" },
 	};
 	for (size_t i = 0; i < NCASES(cases); i++) {
-		char *err = NULL;
+		const char *err = NULL;
 		CHECK(load(cases[i].variant, cases[i].lines, &err) == 0, "%s: %s", cases[i].name, err ? err : "");
-		free(err);
 		int got = -1;
 		for (int k = 0; k < plugins_count(); k++)
 			if (plugins_takes(k, "call_code"))
@@ -295,7 +297,8 @@ static void test_call_codes(void)
 /* PVD_PLUGIN_SHARED: one handle, made at load, for every thread. */
 static void test_shared(void)
 {
-	char msg[1024], msg2[1024], *err = NULL;
+	char msg[1024], msg2[1024];
+	const char *err = NULL;
 	CHECK_INT(load("shared", "a.library=FAKE;a.greeting=hi", &err), 0);
 	CHECK(broken(0) == NULL, "loads: %s", broken(0) ? broken(0) : "");
 	CHECK_INT(run(0, "create", 0, msg, sizeof(msg)), PVD_OK);
@@ -318,7 +321,8 @@ static void test_intents(void)
 		{ "remove", PVD_FAIL, "plugin fake does not support 'remove'" },
 		{ "delete", PVD_FAIL, "plugin fake does not support 'delete'" },
 	};
-	char msg[1024], *err = NULL;
+	char msg[1024];
+	const char *err = NULL;
 	CHECK_INT(load(NULL, "a.library=FAKE;a.greeting=hi;b.library=FAKE;b.greeting=hi;b.on_exit=keep", &err), 0);
 	for (size_t i = 0; i < NCASES(cases); i++) {
 		enum pvd_status st = run(0, cases[i].intent, 0, msg, sizeof(msg));
@@ -346,6 +350,7 @@ static void test_intents(void)
 int main(void)
 {
 	log_setup("test-plugin-host", LOG_LVL_WARN, 0);
+	unsigned frame = t_push();	/* the refusals' messages (tpool.h) */
 	test_after_edges();
 	test_configured_once();
 	test_refused_configuration();
@@ -355,5 +360,6 @@ int main(void)
 	test_call_codes();
 	test_shared();
 	test_intents();
+	t_pop(frame);
 	return unit_done("test-plugin-host");
 }

@@ -23,6 +23,7 @@
 #include "requests.h"
 #include "workflow.h"
 #include "text.h"
+#include "tpool.h"
 #include "unit.h"
 
 #include <jansson.h>
@@ -619,7 +620,8 @@ static void test_answer(const struct conf *c)
 int main(void)
 {
 	procedures_register_all();	/* as main() does */
-	char *err = NULL;
+	unsigned frame = t_push();	/* the errors' strings (tpool.h) */
+	const char *err = NULL;
 	struct conf *c = conf_parse("unit.conf", conf_main, &err);
 	struct conf *c_f2 = c ? conf_parse("f2.conf", conf_f2, &err) : NULL;
 	if (c == NULL || c_f2 == NULL) {
@@ -638,5 +640,6 @@ int main(void)
 	test_answer(c);
 	conf_put(&c);
 	conf_put(&c_f2);
+	t_pop(frame);
 	return unit_done("test-procedures");
 }
