@@ -24,24 +24,6 @@
 static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conf *cur;
 
-const char *conf_err(const char *file, int line, const char *key, const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	if (line > 0)
-		buf_printf(&b, "%s:%d: ", file, line);
-	else
-		buf_printf(&b, "%s: ", file);
-	if (key != NULL)
-		buf_printf(&b, "%s: ", key);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	const char *msg = t_strdup(buf_str(&b));
-	buf_free(&b);
-	return msg;
-}
-
 static void conf_free(struct conf *c)
 {
 	if (c == NULL)

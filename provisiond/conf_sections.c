@@ -8,6 +8,8 @@
  *	is adding a row.
  */
 #include "config.h"
+#include <stdarg.h>
+#include "tpool.h"
 #include "conf_sections.h"
 #include "buf.h"
 #include "log.h"
@@ -22,6 +24,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+const char *conf_err(const char *file, int line, const char *key, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	if (line > 0)
+		buf_printf(&b, "%s:%d: ", file, line);
+	else
+		buf_printf(&b, "%s: ", file);
+	if (key != NULL)
+		buf_printf(&b, "%s: ", key);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	const char *msg = t_strdup(buf_str(&b));
+	buf_free(&b);
+	return msg;
+}
 
 /* ---- the settings ---- */
 
