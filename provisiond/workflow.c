@@ -237,11 +237,8 @@ void wf_transitions_from(enum wf_type t, enum wf_state_id from,
 			fn(&transitions[i], arg);
 }
 
-int wf_action_known(const char *action)
+int wf_action_taken(enum wf_action_id a)
 {
-	enum wf_action_id a;
-	if (wf_action_parse(action, &a) < 0)
-		return 0;
 	for (size_t i = 0; i < NTRANS; i++)
 		if (transitions[i].action == a)
 			return 1;

@@ -119,7 +119,8 @@ const struct wf_transition *wf_transition_find(enum wf_type t, const char *from,
 /* Calls fn for each transition leaving state. */
 void wf_transitions_from(enum wf_type t, enum wf_state_id from,
 			 void (*fn)(const struct wf_transition *tr, void *arg), void *arg);
-int wf_action_known(const char *action);
+/* Is a an action some transition takes (submit is not one a person can ask for)? */
+int wf_action_taken(enum wf_action_id a);
 
 /* "review, report" -> bits. 0 or -1 + *error_r naming the bad word. */
 int wf_auto_parse(const char *list, unsigned *bits_r, const char **error_r);

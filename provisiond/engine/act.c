@@ -178,7 +178,7 @@ void requests_act(const struct conf *c, const struct principal *who, long long i
 	static const char *const keys[] = { "note", "data", "effective_at", NULL };
 
 	memset(o, 0, sizeof(*o));
-	if (!wf_action_known(action) || wf_action_parse(action, &ac.action) < 0) {
+	if (wf_action_parse(action, &ac.action) < 0 || !wf_action_taken(ac.action)) {
 		fail(o, 404, "not_found", "action", "unknown action '%s'", action);
 		return;
 	}
