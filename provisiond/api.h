@@ -23,6 +23,14 @@ void api_tokens_list(struct http_ctx *ctx);
 void api_tokens_create(struct http_ctx *ctx);
 void api_tokens_revoke(struct http_ctx *ctx);
 
+/* api_console.c */
+void api_session_create(struct http_ctx *ctx);
+void api_session_get(struct http_ctx *ctx);
+void api_session_delete(struct http_ctx *ctx);
+void api_inbox(struct http_ctx *ctx);
+void api_dashboard(struct http_ctx *ctx);
+void api_people_list(struct http_ctx *ctx);
+
 /* api_requests.c */
 void api_hires_create(struct http_ctx *ctx);
 void api_access_requests_create(struct http_ctx *ctx);

@@ -14,6 +14,15 @@ const struct route api_routes[] = {
 	{ "GET", "/v1/health", ROUTE_PUBLIC, 0, api_health },
 	{ "GET", "/metrics", R(MONITOR) | R(ADMIN), 0, api_metrics },
 	{ "GET", "/v1/whoami", ROLES_ANY, 0, api_whoami },
+	/* the console's sign-in: public, the password in the body is the credential */
+	{ "POST", "/v1/session", ROUTE_PUBLIC, ROUTE_JSON_BODY, api_session_create },
+	{ "GET", "/v1/session", ROLES_ANY, 0, api_session_get },
+	{ "DELETE", "/v1/session", ROLES_ANY, 0, api_session_delete },
+	{ "GET", "/v1/inbox", ROLES_ANY, 0, api_inbox },
+	{ "GET", "/v1/dashboard", R(TIM_HEAD) | R(TIM_LEAD) | R(ADMIN) | R(MONITOR), 0, api_dashboard },
+	/* HR, TIM and auditors see any unit; a unit head their own (checked in people.c) */
+	{ "GET", "/v1/people", R(HR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH) | R(AUDITOR) | R(ADMIN) | R(UNIT_HEAD), 0,
+	  api_people_list },
 	{ "GET", "/v1/tokens", R(ADMIN), 0, api_tokens_list },
 	{ "POST", "/v1/tokens", R(ADMIN), ROUTE_JSON_BODY, api_tokens_create },
 	{ "DELETE", "/v1/tokens/{name}", R(ADMIN), 0, api_tokens_revoke },

@@ -9,6 +9,7 @@
 #include "directory.h"
 #include "log.h"
 #include "metrics.h"
+#include "sessions.h"
 #include "text.h"
 #include "throttle.h"
 #include "tokens.h"
@@ -123,64 +124,67 @@ static int check_token(const char *token, const char *addr, struct principal *p,
 	return 0;
 }
 
-static int check_basic(const struct conf *c, const char *cred, const char *addr, struct principal *p,
-		       struct auth_failure *f)
+/* The person as the directory holds them: every comparison of people
+ * (separation of duties, "is this the person", idempotency keys, the
+ * change log) uses these values, never what was typed. -1 when they do not
+ * fit the principal. */
+static int principal_from_user(struct principal *p, const struct dir_user *u)
 {
-	char *login = NULL, *password = NULL;
+	if (strlen(u->login) >= sizeof(p->subject) || strlen(u->dn) >= sizeof(p->dn)) {
+		log_warn("sign-in refused for %s: the entry's login or DN is too long", u->dn);
+		return -1;
+	}
+	p->kind = PRINCIPAL_USER;
+	snprintf(p->subject, sizeof(p->subject), "%s", u->login);
+	snprintf(p->owner, sizeof(p->owner), "%s", u->login);
+	snprintf(p->dn, sizeof(p->dn), "%s", u->dn);
+	text_copy(p->display_name, sizeof(p->display_name), u->display_name);
+	text_copy(p->unit, sizeof(p->unit), u->unit);
+	text_copy(p->mail, sizeof(p->mail), u->mail);
+	p->roles = u->roles;
+	return 0;
+}
+
+int auth_password(const struct conf *c, const char *login, const char *password, const char *client_addr,
+		  struct principal *p, struct auth_failure *f)
+{
+	const char *addr = client_addr && *client_addr ? client_addr : "unknown";
 	const char *err = NULL;
 	struct dir_user u;
 	int ret;
 
-	if (auth_parse_basic(cred, &login, &password) < 0) {
-		metrics_event(ME_AUTH_MALFORMED);
-		throttle_failed(addr, NULL);
-		return fail(f, 401, "unauthorized", "malformed Basic credentials");
-	}
+	memset(p, 0, sizeof(*p));
 	int wait = throttle_check(addr, login);
 	if (wait > 0) {
 		log_warn("sign-in for %s from %s refused for %d s: too many failed attempts", login, addr, wait);
 		metrics_event(ME_AUTH_THROTTLED);
 		ret = fail(f, 429, "too_many_attempts", "too many failed sign-ins; try again later");
 		f->retry_after = wait;
-		goto out;
+		return ret;
 	}
 	double started = now_s();
 	if (strlen(login) >= sizeof(p->subject)) {
-		ret = fail(f, 401, "unauthorized", "invalid login or password");
 		metrics_event(ME_AUTH_BAD_CREDENTIALS);
 		throttle_failed(addr, login);
 		answer_no_sooner_than_a_bind(started);
-		goto out;
+		return fail(f, 401, "unauthorized", "invalid login or password");
 	}
 	int bound = 0;
 	enum dir_auth_result ar = dir_authenticate(c, login, password, &u, &bound, &err);
 	switch (ar) {
 	case DIR_AUTH_OK:
-		if (strlen(u.login) >= sizeof(p->subject) || strlen(u.dn) >= sizeof(p->dn)) {
-			log_warn("sign-in refused for %s: the entry's login or DN is too long", u.dn);
-			dir_user_free(&u);
+		ret = principal_from_user(p, &u);
+		dir_user_free(&u);
+		if (ret < 0) {
 			ret = fail(f, 401, "unauthorized", "invalid login or password");
 			break;
 		}
-		p->kind = PRINCIPAL_USER;
-		/* the person is who the directory says, not what was typed:
-		 * every comparison of people (separation of duties, "is this
-		 * the person", idempotency keys, the change log) uses this */
-		snprintf(p->subject, sizeof(p->subject), "%s", u.login);
-		snprintf(p->owner, sizeof(p->owner), "%s", u.login);
-		snprintf(p->dn, sizeof(p->dn), "%s", u.dn);
-		text_copy(p->display_name, sizeof(p->display_name), u.display_name);
-		text_copy(p->unit, sizeof(p->unit), u.unit);
-		text_copy(p->mail, sizeof(p->mail), u.mail);
-		p->roles = u.roles;
-		dir_user_free(&u);
 		throttle_succeeded(addr, login);
 		{
 			char roles[256];
 			log_debug("signed in %s (%s) with roles: %s", p->subject, p->dn,
 				  role_mask_format(p->roles, roles, sizeof(roles)));
 		}
-		ret = 0;
 		break;
 	case DIR_AUTH_LOCKED:
 		log_warn("sign-in refused for %s from %s: %s", login, addr, err ? err : "locked");
@@ -203,11 +207,76 @@ static int check_basic(const struct conf *c, const char *cred, const char *addr,
 		ret = fail(f, 401, "unauthorized", "invalid login or password");
 		break;
 	}
-out:
+	return ret;
+}
+
+static int check_basic(const struct conf *c, const char *cred, const char *addr, struct principal *p,
+		       struct auth_failure *f)
+{
+	char *login = NULL, *password = NULL;
+
+	if (auth_parse_basic(cred, &login, &password) < 0) {
+		metrics_event(ME_AUTH_MALFORMED);
+		throttle_failed(addr, NULL);
+		return fail(f, 401, "unauthorized", "malformed Basic credentials");
+	}
+	int ret = auth_password(c, login, password, addr, p, f);
 	explicit_bzero(password, strlen(password));
 	free(password);
 	free(login);
 	return ret;
+}
+
+int auth_session(const struct conf *c, const char *session_id, const char *client_addr, struct principal *p,
+		 struct auth_failure *f)
+{
+	const char *addr = client_addr && *client_addr ? client_addr : "unknown";
+	const char *err = NULL;
+	struct session s;
+	struct dir_user u;
+	int found = 0;
+
+	memset(p, 0, sizeof(*p));
+	/* a guessed cookie is a failed sign-in like a guessed token */
+	int wait = throttle_check(addr, NULL);
+	if (wait > 0) {
+		metrics_event(ME_AUTH_THROTTLED);
+		fail(f, 429, "too_many_attempts", "too many failed attempts from this address; try again later");
+		f->retry_after = wait;
+		return -1;
+	}
+	if (session_touch(session_id, c->session_idle_timeout, &found, &s, &err) != DB_OK) {
+		log_error("session check failed: %s", err ? err : "database error");
+		return fail(f, 503, "unavailable", "the database is unavailable: cannot check the session");
+	}
+	if (!found) {
+		log_info("console session refused from %s: unknown, expired or signed out", addr);
+		metrics_event(ME_AUTH_BAD_TOKEN);
+		throttle_failed(addr, NULL);
+		return fail(f, 401, "session_expired", "the session has expired or was signed out: sign in again");
+	}
+	/* roles, unit and name as the directory says now, like Basic */
+	enum dir_auth_result ar = dir_lookup_user(c, s.login, &u, &err);
+	if (ar == DIR_AUTH_UNAVAILABLE) {
+		log_error("session of %s: %s", s.login, err ? err : "directory unavailable");
+		return fail(f, 503, "unavailable", "the directory is unavailable: cannot check the session");
+	}
+	if (ar != DIR_AUTH_OK || !dir_dn_equal(u.dn, s.dn) || principal_from_user(p, &u) < 0) {
+		log_warn("console session of %s ended: %s", s.login,
+			 ar == DIR_AUTH_OK ? "the entry changed" : err ? err : "the account is gone");
+		if (ar == DIR_AUTH_OK)
+			dir_user_free(&u);
+		session_revoke(session_id, &found, &err);
+		memset(p, 0, sizeof(*p));
+		return fail(f, 401, ar == DIR_AUTH_LOCKED ? "account_locked" : "session_expired",
+			    ar == DIR_AUTH_LOCKED ? "the account is locked" : "the session has ended: sign in again");
+	}
+	dir_user_free(&u);
+	p->session = 1;
+	session_csrf(session_id, p->csrf);
+	snprintf(p->expires_at, sizeof(p->expires_at), "%s", s.expires_at);
+	snprintf(p->idle_expires_at, sizeof(p->idle_expires_at), "%s", s.idle_expires_at);
+	return 0;
 }
 
 int auth_check(const struct conf *c, const char *authorization, const char *client_addr,

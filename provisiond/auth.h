@@ -28,6 +28,11 @@ struct principal {
 	char unit[64];		/* users: their unit (directory ldap_unit_attr), "" if none */
 	char mail[256];		/* users: their mail address, "" if none */
 	role_mask roles;
+	/* signed in through a console session (sessions.h): state-changing
+	 * calls must then carry csrf in X-CSRF-Token */
+	int session;
+	char csrf[44];
+	char expires_at[32], idle_expires_at[32];
 };
 
 struct auth_failure {
@@ -45,6 +50,18 @@ int auth_parse_basic(const char *header_value, char **login_r, char **password_r
  * client_addr is the peer's address (throttle.h counts failures by it). */
 int auth_check(const struct conf *c, const char *authorization, const char *client_addr,
 	       struct principal *p, struct auth_failure *f);
+
+/* Checks a directory login and password (throttled, timed like a refused
+ * bind, as Basic is): 0 and p filled, or -1 and f filled. */
+int auth_password(const struct conf *c, const char *login, const char *password, const char *client_addr,
+		  struct principal *p, struct auth_failure *f);
+
+/* The person behind a console session cookie, read again from the
+ * directory (roles, lock): 0 and p filled (p->session, p->csrf), or -1
+ * and f filled: 401 session_expired when it is unknown, expired or signed
+ * out, 401 account_locked (the session is ended), 503. */
+int auth_session(const struct conf *c, const char *session_id, const char *client_addr, struct principal *p,
+		 struct auth_failure *f);
 
 /* The actor string recorded for who: the login, or "token:<name>". */
 void actor_id(const struct principal *who, char out[160]);

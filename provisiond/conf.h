@@ -72,6 +72,12 @@ struct conf {
 	int http_header_timeout;	/* seconds to send a whole request header */
 	char *http_trusted_proxies;	/* reverse proxies whose X-Forwarded-For is believed */
 
+	/* the web console (console.h, sessions.h) */
+	char *console_dir;		/* its files; "" serves none */
+	int session_idle_timeout;	/* seconds without a request */
+	int session_max_age;		/* seconds from sign-in, whatever happens */
+	int session_cookie_secure;	/* Secure + __Host- (also when a trusted proxy says https) */
+
 	/* sign-in throttling (throttle.h) */
 	int auth_free_failures;
 	int auth_free_failures_per_address;

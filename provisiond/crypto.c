@@ -38,11 +38,16 @@ void crypto_hex(const void *data, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+void crypto_sha256(const void *data, size_t n, unsigned char out[32])
+{
+	unsigned int len = 32;
+	EVP_Digest(data, n, out, &len, EVP_sha256(), NULL);
+}
+
 void crypto_sha256_hex(const void *data, size_t n, char out[65])
 {
 	unsigned char md[32];
-	unsigned int len = sizeof(md);
-	EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+	crypto_sha256(data, n, md);
 	crypto_hex(md, 32, out);
 }
 

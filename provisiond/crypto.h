@@ -12,6 +12,7 @@
 
 int crypto_random(void *buf, size_t n);
 /* out must hold 65 bytes */
+void crypto_sha256(const void *data, size_t n, unsigned char out[32]);
 void crypto_sha256_hex(const void *data, size_t n, char out[65]);
 void crypto_hex(const void *data, size_t n, char *out);	/* out: 2n+1 */
 /* base64url without padding; out must hold 4*ceil(n/3)+1 */

@@ -377,7 +377,7 @@ char *dir_dn_normalize(const char *dn)
 	return s;
 }
 
-static int dn_equal(const char *a, const char *b)
+int dir_dn_equal(const char *a, const char *b)
 {
 	char *na = dir_dn_normalize(a), *nb = dir_dn_normalize(b);
 	int eq = na && nb && strcasecmp(na, nb) == 0;
@@ -405,7 +405,7 @@ static int read_roles(const struct conf *c, const char *user_dn, role_mask *role
 	for (e = ldap_first_entry(svc_conn.ld, res); e; e = ldap_next_entry(svc_conn.ld, e)) {
 		char *dn = ldap_get_dn(svc_conn.ld, e);
 		for (int r = 0; r < ROLE_COUNT && dn; r++)
-			if (c->role_group[r][0] != '\0' && dn_equal(dn, c->role_group[r]))
+			if (c->role_group[r][0] != '\0' && dir_dn_equal(dn, c->role_group[r]))
 				roles |= ROLE_BIT(r);
 		ldap_memfree(dn);
 	}
@@ -491,23 +491,19 @@ static enum dir_auth_result user_bind(const struct conf *c, const char *dn, cons
 	return result;
 }
 
-enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
-				      const char *password, struct dir_user *user_r,
-				      int *bound_r, const char **error_r)
+/* The person's entry found by login: dn, canonical login, name, unit and
+ * mail in user_r; *locked_r when ppolicy has locked the account (which is
+ * how the account plugin disables one). */
+static enum dir_auth_result find_user(const struct conf *c, const char *login, struct dir_user *user_r,
+				      int *locked_r, const char **error_r)
 {
 	char *esc, *filter;
-	char *attrs[] = { "cn", "displayName", "mail", c->ldap_unit_attr, c->ldap_login_attr, NULL };
+	char *attrs[] = { "cn", "displayName", "mail", c->ldap_unit_attr, c->ldap_login_attr,
+			  "pwdAccountLockedTime", NULL };
 	LDAPMessage *res = NULL, *e;
 	int rc, n;
 
-	memset(user_r, 0, sizeof(*user_r));
-	*bound_r = 0;
-	/* An empty password would be an unauthenticated bind (RFC 4513 5.1.2),
-	 * which succeeds: refuse it before it reaches the directory. */
-	if (*login == '\0' || *password == '\0') {
-		*error_r = t_strdup("empty login or password");
-		return DIR_AUTH_BAD_CREDENTIALS;
-	}
+	*locked_r = 0;
 	esc = dir_filter_value(login);
 	if (esc == NULL) {
 		*error_r = t_strdup("login cannot be escaped");
@@ -538,6 +534,7 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 	if (user_r->login == NULL) {
 		*error_r = t_printf("the entry %s found for %s=%s has no %s value", dn ? dn : "?",
 				    c->ldap_login_attr, login, c->ldap_login_attr);
+		ldap_value_free_len(vals);
 		ldap_memfree(dn);
 		ldap_msgfree(res);
 		dir_user_free(user_r);
@@ -553,17 +550,60 @@ enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 	if (vals != NULL && vals[0] != NULL)
 		user_r->mail = xstrndup(vals[0]->bv_val, vals[0]->bv_len);
 	ldap_value_free_len(vals);
+	vals = ldap_get_values_len(svc_conn.ld, e, "pwdAccountLockedTime");
+	*locked_r = vals != NULL && vals[0] != NULL;
+	ldap_value_free_len(vals);
 	ldap_memfree(dn);
 	ldap_msgfree(res);
+	return DIR_AUTH_OK;
+}
 
+enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
+				      const char *password, struct dir_user *user_r,
+				      int *bound_r, const char **error_r)
+{
+	int locked;
+
+	memset(user_r, 0, sizeof(*user_r));
+	*bound_r = 0;
+	/* An empty password would be an unauthenticated bind (RFC 4513 5.1.2),
+	 * which succeeds: refuse it before it reaches the directory. */
+	if (*login == '\0' || *password == '\0') {
+		*error_r = t_strdup("empty login or password");
+		return DIR_AUTH_BAD_CREDENTIALS;
+	}
+	enum dir_auth_result ar = find_user(c, login, user_r, &locked, error_r);
+	if (ar != DIR_AUTH_OK)
+		return ar;
+	/* the bind decides (ppolicy says locked only to the right password) */
 	*bound_r = 1;
-	enum dir_auth_result ar = user_bind(c, user_r->dn, password, error_r);
+	ar = user_bind(c, user_r->dn, password, error_r);
 	if (ar != DIR_AUTH_OK) {
 		dir_user_free(user_r);
 		return ar;
 	}
-	rc = read_roles(c, user_r->dn, &user_r->roles, error_r);
-	if (rc < 0) {
+	if (read_roles(c, user_r->dn, &user_r->roles, error_r) < 0) {
+		dir_user_free(user_r);
+		return DIR_AUTH_UNAVAILABLE;
+	}
+	return DIR_AUTH_OK;
+}
+
+enum dir_auth_result dir_lookup_user(const struct conf *c, const char *login, struct dir_user *user_r,
+				     const char **error_r)
+{
+	int locked;
+
+	memset(user_r, 0, sizeof(*user_r));
+	enum dir_auth_result ar = find_user(c, login, user_r, &locked, error_r);
+	if (ar != DIR_AUTH_OK)
+		return ar;
+	if (locked) {
+		*error_r = t_printf("the account %s is locked (pwdAccountLockedTime)", user_r->dn);
+		dir_user_free(user_r);
+		return DIR_AUTH_LOCKED;
+	}
+	if (read_roles(c, user_r->dn, &user_r->roles, error_r) < 0) {
 		dir_user_free(user_r);
 		return DIR_AUTH_UNAVAILABLE;
 	}

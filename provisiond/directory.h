@@ -45,6 +45,11 @@ struct dir_user {
 enum dir_auth_result dir_authenticate(const struct conf *c, const char *login,
 				      const char *password, struct dir_user *user_r,
 				      int *bound_r, const char **error_r);
+/* The person a console session names, read again on every request (no
+ * password): their entry, roles from the groups as dir_authenticate
+ * reads them; DIR_AUTH_LOCKED when the account has been locked since. */
+enum dir_auth_result dir_lookup_user(const struct conf *c, const char *login, struct dir_user *user_r,
+				     const char **error_r);
 void dir_user_free(struct dir_user *u);
 
 /* Is there an entry attr=value directly below base? 1 yes, 0 no, -1 the
@@ -83,5 +88,7 @@ char *dir_filter_value(const char *value);
 char *dir_child_dn(const char *attr, const char *value, const char *parent);
 /* Normalises a DN for comparison; NULL if it does not parse. Caller frees. */
 char *dir_dn_normalize(const char *dn);
+/* 1 when two DNs name the same entry (normalized, case-insensitive). */
+int dir_dn_equal(const char *a, const char *b);
 
 #endif

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "http.h"
 #include "buf.h"
+#include "console.h"
 #include "crypto.h"
 #include "db.h"
 #include "directory.h"
@@ -39,6 +40,7 @@
 struct request {
 	char id[72];
 	char addr[64];			/* the client's address, for throttling and logs */
+	int via_tls;
 	struct timespec start;
 	struct buf body;
 	int too_large;
@@ -205,8 +207,9 @@ static int listed(const char *list, const char *addr)
  * named in http_trusted_proxies, the address that proxy saw (the last
  * entry of X-Forwarded-For, which the proxy appended; entries before it
  * are the client's to invent). Throttling counts by this address. */
-static void client_address(struct MHD_Connection *conn, const struct conf *c, char out[64])
+static void client_address(struct MHD_Connection *conn, const struct conf *c, char out[64], int *via_tls)
 {
+	*via_tls = 0;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, 64, "unknown");
 	if (ci == NULL || ci->client_addr == NULL)
@@ -216,7 +219,11 @@ static void client_address(struct MHD_Connection *conn, const struct conf *c, ch
 	else if (ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, 64);
 	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
-	if (xff == NULL || c->http_trusted_proxies[0] == '\0' || !listed(c->http_trusted_proxies, out))
+	if (c->http_trusted_proxies[0] == '\0' || !listed(c->http_trusted_proxies, out))
+		return;
+	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	*via_tls = proto != NULL && strcasecmp(proto, "https") == 0;
+	if (xff == NULL)
 		return;
 	const char *last = strrchr(xff, ',');
 	last = last ? last + 1 : xff;
@@ -485,6 +492,10 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 	enum route_result rr = router_match(routes, nroutes, ctx->method, ctx->path, &m);
 
 	ctx->match = &m;
+	if (rr == ROUTE_NOT_FOUND && console_path(ctx->method, ctx->path)) {
+		console_serve(ctx);
+		return;
+	}
 	if (rr == ROUTE_NOT_FOUND) {
 		http_reply_error(ctx, 404, "not_found", NULL, "no resource at %s", ctx->path);
 		return;
@@ -500,12 +511,23 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 	log_debug("%s %s: route %s %s", ctx->method, ctx->path, m.route->method, m.route->pattern);
 	if (m.route->roles != ROUTE_PUBLIC) {
 		struct auth_failure f;
-		if (auth_check(ctx->conf, http_header(ctx, "Authorization"), rq->addr, &ctx->who, &f) < 0) {
+		const char *authz = http_header(ctx, "Authorization"), *sid = NULL;
+		/* a console session only when no credential is sent: a script
+		 * with a token is never mistaken for a browser */
+		int r = authz == NULL && (sid = console_session_cookie(ctx)) != NULL
+				? auth_session(ctx->conf, sid, rq->addr, &ctx->who, &f)
+				: auth_check(ctx->conf, authz, rq->addr, &ctx->who, &f);
+		if (r < 0) {
 			http_reply_error(ctx, f.status, f.code, NULL, "%s", f.message);
-			ctx->www_authenticate = f.status == 401;
+			/* no challenge for a browser: it would pop up its own dialog */
+			ctx->www_authenticate = f.status == 401 && sid == NULL;
 			ctx->retry_after = f.retry_after;
+			if (sid != NULL && f.status == 401)
+				console_clear_cookie(ctx);
 			return;
 		}
+		if (ctx->who.session && console_csrf_check(ctx) < 0)
+			return;
 		snprintf(rq->subject, sizeof(rq->subject), "%s", ctx->who.subject);
 		if ((ctx->who.roles & m.route->roles) == 0) {
 			char need[256], have[256];
@@ -567,8 +589,16 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_ctx *ctx, 
 	}
 	MHD_add_response_header(resp, "Content-Type", ctx->content_type ? ctx->content_type : "application/json");
 	MHD_add_response_header(resp, "X-Request-Id", rq->id);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Cache-Control", ctx->cache_control ? ctx->cache_control : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* nothing this server answers may be framed or run another's script */
+	MHD_add_response_header(resp, "Content-Security-Policy", ctx->csp ? ctx->csp : CONSOLE_CSP_API);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (ctx->etag[0] != '\0')
+		MHD_add_response_header(resp, "ETag", ctx->etag);
+	if (ctx->set_cookie != NULL)
+		MHD_add_response_header(resp, "Set-Cookie", ctx->set_cookie);
 	if (ctx->allow != NULL)
 		MHD_add_response_header(resp, "Allow", ctx->allow);
 	if (ctx->www_authenticate)
@@ -597,7 +627,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		rq = xcalloc(1, sizeof(*rq));
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		assign_request_id(conn, rq->id);
-		client_address(conn, c, rq->addr);
+		client_address(conn, c, rq->addr, &rq->via_tls);
 		track_set(conn, 0);	/* the whole header is in */
 		rq->route_index = -1;
 		snprintf(rq->method, sizeof(rq->method), "%s", method);
@@ -633,6 +663,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	ctx.path = url;
 	ctx.request_id = rq->id;
 	ctx.client_addr = rq->addr;
+	ctx.via_tls = rq->via_tls;
 	log_set_request_id(rq->id);
 	/* the request's frame (tpool.h): every error made while answering it
 	 * is freed once the answer is queued (MHD copies what it keeps) */
@@ -644,6 +675,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	json_decref(ctx.body);
 	free((char *)ctx.allow);
 	free(ctx.resp);
+	free(ctx.set_cookie);
 	conf_put(&c);
 	return r;
 }

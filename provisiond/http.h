@@ -43,6 +43,11 @@ struct http_ctx {
 	int www_authenticate;		/* add a challenge (401) */
 	int retry_after;		/* seconds, for a 429 */
 	const char *client_addr;	/* the peer's address */
+	int via_tls;			/* a trusted proxy said X-Forwarded-Proto: https */
+	char *set_cookie;		/* a Set-Cookie value (malloc'd), or NULL */
+	const char *csp;		/* Content-Security-Policy; NULL: the API's */
+	const char *cache_control;	/* NULL: no-store */
+	char etag[48];			/* an ETag to send, or "" */
 
 	/* a streamed answer (exports): fill() appends at least one byte to
 	 * out, or returns 0 at the end, -1 on error (the stream is cut). */
