@@ -12,10 +12,12 @@
 #include "plugin_host.h"
 #include "contracts.h"
 #include "procedures/exit.h"
+#include "sessions.h"
 #include "tpool.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct bg_thread bg = BG_THREAD_INIT("scheduler");
 
@@ -79,6 +81,21 @@ static void contract_tick(const struct conf *c)
 	}
 }
 
+/* Ended console sessions are kept a day (who signed in from where, for an
+ * incident), then removed; at most once a minute. */
+static void session_tick(void)
+{
+	static struct timespec last;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec != 0 && now.tv_sec - last.tv_sec < 60)
+		return;
+	last = now;
+	const char *err = NULL;
+	if (session_purge(&err) != DB_OK)
+		log_warn("scheduler: removing ended console sessions: %s", err ? err : "?");
+}
+
 static void *scheduler_main(void *arg)
 {
 	(void)arg;
@@ -88,6 +105,7 @@ static void *scheduler_main(void *arg)
 		int interval = c->scheduler_interval_ms;
 		tick(c);
 		contract_tick(c);
+		session_tick();
 		db_end_of_unit("scheduler");
 		conf_put(&c);
 		t_pop(frame);

@@ -132,3 +132,9 @@ enum db_status session_revoke_all(const char *login, const char **error_r)
 	return db_exec("session.revoke_all", "UPDATE sessions SET revoked_at = now() "
 		       "WHERE login = $1 AND revoked_at IS NULL", 1, params, error_r);
 }
+
+enum db_status session_purge(const char **error_r)
+{
+	return db_exec("session.purge", "DELETE FROM sessions WHERE coalesce(revoked_at, expires_at) < now() - interval '1 day' "
+		       "OR last_seen_at < now() - interval '8 days'", 0, NULL, error_r);
+}

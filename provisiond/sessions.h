@@ -48,4 +48,7 @@ enum db_status session_revoke(const char *id, int *found_r, const char **error_r
 /* Ends every session of login (its account was locked). */
 enum db_status session_revoke_all(const char *login, const char **error_r);
 
+/* Removes sessions that ended more than a day ago. */
+enum db_status session_purge(const char **error_r);
+
 #endif

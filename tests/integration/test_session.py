@@ -207,6 +207,23 @@ def test_idle_and_absolute_expiry(t):
         expect(st == 401 and js["error"]["code"] == "session_expired", "past its absolute end: %s %r", st, js)
 
 
+def test_ended_sessions_are_removed_after_a_day(t):
+    live = Browser(t.daemon, AUDITOR)
+    for i, (created, ends, revoked) in enumerate((("now() - interval '3 days'", "now() - interval '2 days'", "NULL"),
+                                                  ("now() - interval '2 days'", "now() + interval '1 hour'",
+                                                   "now() - interval '30 hours'"),
+                                                  ("now() - interval '2 hours'", "now() - interval '1 hour'", "NULL"))):
+        t.stack.psql("INSERT INTO sessions (id_hash, login, dn, client_addr, created_at, last_seen_at, expires_at, "
+                     "revoked_at) VALUES ('%s', 'old.%d', 'uid=x', '127.0.0.1', %s, %s, %s, %s)"
+                     % (hashlib.sha256(b"old%d" % i).hexdigest(), i, created, created, ends, revoked))
+    with t.new_daemon():        # its scheduler's first round
+        wait_until(lambda: t.stack.psql("SELECT count(*) FROM sessions WHERE login LIKE 'old.%'").strip() == "1",
+                   10, what="the sessions that ended over a day ago are removed")
+    left = t.stack.psql("SELECT login FROM sessions WHERE login LIKE 'old.%'").strip()
+    expect(left == "old.2", "a session that ended an hour ago stays (for an incident): %r", left)
+    ok(live.request("GET", "/v1/whoami"))
+
+
 def auditors_group(t):
     return t.daemon.conf()["role_group_auditor"]
 
