@@ -137,12 +137,12 @@ static int act_body(void *arg, struct outcome *o, enum db_status *st, const char
 		     t->state == WS_CONCLUDING ? " (the conclusion note HR will read)" : "");
 		return -1;
 	}
-	if ((tr->rules & WF_MANUAL_ONLY) && strcmp(t->provisioning_mode, "manual") != 0) {
+	if (step_taken_by_plugins(tr, t->provisioning_mode)) {
 		fail(o, 409, "conflict", "action",
 		     "provisioning of request %lld is run by plugins and moves on by itself", id);
 		return -1;
 	}
-	if (ac->action == WA_CONFIRM && (t->state == WS_PROVISIONING || t->state == WS_DISABLING)) {
+	if (step_waits_for_tasks(ac->action, t->state)) {
 		struct buf names = BUF_INIT;
 		int n = open_task_count(id, &names, st, err);
 		if (n != 0) {

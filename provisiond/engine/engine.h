@@ -123,6 +123,12 @@ int may_see_parts(const struct principal *who, const char *person_uid, const cha
 int may_act(const struct principal *who, const struct wf_transition *tr, const char *person_uid,
 	    const char *submitted_by, const char *submitted_owner, const char **role_r, char why[256]);
 int acts_as_head_of_unit(const struct principal *who, const struct wf_transition *tr, const char *role);
+/* What the request's progress allows, whoever asks (act.c refuses with
+ * 409, views.c leaves the action out of your_actions): a step the plugins
+ * take themselves while provisioning is queued; a confirm that must wait
+ * for the step's open manual tasks. */
+int step_taken_by_plugins(const struct wf_transition *tr, const char *provisioning_mode);
+int step_waits_for_tasks(enum wf_action_id action, enum wf_state_id state);
 /* A unit head acts only for the people of their own unit. 0 yes, -1 no (o answered). */
 int check_unit_head_of(const struct conf *c, const struct principal *who, long long person_id,
 		       const char *employee_number, const char *what, struct outcome *o);

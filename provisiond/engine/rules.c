@@ -158,3 +158,13 @@ int check_single_holder(long long person_id, const char *position, struct outcom
 	PQclear(r);
 	return 0;
 }
+
+int step_taken_by_plugins(const struct wf_transition *tr, const char *provisioning_mode)
+{
+	return (tr->rules & WF_MANUAL_ONLY) && strcmp(provisioning_mode, "manual") != 0;
+}
+
+int step_waits_for_tasks(enum wf_action_id action, enum wf_state_id state)
+{
+	return action == WA_CONFIRM && (state == WS_PROVISIONING || state == WS_DISABLING);
+}

@@ -64,7 +64,21 @@ struct allowed_ctx {
 	const char *submitted_by;
 	const char *submitted_owner;
 	const char *person_unit;
+	const char *provisioning_mode;
+	enum wf_state_id state;
+	int waits_for_tasks;		/* set when a confirm was offered and waits for tasks */
 };
+
+static void remove_action(json_t *list, enum wf_action_id action)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+		if (strcmp(json_string_value(v), wf_action_name(action)) == 0) {
+			json_array_remove(list, i);
+			return;
+		}
+}
 
 static void collect_allowed(const struct wf_transition *tr, void *arg)
 {
@@ -81,9 +95,15 @@ static void collect_allowed(const struct wf_transition *tr, void *arg)
 						"note_required", (tr->rules & WF_NOTE_REQUIRED) != 0));
 	const char *role;
 	char why[256];
+	/* by the rules act.c applies, in its order: nothing is offered that
+	 * acting would refuse */
 	if (a->who != NULL && may_act(a->who, tr, a->person_uid, a->submitted_by, a->submitted_owner, &role, why) &&
-	    (!acts_as_head_of_unit(a->who, tr, role) || heads_unit(a->who, a->person_unit)))
+	    (!acts_as_head_of_unit(a->who, tr, role) || heads_unit(a->who, a->person_unit)) &&
+	    !step_taken_by_plugins(tr, a->provisioning_mode)) {
+		if (step_waits_for_tasks(tr->action, a->state))
+			a->waits_for_tasks = 1;		/* decided once the tasks are read */
 		json_array_append_new(a->mine, json_string(wf_action_name(tr->action)));
+	}
 }
 
 /* The request as the API shows it. Runs inside or outside a transaction. */
@@ -125,7 +145,8 @@ json_t *request_json(long long id, const struct principal *who, enum db_status *
 #undef STR_OR_NULL
 	struct allowed_ctx a = { json_array(), json_array(), who,
 				 json_string_value(json_object_get(person, "uid")), PQgetvalue(r, 0, 5),
-				 PQgetvalue(r, 0, 12), json_string_value(json_object_get(person, "unit")) };
+				 PQgetvalue(r, 0, 12), json_string_value(json_object_get(person, "unit")),
+				 PQgetvalue(r, 0, 7), sid, 0 };
 	if (ws != NULL)
 		wf_transitions_from(type, sid, collect_allowed, &a);
 	json_object_set_new(j, "actions", a.all);
@@ -160,6 +181,15 @@ json_t *request_json(long long id, const struct principal *who, enum db_status *
 	}
 	PQclear(r);
 	json_object_set_new(j, "tasks", tasks);
+	if (a.waits_for_tasks) {
+		size_t i;
+		json_t *tk;
+		json_array_foreach(tasks, i, tk)
+			if (strcmp(json_string_value(json_object_get(tk, "state")) ?: "", "open") == 0) {
+				remove_action(json_object_get(j, "your_actions"), WA_CONFIRM);
+				break;
+			}
+	}
 	json_t *ops = NULL;
 	if ((*st = queue_operations_of(id, &ops, error_r)) != DB_OK) {
 		json_decref(j);

@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import TestFailure, expect, ok, act, main, raw_http, wait_until  # noqa: E402
 from harness import HR, HEAD, TECH, TRIB_HEAD, EMPLOYEE, AUDITOR  # noqa: E402
-from test_queue import ldap_admin  # noqa: E402
+from test_queue import ldap_admin, plugin_conf  # noqa: E402
 from test_hardening import THROTTLE_DEFAULTS, make_user, hire_body, number, family  # noqa: E402
 
 # the console files this file serves (a folder of its own, not console/:
@@ -339,6 +339,23 @@ def test_the_inbox_holds_what_the_caller_may_do_oldest_first(t):
     for it in js["items"]:
         if it["request"]["id"] == first["id"]:
             expect("approve" not in it["request"]["your_actions"], "approved already: %r", it)
+
+
+def test_your_actions_leave_out_what_acting_would_refuse(t):
+    """While plugins provision a request (no worker runs them here), its
+    step 'confirm' is the queue's to take: the technician is not offered
+    it (it would answer 409), in the request or in the inbox."""
+    with t.new_daemon(overrides=plugin_conf(t.stack, queue_workers="0")) as d:
+        js = ok(d.request("POST", "/v1/hires", body=hire_body(number("Q"), family=family(750)), basic=HR), 201)
+        ok(act(d, js["id"], "approve", HEAD))
+        req = ok(d.request("GET", "/v1/requests/%d" % js["id"], basic=TECH))
+        expect(req["state"] == "provisioning" and req["provisioning_mode"] == "queued", "queued: %r", req)
+        st, _, raw, _ = act(d, js["id"], "confirm", TECH)
+        expect(st == 409, "confirming a queued provisioning: %s %r", st, raw)
+        expect("confirm" not in req["your_actions"], "offered what acting refuses: %r", req["your_actions"])
+        inbox = ok(d.request("GET", "/v1/inbox", basic=TECH))
+        expect(js["id"] not in [it["request"]["id"] for it in inbox["items"]],
+               "the technician's inbox holds a request with nothing to do: %r", inbox["items"])
 
 
 def test_the_dashboard_is_for_the_head_of_tim(t):
