@@ -58,7 +58,8 @@ try {
   const visit = (route, name) => page.evaluate(async ([route, name]) => {
     const main = document.getElementById('main');
     const t0 = performance.now();
-    const done = new Promise((resolve) => {
+    const done = new Promise((resolve, reject) => {
+      setTimeout(() => reject(new Error(`${route}: not rendered within 10 s`)), 10000);
       const o = new MutationObserver(() => {
         if (main.dataset.ready === 'true' && main.dataset.page === name) { o.disconnect(); resolve(performance.now()); }
       });

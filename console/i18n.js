@@ -56,11 +56,21 @@ export function label(group, value) {
   return v === k ? String(value) : v;
 }
 
+// Intl formatters are slow to make (a long change-log page formats hundreds
+// of dates): one per kind and language, made on first use.
+const formatters = new Map();
+function fmt(kind, make) {
+  const k = `${locale()}|${kind}`;
+  let f = formatters.get(k);
+  if (!f) formatters.set(k, (f = make(locale())));
+  return f;
+}
+
 export function fmtDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return fmt('datetime', (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' })).format(d);
 }
 
 export function fmtDate(isoDate) {
@@ -68,18 +78,18 @@ export function fmtDate(isoDate) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!m) return fmtDateTime(isoDate);
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(d);
+  return fmt('date', (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium' })).format(d);
 }
 
 export function fmtNumber(n) {
   if (n === null || n === undefined) return '';
-  return new Intl.NumberFormat(locale()).format(n);
+  return fmt('number', (l) => new Intl.NumberFormat(l)).format(n);
 }
 
 // "hace 3 h": seconds ago, in the largest unit that fits
 export function fmtAge(seconds) {
   if (seconds === null || seconds === undefined) return '';
-  const rtf = new Intl.RelativeTimeFormat(locale(), { style: 'short', numeric: 'always' });
+  const rtf = fmt('relative', (l) => new Intl.RelativeTimeFormat(l, { style: 'short', numeric: 'always' }));
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return rtf.format(-s, 'second');
   if (s < 3600) return rtf.format(-Math.floor(s / 60), 'minute');
@@ -91,7 +101,7 @@ export function fmtAge(seconds) {
 export function fmtDuration(seconds) {
   if (seconds === null || seconds === undefined) return '';
   const s = Math.max(0, Math.round(seconds));
-  const nf = (v, unit) => new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay: 'short' }).format(v);
+  const nf = (v, unit) => fmt(`unit-${unit}`, (l) => new Intl.NumberFormat(l, { style: 'unit', unit, unitDisplay: 'short' })).format(v);
   if (s < 60) return nf(s, 'second');
   if (s < 3600) return nf(Math.floor(s / 60), 'minute');
   if (s < 86400) return nf(Math.floor(s / 3600), 'hour');
