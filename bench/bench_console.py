@@ -53,6 +53,9 @@ def main():
                     ids.append(ok(d.request("POST", "/v1/hires", body=body, basic=HR), 201)["id"])
                 return ids
             hires(30)           # something in the lists
+
+            def open_requests():
+                return int(stack.psql("SELECT count(*) FROM requests WHERE closed_at IS NULL").strip())
             for run in range(a.runs):
                 params = {"chromium": CHROMIUM, "login": HEAD[0], "password": HEAD[1], "pages": PAGES,
                           "visits": a.visits, "click_ids": hires(a.clicks), "baseline_ids": hires(a.clicks)}
@@ -65,9 +68,12 @@ def main():
                     raise SystemExit("console-bench.mjs failed (%d):\n%s" % (p.returncode, p.stderr.decode()[-3000:]))
                 r = json.loads(line[0][7:])
                 results.append(r)
-                print("run %d: first load %.1f KB (%d files) to sign-in, %.1f KB (%d files) to the inbox" % (
-                    run + 1, r["first_load_signin_bytes"] / 1024, r["first_load_signin_files"],
-                    r["first_load_to_inbox_bytes"] / 1024, r["first_load_to_inbox_files"]))
+                print("run %d: first load %.1f KB (%d files) to sign-in, %.1f KB (%d files) to the inbox, of which "
+                      "%.1f KB the console's files and %.1f KB API answers (%d open requests)" % (
+                          run + 1, r["first_load_signin_bytes"] / 1024, r["first_load_signin_files"],
+                          r["first_load_to_inbox_bytes"] / 1024, r["first_load_to_inbox_files"],
+                          (r["first_load_to_inbox_bytes"] - r["first_load_to_inbox_api_bytes"]) / 1024,
+                          r["first_load_to_inbox_api_bytes"] / 1024, open_requests()))
                 for name, s in r["pages"].items():
                     print("  %-16s data to rendered p50 %5.1f ms max %5.1f ms (navigation to rendered p50 %5.1f ms,"
                           " %d API calls)" % (name, s["render_ms"]["p50"], s["render_ms"]["max"],
