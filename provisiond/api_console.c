@@ -79,6 +79,7 @@ void api_session_create(struct http_ctx *ctx)
 	explicit_bzero(id, sizeof(id));
 	snprintf(ctx->who.subject, sizeof(ctx->who.subject), "%s", who.subject);
 	log_info("console session started for %s from %s (until %s)", who.subject, ctx->client_addr, s.expires_at);
+	ctx->no_compress = 1;		/* the CSRF token (compress.h) */
 	http_reply_json(ctx, 201, session_json(&who, csrf, s.expires_at, s.idle_expires_at));
 	explicit_bzero(csrf, sizeof(csrf));
 }
@@ -91,6 +92,7 @@ void api_session_get(struct http_ctx *ctx)
 				 "no console session: sign in with POST /v1/session (tokens and Basic have none)");
 		return;
 	}
+	ctx->no_compress = 1;
 	http_reply_json(ctx, 200, session_json(&ctx->who, ctx->who.csrf, ctx->who.expires_at,
 					       ctx->who.idle_expires_at));
 }

@@ -278,6 +278,7 @@ void api_people_password_token(struct http_ctx *ctx)
 {
 	struct outcome o;
 	people_password_token(ctx->conf, &ctx->who, http_param(ctx, 0), &o);
+	ctx->no_compress = 1;		/* a letter's token (compress.h) */
 	http_reply_outcome(ctx, &o);
 }
 

@@ -182,6 +182,7 @@ void api_tokens_create(struct http_ctx *ctx)
 	json_object_set_new(info, "token", json_string(token));
 	explicit_bzero(token, strlen(token));
 	free(token);
+	ctx->no_compress = 1;		/* the token, shown once (compress.h) */
 	http_reply_json(ctx, 201, info);
 }
 

@@ -96,8 +96,8 @@ void console_serve(struct http_ctx *ctx)
 		return;
 	}
 	/* revalidated on every load (a new version shows at once), and cheap
-	 * when nothing changed */
-	snprintf(ctx->etag, sizeof(ctx->etag), "\"%llx-%llx\"", (unsigned long long)st.st_size,
+	 * when nothing changed; weak: the same with or without gzip */
+	snprintf(ctx->etag, sizeof(ctx->etag), "W/\"%llx-%llx\"", (unsigned long long)st.st_size,
 		 (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)st.st_mtim.tv_nsec);
 	ctx->cache_control = "no-cache";
 	const char *inm = http_header(ctx, "If-None-Match");

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "http.h"
 #include "buf.h"
+#include "compress.h"
 #include "console.h"
 #include "crypto.h"
 #include "db.h"
@@ -584,8 +585,24 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_ctx *ctx, 
 		ctx->stream_fill = NULL;
 		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s, stream_free);
 	} else {
+		const char *type = ctx->content_type ? ctx->content_type : "application/json";
+		int gz = compressible_type(type);
+		char *z;
+		size_t zlen;
+		if (gz && !ctx->no_compress && ctx->resp_len >= 1024 &&
+		    accepts_gzip(http_header(ctx, "Accept-Encoding")) &&
+		    gzip_compress(ctx->resp, ctx->resp_len, &z, &zlen) == 0) {
+			free(ctx->resp);
+			ctx->resp = z;
+			ctx->resp_len = zlen;
+		} else
+			gz = -gz;	/* compressible, sent as it is */
 		resp = MHD_create_response_from_buffer(ctx->resp_len, ctx->resp, MHD_RESPMEM_MUST_FREE);
 		ctx->resp = NULL;
+		if (gz > 0)
+			MHD_add_response_header(resp, "Content-Encoding", "gzip");
+		if (gz != 0)
+			MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	}
 	MHD_add_response_header(resp, "Content-Type", ctx->content_type ? ctx->content_type : "application/json");
 	MHD_add_response_header(resp, "X-Request-Id", rq->id);

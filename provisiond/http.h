@@ -48,6 +48,7 @@ struct http_ctx {
 	const char *csp;		/* Content-Security-Policy; NULL: the API's */
 	const char *cache_control;	/* NULL: no-store */
 	char etag[48];			/* an ETag to send, or "" */
+	int no_compress;		/* the answer holds a secret (compress.h) */
 
 	/* a streamed answer (exports): fill() appends at least one byte to
 	 * out, or returns 0 at the end, -1 on error (the stream is cut). */

@@ -8,6 +8,7 @@ outside console_dir), the inbox, the dashboard and a unit's people.
 
 Run: python3 tests/integration/test_session.py   (see harness.py for the env)
 """
+import gzip
 import hashlib
 import os
 import re
@@ -25,7 +26,9 @@ from test_hardening import THROTTLE_DEFAULTS, make_user, hire_body, number, fami
 # the console files this file serves (a folder of its own, not console/:
 # what is checked here is the server, whatever the console holds)
 FILES = {"index.html": b"<!doctype html><title>t</title><script type=module src=/app.js></script>",
-         "app.js": b"export const x = 1;\n", "css/style.css": b"body{}\n"}
+         "app.js": b"export const x = 1;\n", "css/style.css": b"body{}\n",
+         "big.js": b"".join(b"export const line%d = 'una linea de la consola';\n" % i for i in range(400)),
+         "logo.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8}
 _console = []
 
 
@@ -312,6 +315,31 @@ def test_console_files_are_served_with_a_strict_policy(t):
     with t.new_daemon(overrides={"console_dir": ""}) as d2:
         st, _, _ = get_raw(d2, "/")
         expect(st == 404, "console_dir empty: no console: %s", st)
+
+
+def test_text_answers_are_gzipped_for_browsers_that_accept_it(t):
+    d = t.daemon
+    plain = FILES["big.js"]
+    st, hd, body = get_raw(d, "/big.js", "Accept-Encoding: gzip, deflate, br\r\n")
+    expect(st == 200 and hd.get("content-encoding") == "gzip", "gzip asked for: %s %r", st, hd)
+    expect(gzip.decompress(body) == plain and len(body) < len(plain) / 4, "%d bytes for %d", len(body), len(plain))
+    expect(hd.get("vary") == "Accept-Encoding", "caches keep the variants apart: %r", hd.get("vary"))
+    st, hd2, body2 = get_raw(d, "/big.js")
+    expect(st == 200 and "content-encoding" not in hd2 and body2 == plain, "not asked for: %r", hd2)
+    expect(hd["etag"] == hd2["etag"] and hd["etag"].startswith("W/"), "one weak ETag: %r %r", hd["etag"], hd2["etag"])
+    st, _, _ = get_raw(d, "/big.js", "Accept-Encoding: gzip\r\nIf-None-Match: %s\r\n" % hd["etag"])
+    expect(st == 304, "revalidating the gzip variant: %s", st)
+    st, hd, _ = get_raw(d, "/big.js", "Accept-Encoding: gzip;q=0\r\n")
+    expect("content-encoding" not in hd, "gzip refused with q=0: %r", hd)
+    st, hd, body = get_raw(d, "/logo.png", "Accept-Encoding: gzip\r\n")
+    expect(st == 200 and "content-encoding" not in hd and body == FILES["logo.png"], "a PNG as it is: %r", hd)
+    # the API's JSON too
+    st, hd, raw, js = d.request("GET", "/v1/workflows", basic=AUDITOR, headers={"Accept-Encoding": "gzip"})
+    expect(st == 200 and hd.get("content-encoding") == "gzip", "JSON gzipped: %s %r", st, hd)
+    # answers with a secret never (BREACH)
+    st, hd, _, _ = d.request("POST", "/v1/session", body={"login": AUDITOR[0], "password": AUDITOR[1]},
+                             headers={"Accept-Encoding": "gzip"})
+    expect(st == 201 and "content-encoding" not in hd, "the session's CSRF token compressed: %r", hd)
 
 
 # ------------------------------------------------------------------ inbox, dashboard, people
