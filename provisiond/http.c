@@ -11,6 +11,7 @@
 #include "http.h"
 #include "buf.h"
 #include "compress.h"
+#include "http_slow.h"
 #include "console.h"
 #include "crypto.h"
 #include "db.h"
@@ -26,7 +27,6 @@
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <stdatomic.h>
@@ -56,106 +56,6 @@ static struct MHD_Daemon *daemon_handle;
 static const struct route *routes;
 static size_t nroutes;
 static atomic_int in_flight;
-static atomic_int header_timeout = 10;
-
-/* ---- slow clients --------------------------------------------------------
- * libmicrohttpd's timeout is an idle timeout: a client sending one header
- * byte every few seconds keeps its connection for ever, and enough such
- * connections take every slot. So each connection is tracked from the
- * moment it opens (or its previous answer went out) until its request
- * header is complete; a watchdog shuts down the socket of one that has
- * not sent a whole header within http_header_timeout, and libmicrohttpd
- * then closes it as a connection the client dropped. The per-client
- * connection limit keeps one address from taking every slot meanwhile. */
-struct tracked_conn {
-	MHD_socket fd;
-	int waiting_header;		/* between the open (or an answer) and a complete header */
-	double since;			/* monotonic */
-	struct tracked_conn *prev, *next;
-};
-static pthread_mutex_t track_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct tracked_conn *tracked;
-static pthread_t watchdog;
-static int watchdog_running;
-static int watchdog_pipe[2] = { -1, -1 };
-
-static double mono_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
-			      enum MHD_ConnectionNotificationCode code)
-{
-	(void)cls;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-		struct tracked_conn *t = xcalloc(1, sizeof(*t));
-		t->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
-		t->waiting_header = 1;
-		t->since = mono_now();
-		pthread_mutex_lock(&track_lock);
-		t->next = tracked;
-		if (tracked)
-			tracked->prev = t;
-		tracked = t;
-		pthread_mutex_unlock(&track_lock);
-		*socket_ctx = t;
-	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_ctx != NULL) {
-		/* libmicrohttpd closes the socket after this returns: the
-		 * watchdog never touches an fd that could be reused */
-		struct tracked_conn *t = *socket_ctx;
-		pthread_mutex_lock(&track_lock);
-		if (t->prev)
-			t->prev->next = t->next;
-		else
-			tracked = t->next;
-		if (t->next)
-			t->next->prev = t->prev;
-		pthread_mutex_unlock(&track_lock);
-		free(t);
-		*socket_ctx = NULL;
-	}
-}
-
-static void track_set(struct MHD_Connection *conn, int waiting_header)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct tracked_conn *t = ci ? ci->socket_context : NULL;
-	if (t == NULL)
-		return;
-	pthread_mutex_lock(&track_lock);
-	t->waiting_header = waiting_header;
-	t->since = mono_now();
-	pthread_mutex_unlock(&track_lock);
-}
-
-static void *watchdog_main(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		struct pollfd pfd = { watchdog_pipe[0], POLLIN, 0 };
-		if (poll(&pfd, 1, 500) > 0)
-			return NULL;	/* http_stop */
-		double now = mono_now(), limit = atomic_load(&header_timeout);
-		int cut = 0;
-		pthread_mutex_lock(&track_lock);
-		for (struct tracked_conn *t = tracked; t; t = t->next)
-			if (t->waiting_header && t->fd != MHD_INVALID_SOCKET && now - t->since > limit) {
-				shutdown(t->fd, SHUT_RDWR);
-				t->waiting_header = 0;	/* once */
-				cut++;
-			}
-		pthread_mutex_unlock(&track_lock);
-		for (int i = 0; i < cut; i++)
-			metrics_event(ME_HTTP_HEADER_TIMEOUT);
-		if (cut > 0)
-			log_warn("closed %d connection(s) that sent no whole request header in %d s "
-				 "(http_header_timeout)", cut, (int)limit);
-	}
-}
 
 /* libmicrohttpd hands every path and query parameter here to be decoded
  * (%XX). A %00 would end the C string early (/v1/people/X%00junk would read
@@ -645,7 +545,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		assign_request_id(conn, rq->id);
 		client_address(conn, c, rq->addr, &rq->via_tls);
-		track_set(conn, 0);	/* the whole header is in */
+		slow_track(conn, 0);	/* the whole header is in */
 		rq->route_index = -1;
 		snprintf(rq->method, sizeof(rq->method), "%s", method);
 		snprintf(rq->path, sizeof(rq->path), "%s", url);
@@ -716,7 +616,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	free(rq);
 	*req_cls = NULL;
 	atomic_fetch_sub(&in_flight, 1);
-	track_set(conn, 1);	/* a kept-alive connection waits for its next header */
+	slow_track(conn, 1);	/* a kept-alive connection waits for its next header */
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -761,7 +661,7 @@ int http_start(const struct conf *c, const struct route *table, size_t n, const 
 					 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->http_timeout,
 					 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->http_max_connections_per_client,
 					 MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-					 MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL,
+					 MHD_OPTION_NOTIFY_CONNECTION, slow_notify_connection, NULL,
 					 MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
 					 MHD_OPTION_END);
 	if (daemon_handle == NULL) {
@@ -770,9 +670,7 @@ int http_start(const struct conf *c, const struct route *table, size_t n, const 
 		return -1;
 	}
 	http_conf_changed(c);
-	if (pipe(watchdog_pipe) == 0 && pthread_create(&watchdog, NULL, watchdog_main, NULL) == 0)
-		watchdog_running = 1;
-	else
+	if (slow_watchdog_start() < 0)
 		log_warn("the slow-client watchdog did not start: http_header_timeout is not enforced");
 	return 0;
 bad_addr:
@@ -800,21 +698,12 @@ void http_stop(int timeout_s)
 		log_warn("shutdown: %d request(s) still running after %d s; stopping anyway", left, timeout_s);
 	else
 		log_info("shutdown: drained %d request(s) in flight in %.3f s", waited_for, elapsed(&t0));
-	if (watchdog_running) {
-		(void)!write(watchdog_pipe[1], "x", 1);
-		pthread_join(watchdog, NULL);
-		watchdog_running = 0;
-	}
-	for (int i = 0; i < 2; i++)
-		if (watchdog_pipe[i] >= 0) {
-			close(watchdog_pipe[i]);
-			watchdog_pipe[i] = -1;
-		}
+	slow_watchdog_stop();
 	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
 }
 
 void http_conf_changed(const struct conf *c)
 {
-	atomic_store(&header_timeout, c->http_header_timeout);
+	slow_set_header_timeout(c->http_header_timeout);
 }
