@@ -45,10 +45,7 @@ int console_path(const char *method, const char *path)
 	return strncmp(path, "/v1/", 4) != 0 && strcmp(path, "/v1") != 0 && strcmp(path, "/metrics") != 0;
 }
 
-/* The file's type from its name, or NULL when the name is not one the
- * console has: segments of letters, digits, '-', '_' and '.', none
- * starting with '.', so nothing outside console_dir can be named. */
-static const char *file_type(const char *rel)
+const char *console_file_type(const char *rel)
 {
 	size_t n = strlen(rel);
 	if (n == 0 || n > 200)
@@ -76,7 +73,7 @@ void console_serve(struct http_ctx *ctx)
 {
 	const char *dir = ctx->conf->console_dir;
 	const char *rel = strcmp(ctx->path, "/") == 0 ? "index.html" : ctx->path + 1;
-	const char *type = file_type(rel);
+	const char *type = console_file_type(rel);
 
 	if (dir[0] == '\0' || type == NULL) {
 		http_reply_error(ctx, 404, "not_found", NULL, "no resource at %s", ctx->path);

@@ -30,6 +30,13 @@
  * (GET or HEAD outside /v1/ and /metrics). */
 int console_path(const char *method, const char *path);
 
+/* The Content-Type of a file below console_dir named rel (the path
+ * without its leading '/'), or NULL when rel is not a name the console
+ * has: segments of letters, digits, '-', '_' and '.', none empty or
+ * starting with '.' (so no "..": nothing outside the folder can be
+ * named), ending in a known extension. */
+const char *console_file_type(const char *rel);
+
 /* Answers a console file: 200 (or 304 when If-None-Match matches), 404. */
 void console_serve(struct http_ctx *ctx);
 
