@@ -127,6 +127,15 @@ export default {
   'outcome.resolved': 'Resolved by hand',
   'outcome.cancelled': 'Abandoned',
   'outcome.drift': 'Drift',
+  // what a dry run (the plan, a reconciliation) says an operation would do
+  'would.ok': 'Would be done',
+  'would.noop': 'Nothing to change',
+  'would.notfound': 'Not found',
+  'would.conflict': 'Conflict',
+  'would.retry': 'Passing failure',
+  'would.fail': 'Would fail',
+  'would.config': 'Configuration error',
+  'col.would': 'Expected outcome',
 
   'intent.create': 'Create',
   'intent.update': 'Update',

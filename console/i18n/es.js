@@ -127,6 +127,15 @@ export default {
   'outcome.resolved': 'Resuelto a mano',
   'outcome.cancelled': 'Abandonado',
   'outcome.drift': 'Desvío',
+  // what a dry run (the plan, a reconciliation) says an operation would do
+  'would.ok': 'Se haría',
+  'would.noop': 'Nada que cambiar',
+  'would.notfound': 'No encontrado',
+  'would.conflict': 'Conflicto',
+  'would.retry': 'Fallo pasajero',
+  'would.fail': 'Fallaría',
+  'would.config': 'Error de configuración',
+  'col.would': 'Resultado previsto',
 
   'intent.create': 'Crear',
   'intent.update': 'Actualizar',

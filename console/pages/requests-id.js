@@ -57,7 +57,7 @@ function planView(t, p) {
       columns: [
         { label: t('col.instance'), rowHeader: true, cell: (x) => x.instance },
         { label: t('col.intent'), cell: (x) => label('intent', x.intent) },
-        { label: t('col.outcome'), cell: (x) => label('outcome', x.status) },
+        { label: t('col.would'), cell: (x) => label('would', x.status) },
         { label: t('col.message'), cell: (x) => x.message || '' },
         { label: t('col.object'), cell: (x) => (x.object ? h('code', {}, x.object) : '') },
         { label: t('col.change'), cell: (x) => [jsonBlock(x.before, t('common.before')), jsonBlock(x.after, t('common.after'))] },

@@ -19,7 +19,7 @@ function itemsTable(ctx, items, caption, withRepair) {
       { label: t('col.instance'), cell: (d) => d.instance },
       { label: t('reconcile.kind'), cell: (d) => label('driftkind', d.kind) },
       { label: t('col.intent'), cell: (d) => label('intent', d.intent) },
-      { label: t('col.outcome'), cell: (d) => label('outcome', d.status) },
+      { label: t('col.would'), cell: (d) => label('would', d.status) },
       { label: t('col.message'), cell: (d) => [d.message || '', d.repair ? h('p', { class: 'repair' }, `${t('reconcile.repair_result')}: ${label('outcome', d.repair.status)} ${d.repair.message || ''}`) : ''] },
       { label: t('col.change'), cell: (d) => [jsonBlock(d.before, t('common.before')), jsonBlock(d.after, t('common.after'))] },
       ...(withRepair ? [{ label: t('col.actions'), cell: (d) => {

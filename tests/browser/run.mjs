@@ -5,8 +5,8 @@
 //        --scenario NAME [--params JSON | --params-file FILE] [--no-axe] [--no-focus]
 //
 // NAME is one of the exports of scenarios.mjs (hire, returned, exit, access,
-// callcode, auditor, refusals, keyboard, tour). Progress goes to stderr as
-// "# ..." lines; the result is the last line on stdout:
+// callcode, auditor, refusals, keyboard, tour, technician). Progress goes to
+// stderr as "# ..." lines; the result is the last line on stdout:
 //   RESULT {"scenario", "ok", "seconds", "checks":[{name, ok, detail}],
 //           "a11y":[serious/critical axe violations], "errors":[JS errors, CSP
 //           violations], "screenshots":[...], "data":{...}}

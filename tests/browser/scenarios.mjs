@@ -614,3 +614,130 @@ async function tourRole(env, who, creds, routes, seen) {
     await p.close();
   }
 }
+
+// ---------------------------------------------------------------- the technician's pages, and HR's contracts
+
+// Clicks button sel (in a row) and waits for the POST to a path matching re
+// and for the page to be drawn again (busy() takes data-ready away at the
+// click and the refresh puts it back). Returns {status, body}.
+async function clickAndPost(p, sel, re, what) {
+  const resp = p.page.waitForResponse((r) => r.request().method() === 'POST' && re.test(new URL(r.url()).pathname));
+  resp.catch(() => {});
+  const btn = p.page.locator(sel).first();
+  if (await btn.count() === 0) throw new StepFailure(`${p.who}: ${what}`, `no ${sel}; ${await p.describeMain()}`);
+  await btn.click();
+  let r;
+  try {
+    r = await resp;
+  } catch (e) {
+    throw new StepFailure(`${p.who}: ${what}`, `no POST ${re} after the click; ${await p.describeMain()}`);
+  }
+  let body = null;
+  try { body = await r.json(); } catch { body = null; }
+  await p.page.waitForSelector('main#main[data-ready="true"]:not([data-loading])');
+  return { status: r.status(), body };
+}
+
+// Opens a note form with the row's button (data-action=action), writes the
+// note and sends it with confirm-action; the form is audited once (label).
+async function noteAction(p, rowSel, action, note, re, label) {
+  await p.page.locator(`${rowSel} button[data-action="${action}"]`).first().click();
+  const box = p.page.locator(`${rowSel} textarea[name="note"]`).first();
+  await box.waitFor({ state: 'visible' });
+  await p.audit(pageName(p.page.url().split('#')[1] || ''), label);
+  await box.fill(note);
+  return clickAndPost(p, `${rowSel} [data-action="confirm-action"]`, re, `${action} with a note`);
+}
+
+export async function technician(env, prm) {
+  const R = env.report;
+  const P = prm.people;
+  const tech = await signedIn(env, 'tim_tech', ...P.tech);
+
+  // 1. the queue: two dead operations (a login someone made by hand)
+  await tech.visit('tech/queue');
+  const opRow = (id) => `main#main tr[data-operation-id="${id}"]`;
+  for (const op of [prm.retry, prm.resolve]) {
+    R.must(`dead operation #${op.operation_id} (request ${op.request_id}) is listed in #/tech/queue`,
+      await tech.page.$(opRow(op.operation_id)) !== null,
+      `rows: ${(await tech.page.$$eval('tr[data-operation-id]', (els) => els.map((e) => e.getAttribute('data-operation-id')))).join(', ')}`);
+  }
+  const rowText = await text(tech, opRow(prm.retry.operation_id));
+  R.check('the row says which instance failed and why (acct, conflict)', rowText.includes('acct') &&
+    /conflict|conflicto/i.test(rowText), rowText);
+  const rt = await clickAndPost(tech, `${opRow(prm.retry.operation_id)} button[data-action="retry"]`,
+    new RegExp(`^/v1/operations/${prm.retry.operation_id}/retry$`), 'retry');
+  R.check('retry: POST /v1/operations/{id}/retry answered 200', rt.status === 200, `${rt.status} ${JSON.stringify(rt.body)}`);
+  const v1 = await tech.waitState(prm.retry.request_id, 'verification', 30000);
+  const op1 = (v1.operations || []).find((o) => o.id === prm.retry.operation_id);
+  R.check('the retried operation ran again and succeeded (the entry was adopted by hand)',
+    op1 && op1.state === 'done' && ['ok', 'noop'].includes(op1.outcome), JSON.stringify(op1));
+  await tech.reload('tech-queue');
+  R.check('the retried operation is no longer among the failed ones', await tech.page.$(opRow(prm.retry.operation_id)) === null,
+    await text(tech));
+  const note = 'La cuenta existente fue adoptada a mano en el directorio.';
+  const rs = await noteAction(tech, opRow(prm.resolve.operation_id), 'resolve', note,
+    new RegExp(`^/v1/operations/${prm.resolve.operation_id}/resolve$`), 'resolve-form');
+  R.check('resolve: POST /v1/operations/{id}/resolve answered 200', rs.status === 200, `${rs.status} ${JSON.stringify(rs.body)}`);
+  R.check('the resolved operation left the page', await tech.page.$(opRow(prm.resolve.operation_id)) === null, await text(tech));
+  const q = await tech.api('/v1/queue');
+  R.check('GET /v1/queue no longer lists either as failed', q.status === 200 &&
+    !(q.body.failed || []).some((o) => [prm.retry.operation_id, prm.resolve.operation_id].includes(o.id)),
+    JSON.stringify(q.body).slice(0, 500));
+  const v2 = await tech.waitState(prm.resolve.request_id, 'verification', 30000);
+  const op2 = (v2.operations || []).find((o) => o.id === prm.resolve.operation_id);
+  R.check('the resolved operation counts as done and the request moved on (verification)',
+    op2 && op2.state === 'done' && v2.state === 'verification', JSON.stringify(op2));
+  R.data.resolved = op2;
+
+  // 2. a manual task of the exit, marked done by the technician
+  await tech.visit('tech/tasks');
+  const taskRow = `main#main tr[data-task-id="${prm.task_id}"]`;
+  R.must('the exit\'s task is listed in #/tech/tasks', await tech.page.$(taskRow) !== null, await tech.describeMain());
+  const tt = await text(tech, taskRow);
+  R.check('the task row shows its title and checklist', tt.includes(prm.task_title) && tt.includes('copiar el perfil'), tt);
+  const before = await tech.request(prm.exit_id);
+  R.check('the exit waits for the task (disabling)', before.state === 'disabling', `state ${before.state}`);
+  const taskNote = 'Respaldo en srv-bareos:/bk/2026 verificado.';
+  const td = await noteAction(tech, taskRow, 'done', taskNote, new RegExp(`^/v1/tasks/${prm.task_id}/done$`), 'done-form');
+  R.check('done: POST /v1/tasks/{id}/done answered 200', td.status === 200, `${td.status} ${JSON.stringify(td.body)}`);
+  R.check('the done task left the open list', await tech.page.$(taskRow) === null, await text(tech));
+  const ex = await tech.waitState(prm.exit_id, ['report_review', 'concluding'], 20000);
+  const task = (ex.tasks || []).find((k) => k.id === prm.task_id);
+  R.check('the task is done, by the technician, with the note', task && task.state === 'done' &&
+    task.done_by === P.tech[0] && task.note === taskNote, JSON.stringify(task));
+  R.check('the exit moved on once its last task was done', ex.state === 'report_review', `state ${ex.state}`);
+  await tech.visit('tech/tasks?state=done', { label: 'done' });
+  R.check('the done list shows it with the note', (await text(tech, taskRow).catch(() => '')).includes(taskNote),
+    await tech.describeMain());
+
+  // 3. reconciliation: a membership removed by hand in slapd
+  await tech.visit('tech/reconcile');
+  const driftRow = `main#main tr[data-employee-number="${prm.drift_employee_number}"][data-kind="drift"]`;
+  R.must('the drift of that person shows in #/tech/reconcile', await tech.page.$(driftRow) !== null, await tech.describeMain());
+  const dt = await tech.page.locator(driftRow).first().evaluate((e) => e.textContent.replace(/\s+/g, ' '));
+  R.check('the drift row names the group instance and the missing group', dt.includes('grp') && dt.includes('tributaria'), dt);
+  const rp = await clickAndPost(tech, `main#main tr[data-employee-number="${prm.drift_employee_number}"] button[data-action="repair"]`,
+    /^\/v1\/reconcile\/repair$/, 'repair');
+  R.check('repair: POST /v1/reconcile/repair answered 200, repaired', rp.status === 200 &&
+    (rp.body.items || []).some((i) => i.repair && i.repair.status === 'ok'), `${rp.status} ${JSON.stringify(rp.body).slice(0, 500)}`);
+  R.check('no drift of that person on the page afterwards', await tech.page.$(driftRow) === null, await text(tech));
+  const rc = await tech.api(`/v1/reconcile?employee_number=${encodeURIComponent(prm.drift_employee_number)}`);
+  R.check('GET /v1/reconcile for that person: no drift', rc.status === 200 && rc.body.drift === 0, JSON.stringify(rc.body).slice(0, 500));
+  await tech.signOut();
+
+  // 4. HR: a consultant's contract ending soon, extended
+  const hr = await signedIn(env, 'hr', ...P.hr);
+  await hr.visit('hr/contracts');
+  const cRow = `main#main tr[data-employee-number="${prm.consultant}"]`;
+  R.must('the consultant is listed in #/hr/contracts', await hr.page.$(cRow) !== null, await hr.describeMain());
+  await hr.page.locator(`${cRow} input[name="end_date"]`).fill(prm.new_end_date);
+  const xt = await clickAndPost(hr, `${cRow} button[data-action="extend"]`,
+    new RegExp(`^/v1/people/${prm.consultant}/contract$`), 'extend');
+  R.check('extend: POST /v1/people/{n}/contract answered 200', xt.status === 200, `${xt.status} ${JSON.stringify(xt.body)}`);
+  R.check('the extended contract left the list of those ending soon', await hr.page.$(cRow) === null, await text(hr));
+  const person = await hr.api(`/v1/people/${encodeURIComponent(prm.consultant)}`);
+  R.check('GET /v1/people/{n}: the new end date', person.status === 200 && person.body.end_date === prm.new_end_date,
+    `${person.status} ${JSON.stringify(person.body).slice(0, 300)}`);
+  await hr.signOut();
+}

@@ -17,7 +17,14 @@ auditor's change log (filter, CSV download, chain verification); refusals
 session_idle_timeout = 3, a cross-site form POST from another origin, a page
 the role may not see); sign-in and approval with the keyboard only; every
 page as every role with axe-core (no serious or critical violation) and a
-focus walk (every interactive element reachable by Tab). Screenshots of each
+focus walk (every interactive element reachable by Tab); the technician's
+pages, on a daemon of its own with a manual task on exits: two dead
+operations (a login made by hand in slapd, adopted) in #/tech/queue, one
+retried (it runs and the hire moves on), one resolved with a note; the
+exit's backup task marked done with a note in #/tech/tasks (the exit moves
+on); a group membership removed by hand in slapd, seen and repaired in
+#/tech/reconcile; and HR extending, in #/hr/contracts, a consultant whose
+contract ends in 5 days. Screenshots of each
 page go to $abs_top_builddir/tests/browser-artifacts (not committed).
 
 The scenarios are tests/browser/scenarios.mjs, run one per test by
@@ -44,10 +51,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (REPO, BUILDDIR, TestFailure, ok, act, expect, main, free_port,  # noqa: E402
+from harness import (REPO, BUILDDIR, TestFailure, ok, act, expect, main, free_port, wait_until,  # noqa: E402
                      _register_cleanup, _unregister_cleanup, log)
 from harness import HR, HEAD, LEAD, TECH, TRIB_HEAD, EMPLOYEE, AUDITOR, ADMIN, PASSWORD  # noqa: E402
-from test_queue import plugin_conf, hire_body, wait_state, search, person_dn  # noqa: E402
+from test_queue import plugin_conf, hire_body, wait_state, search, person_dn, ldap_admin  # noqa: E402
 
 SRC_BROWSER = os.path.join(REPO, "tests", "browser")
 BROWSER_DIR = os.path.join(BUILDDIR, "tests", "browser")
@@ -490,6 +497,107 @@ def test_every_page_as_every_role_accessible_and_by_keyboard(t):
     data = browser("tour", {"request_id": rid, "roles": roles}, d.base_url, timeout=900)
     for who in roles:
         log("%s: menu %s; forbidden %s" % (who, " ".join(data[who]["menu"]), " ".join(data[who]["forbidden"])))
+
+
+TASKS = {"task.backup.title": "Respaldo del equipo de escritorio en srv-bareos (PR04)",
+         "task.backup.role": "tim_tech", "task.backup.on": "exit",
+         "task.backup.checklist": "copiar el perfil; verificar el respaldo; registrar la ubicación"}
+
+
+def _day(offset):
+    import datetime
+    return (datetime.date.today() + datetime.timedelta(days=offset)).isoformat()
+
+
+def _dead_hire(t, d, num, family):
+    """A hire whose login someone made by hand in slapd first: the account
+    operation is dead (conflict); then the entry is adopted by hand (what a
+    technician does before retrying or resolving). Returns (request id,
+    the dead operation's id)."""
+    base = t.stack.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+    js = ok(d.request("POST", "/v1/hires", basic=HR, body=hire_body(num, given=given(num), family=family)), 201)
+    rid, uid = js["id"], js["person"]["uid"]
+    ldap_admin(t.stack, "ldapadd", input_=(
+        "dn: %s\nobjectClass: inetOrgPerson\nuid: %s\ncn: %s %s\nsn: %s\ndescription: made by hand\n" % (
+            person_dn(t.stack, uid), uid, given(num), family, family)))
+    ok(act(d, rid, "approve", HEAD))
+    dead = []
+
+    def died():
+        js = ok(d.request("GET", "/v1/requests/%d" % rid, basic=HEAD))
+        dead[:] = [o for o in js["operations"] if o["state"] == "dead"]
+        return bool(dead)
+    wait_until(died, 20, what="the account operation of %s to fail (conflict)" % uid)
+    expect(dead[0]["instance"] == "acct" and dead[0]["outcome"] == "conflict", "a conflict: %r", dead)
+    ldap_admin(t.stack, "ldapmodify", input_=(
+        "dn: %s\nchangetype: modify\nadd: objectClass\nobjectClass: pvdPerson\n-\nadd: pvdManaged\n"
+        "pvdManaged: TRUE\n" % (person_dn(t.stack, uid))))
+    return rid, dead[0]["id"]
+
+
+def test_the_technician_queue_tasks_reconcile_and_hr_contracts(t):
+    # a daemon of its own: the manual task would hold the other tests' exits
+    base = t.stack.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+    with t.new_daemon(overrides=dict(console_conf(t), **TASKS), name="technician") as d:
+        # 1. two dead operations
+        retry_rid, retry_op = _dead_hire(t, d, number("TQ"), "Reintento")
+        resolve_rid, resolve_op = _dead_hire(t, d, number("TQ"), "Resuelta")
+        leaver, _ = active_person(d, number("TT"))
+        # 3. drift: someone took a provisioned person out of the unit's group by hand (the
+        # leaver is still in it: groupOfNames keeps a member)
+        drifter, _ = active_person(d, number("TR"))
+        dn = person_dn(t.stack, drifter["uid"])
+        ldap_admin(t.stack, "ldapmodify", input_="dn: cn=tributaria,ou=groups,%s\nchangetype: modify\n"
+                   "delete: member\nmember: %s\n" % (base, dn))
+        expect("cn=tributaria," not in search(t.stack, dn, "(objectClass=*)", "memberOf"), "membership removed")
+        # 2. an exit held by its manual task (the plugins are done)
+        ex = ok(d.request("POST", "/v1/exits", basic=HR, body={"employee_number": leaver["employee_number"],
+                                                               "effective_at": "2026-01-01T00:00:00Z",
+                                                               "reason": "fin de contrato"}), 201)["id"]
+        ok(act(d, ex, "approve", HEAD))
+
+        def plugins_done():
+            js = ok(d.request("GET", "/v1/requests/%d" % ex, basic=HEAD))
+            return js["operations"] and all(o["state"] == "done" for o in js["operations"])
+        wait_until(plugins_done, 20, what="the exit's accounts to be disabled")
+        js = ok(d.request("GET", "/v1/requests/%d" % ex, basic=HEAD))
+        expect(js["state"] == "disabling" and [k["name"] for k in js["tasks"]] == ["backup"],
+               "the backup task holds the exit: %s %r", js["state"], js["tasks"])
+        task_id = js["tasks"][0]["id"]
+        # 4. a consultant whose contract ends in 5 days
+        cnum = number("TC")
+        body = dict(hire_body(cnum, given=given(cnum), family="Consultora"), contract_type="consultant",
+                    start_date=_day(-30), end_date=_day(5))
+        drive(d, ok(d.request("POST", "/v1/hires", basic=HR, body=body), 201)["id"])
+        new_end = _day(90)
+
+        data = browser("technician", {
+            "retry": {"request_id": retry_rid, "operation_id": retry_op},
+            "resolve": {"request_id": resolve_rid, "operation_id": resolve_op},
+            "exit_id": ex, "task_id": task_id, "task_title": TASKS["task.backup.title"],
+            "drift_employee_number": drifter["employee_number"],
+            "consultant": cnum, "new_end_date": new_end}, d.base_url)
+
+        # what the console said, seen from here
+        q = ok(d.request("GET", "/v1/queue", basic=TECH))
+        expect(all(o["id"] not in (retry_op, resolve_op) for o in q["failed"]), "no longer failed: %r", q["failed"])
+        rows = t.stack.psql("SELECT actor, outcome FROM changelog WHERE request_id = %d AND system = 'acct' "
+                            "ORDER BY seq" % resolve_rid)
+        expect("tim.flores|resolved" in rows, "the resolution is in the change log: %r", rows)
+        js = ok(d.request("GET", "/v1/requests/%d" % ex, basic=HEAD))
+        expect(js["state"] == "report_review" and js["tasks"][0]["state"] == "done"
+               and js["tasks"][0]["done_by"] == TECH[0], "the task done moved the exit on: %s %r",
+               js["state"], js["tasks"])
+        entry = search(t.stack, dn, "(objectClass=*)", "memberOf")
+        expect("cn=tributaria," in entry, "the repair put the membership back on slapd: %s", entry)
+        js = ok(d.request("GET", "/v1/people/%s" % cnum, basic=HR))
+        expect(js["end_date"] == new_end, "extended to %s: %r", new_end, js.get("end_date"))
+        rows = t.stack.psql("SELECT before->>'end_date', after->>'end_date' FROM changelog "
+                            "WHERE employee_number = '%s' AND action = 'person.extend'" % cnum).strip()
+        expect(rows == "%s|%s" % (_day(5), new_end), "the extension is in the change log: %r", rows)
+        log("technician: %s" % json.dumps(data.get("resolved")))
+    leak = [ln for ln in d.log_text().splitlines() if "left a database transaction open" in ln]
+    expect(not leak, "a code path left a transaction open: %s", leak[:1])
 
 
 def test_the_console_daemon_stops_cleanly(t):
