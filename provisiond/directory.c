@@ -369,11 +369,18 @@ char *dir_child_dn(const char *attr, const char *value, const char *parent)
 
 char *dir_dn_normalize(const char *dn)
 {
-	char *out = NULL;
+	char *out = NULL, *again = NULL;
 	if (ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAPV3, &out, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
 		return NULL;
-	char *s = xstrdup(out ? out : "");
+	/* libldap takes some malformed values and writes forms it refuses to
+	 * read back ("sn=# u=x" becomes "sn=#"): a DN whose normal form is not
+	 * its own normal form is not a DN we compare */
+	int same = out != NULL &&
+		   ldap_dn_normalize(out, LDAP_DN_FORMAT_LDAPV3, &again, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS &&
+		   again != NULL && strcmp(out, again) == 0;
+	char *s = same ? xstrdup(out) : NULL;
 	ldap_memfree(out);
+	ldap_memfree(again);
 	return s;
 }
 
