@@ -23,6 +23,9 @@
 
 enum db_status { DB_OK = 0, DB_UNAVAILABLE = -1, DB_ERROR = -2, DB_CONFLICT = -3 };
 
+/* A timestamptz column in SQL as the API writes times: RFC 3339, UTC. */
+#define DB_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
 void db_setup(const char *conninfo);	/* copies; call before threads start */
 void db_shutdown(void);			/* frees the copy */
 

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define TS(col) DB_UTC(col)
 
 static struct bg_thread bg = BG_THREAD_INIT("outbox sender");
 

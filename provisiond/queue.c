@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define TS(col) DB_UTC(col)
 
 static pthread_t *threads;
 static int nthreads;

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
 int session_id_valid(const char *s)
 {
 	size_t n = 0;
@@ -64,8 +62,8 @@ enum db_status session_create(const char *login, const char *dn, const char *cli
 	PGresult *r = db_query("session.create",
 			       "INSERT INTO sessions (id_hash, login, dn, client_addr, expires_at) "
 			       "VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::int)) "
-			       "RETURNING login, dn, " UTC("expires_at") ", "
-			       UTC("least(expires_at, last_seen_at + make_interval(secs => $6::int))"),
+			       "RETURNING login, dn, " DB_UTC("expires_at") ", "
+			       DB_UTC("least(expires_at, last_seen_at + make_interval(secs => $6::int))"),
 			       6, params, &st, error_r);
 	if (r == NULL) {
 		explicit_bzero(id_r, SESSION_ID_LEN + 1);
@@ -93,8 +91,8 @@ enum db_status session_touch(const char *id, int idle_timeout, int *found_r, str
 	PGresult *r = db_query("session.touch",
 			       "UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1 AND revoked_at IS NULL "
 			       "AND expires_at > now() AND last_seen_at + make_interval(secs => $2::int) > now() "
-			       "RETURNING login, dn, " UTC("expires_at") ", "
-			       UTC("least(expires_at, last_seen_at + make_interval(secs => $2::int))"),
+			       "RETURNING login, dn, " DB_UTC("expires_at") ", "
+			       DB_UTC("least(expires_at, last_seen_at + make_interval(secs => $2::int))"),
 			       2, params, &st, error_r);
 	if (r == NULL)
 		return st;

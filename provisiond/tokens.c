@@ -38,7 +38,7 @@ static json_t *row_json(PGresult *r, int i)
 	return o;
 }
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS " col
+#define TS(col) DB_UTC(col) " AS " col
 
 /* The change-log entry of a token's creation or revocation, in the
  * caller's transaction. */

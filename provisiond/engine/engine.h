@@ -26,7 +26,7 @@
 #include "outcome.h"
 #include "workflow.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define TS(col) DB_UTC(col)
 
 struct procedure;
 
