@@ -1,34 +1,17 @@
 // tasks.js - manual tasks (a table of tr[data-task-id]) with their checklists and
 // "mark done" (data-action="done" opens a note, sent with data-action="confirm-action").
-import { h, clear } from './dom.js';
+import { h } from './dom.js';
 import { t, label } from './i18n.js';
-import { table, field, showError, busy, requestLink } from './ui.js';
+import { table, noteForm, requestLink } from './ui.js';
 import * as api from './api.js';
 
 function doneForm(ctx, task, slot, button) {
-  const form = h('form', { class: 'action-form', novalidate: true },
-    h('fieldset', {},
-      h('legend', {}, t('task.done_legend', { title: task.title || task.name })),
-      field({ name: 'note', label: t('task.note'), type: 'textarea', required: true, maxlength: 2000, hint: t('task.note_hint') }),
-      h('div', { class: 'buttons' },
-        h('button', { type: 'submit', 'data-action': 'confirm-action', class: 'primary' }, t('task.mark_done')),
-        h('button', { type: 'button', 'data-action': 'dismiss', onclick: () => { clear(slot); button.focus(); } }, t('common.close')))));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const note = form.elements.note.value.trim();
-    busy(form, async () => {
-      try {
-        await api.post(`/v1/tasks/${task.id}/done`, { note });
-      } catch (err) {
-        showError(form, err);
-        return;
-      }
-      ctx.status(t('task.done_status', { title: task.title || task.name }));
-      await ctx.refresh();
-    });
+  const title = task.title || task.name;
+  noteForm(ctx, slot, button, {
+    legend: t('task.done_legend', { title }), label: t('task.note'), hint: t('task.note_hint'),
+    submit: t('task.mark_done'), doneText: t('task.done_status', { title }),
+    send: (note) => api.post(`/v1/tasks/${task.id}/done`, { note }),
   });
-  clear(slot).append(form);
-  form.elements.note.focus();
 }
 
 export function checklist(task) {

@@ -1,6 +1,6 @@
 // ui.js - small shared widgets: headings, alerts, tables, definition lists, form fields
 // and the way API errors are shown (at the field they name, or as a page-level alert).
-import { h, newId } from './dom.js';
+import { h, clear, newId } from './dom.js';
 import { t, label, fmtDateTime, fmtDate, fmtAge } from './i18n.js';
 
 export function pageTitle(text, intro) {
@@ -237,3 +237,32 @@ export const ROLES = ['hr', 'unit_head', 'tim_head', 'tim_lead', 'tim_tech', 'em
 export const TYPES = ['hire', 'exit', 'transfer', 'access', 'call_code'];
 export const STATES = ['submitted', 'returned', 'tim_review', 'provisioning', 'verification', 'scheduled', 'disabling',
   'report_review', 'concluding', 'concluded', 'closed', 'rolling_back', 'cancelled'];
+
+// A note form opened in slot under the button that asked for it (a task's
+// "done", an operation's "resolve"): the note is required; send(note) posts
+// it; on success the status line says doneText and the page is drawn again.
+export function noteForm(ctx, slot, button, o) {
+  const form = h('form', { class: 'action-form', novalidate: true },
+    h('fieldset', {},
+      h('legend', {}, o.legend),
+      field({ name: 'note', label: o.label, type: 'textarea', required: true, maxlength: 2000, hint: o.hint }),
+      h('div', { class: 'buttons' },
+        h('button', { type: 'submit', 'data-action': 'confirm-action', class: 'primary' }, o.submit),
+        h('button', { type: 'button', 'data-action': 'dismiss', onclick: () => { clear(slot); button.focus(); } }, t('common.close')))));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const note = form.elements.note.value.trim();
+    busy(form, async () => {
+      try {
+        await o.send(note);
+      } catch (err) {
+        showError(form, err);
+        return;
+      }
+      ctx.status(o.doneText);
+      await ctx.refresh();
+    });
+  });
+  clear(slot).append(form);
+  form.elements.note.focus();
+}

@@ -90,19 +90,27 @@ int auth_parse_basic(const char *value, char **login_r, char **password_r)
 	return 0;
 }
 
+/* 1 and f filled (429) while addr waits out its failed guesses of a
+ * token or session id. */
+static int address_throttled(const char *addr, struct auth_failure *f)
+{
+	int wait = throttle_check(addr, NULL);
+	if (wait <= 0)
+		return 0;
+	metrics_event(ME_AUTH_THROTTLED);
+	fail(f, 429, "too_many_attempts", "too many failed attempts from this address; try again later");
+	f->retry_after = wait;
+	return 1;
+}
+
 static int check_token(const char *token, const char *addr, struct principal *p, struct auth_failure *f)
 {
 	int found = 0;
 	char name[64], owner[160];
 	enum role role;
 	const char *err = NULL;
-	int wait = throttle_check(addr, NULL);
-	if (wait > 0) {
-		metrics_event(ME_AUTH_THROTTLED);
-		fail(f, 429, "too_many_attempts", "too many failed attempts from this address; try again later");
-		f->retry_after = wait;
+	if (address_throttled(addr, f))
 		return -1;
-	}
 	enum db_status st = tokens_lookup(token, &found, name, owner, &role, &err);
 
 	if (st != DB_OK) {
@@ -238,13 +246,8 @@ int auth_session(const struct conf *c, const char *session_id, const char *clien
 
 	memset(p, 0, sizeof(*p));
 	/* a guessed cookie is a failed sign-in like a guessed token */
-	int wait = throttle_check(addr, NULL);
-	if (wait > 0) {
-		metrics_event(ME_AUTH_THROTTLED);
-		fail(f, 429, "too_many_attempts", "too many failed attempts from this address; try again later");
-		f->retry_after = wait;
+	if (address_throttled(addr, f))
 		return -1;
-	}
 	if (session_touch(session_id, c->session_idle_timeout, &found, &s, &err) != DB_OK) {
 		log_error("session check failed: %s", err ? err : "database error");
 		return fail(f, 503, "unavailable", "the database is unavailable: cannot check the session");

@@ -11,6 +11,7 @@
 #include "inbox.h"
 #include "engine/engine.h"
 #include "roles.h"
+#include "tasks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,42 +20,6 @@
 /* Candidates are bounded: an inbox of more than this many open requests
  * is shown in its oldest part. */
 #define INBOX_SCAN 300
-
-static void add_tasks(const struct principal *who, json_t *out, struct outcome *o)
-{
-	char roles[16][24];
-	int n = 0;
-	for (int r = 0; r < ROLE_COUNT && n < 16; r++)
-		if (who->roles & ROLE_BIT(r))
-			snprintf(roles[n++], sizeof(roles[0]), "%s", role_name((enum role)r));
-	json_t *tasks = json_array();
-	json_object_set_new(out, "tasks", tasks);
-	if (n == 0)
-		return;
-	/* the roles as a text array literal: each is a known role name */
-	char arr[16 * 26 + 4] = "{";
-	for (int i = 0; i < n; i++) {
-		strcat(arr, roles[i]);
-		strcat(arr, i + 1 < n ? "," : "");
-	}
-	strcat(arr, "}");
-	const char *params[1] = { arr };
-	PGresult *r = db_query_or_fail(o, "inbox.tasks",
-		"SELECT t.id, t.request_id, q.type, p.employee_number, t.name, t.title, t.role, t.checklist::text, "
-		"t.state, " TS("t.created_at") " AS created_at FROM tasks t JOIN requests q ON q.id = t.request_id "
-		"JOIN people p ON p.id = q.person_id WHERE t.state = 'open' AND t.role = ANY($1::text[]) "
-		"ORDER BY t.id LIMIT 500", 1, params);
-	if (r == NULL)
-		return;
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *tk = row_object(r, i, 2, PQnfields(r) - 1);
-		json_object_set_new(tk, "id", json_integer(atoll(PQgetvalue(r, i, 0))));
-		json_object_set_new(tk, "request_id", json_integer(atoll(PQgetvalue(r, i, 1))));
-		json_object_set_new(tk, "checklist", json_loads(PQgetvalue(r, i, 7), 0, NULL));
-		json_array_append_new(tasks, tk);
-	}
-	PQclear(r);
-}
 
 void inbox_list(const struct principal *who, struct outcome *o)
 {
@@ -99,14 +64,15 @@ void inbox_list(const struct principal *who, struct outcome *o)
 						       (json_int_t)atoll(PQgetvalue(r, i, 2))));
 	}
 	PQclear(r);
-	json_t *out = json_pack("{s:o}", "items", items);
-	add_tasks(who, out, o);
+	/* the open tasks of the caller's roles, as GET /v1/tasks shows them */
+	tasks_of("open", &who->roles, o);
 	if (o->code != NULL) {
-		json_decref(out);
+		json_decref(items);
 		return;
 	}
-	o->status = 200;
-	o->body = out;
+	json_t *tasks = json_incref(json_object_get(o->body, "items"));
+	json_decref(o->body);
+	o->body = json_pack("{s:o, s:o}", "items", items, "tasks", tasks);
 }
 
 void dashboard_get(struct outcome *o)

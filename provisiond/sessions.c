@@ -33,6 +33,11 @@ void session_csrf(const char *id, char out[SESSION_CSRF_LEN + 1])
 	explicit_bzero(in, sizeof(in));
 }
 
+/* what fill() reads: idle is the parameter holding session_idle_timeout */
+#define RETURNING_SESSION(idle) \
+	"RETURNING login, dn, " DB_UTC("expires_at") ", " \
+	DB_UTC("least(expires_at, last_seen_at + make_interval(secs => " idle "::int))")
+
 static void fill(PGresult *r, struct session *s)
 {
 	snprintf(s->login, sizeof(s->login), "%s", PQgetvalue(r, 0, 0));
@@ -62,8 +67,7 @@ enum db_status session_create(const char *login, const char *dn, const char *cli
 	PGresult *r = db_query("session.create",
 			       "INSERT INTO sessions (id_hash, login, dn, client_addr, expires_at) "
 			       "VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::int)) "
-			       "RETURNING login, dn, " DB_UTC("expires_at") ", "
-			       DB_UTC("least(expires_at, last_seen_at + make_interval(secs => $6::int))"),
+			       RETURNING_SESSION("$6"),
 			       6, params, &st, error_r);
 	if (r == NULL) {
 		explicit_bzero(id_r, SESSION_ID_LEN + 1);
@@ -91,8 +95,7 @@ enum db_status session_touch(const char *id, int idle_timeout, int *found_r, str
 	PGresult *r = db_query("session.touch",
 			       "UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1 AND revoked_at IS NULL "
 			       "AND expires_at > now() AND last_seen_at + make_interval(secs => $2::int) > now() "
-			       "RETURNING login, dn, " DB_UTC("expires_at") ", "
-			       DB_UTC("least(expires_at, last_seen_at + make_interval(secs => $2::int))"),
+			       RETURNING_SESSION("$2"),
 			       2, params, &st, error_r);
 	if (r == NULL)
 		return st;

@@ -14,25 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-void tasks_list(const struct principal *who, const char *state, const char *role, struct outcome *o)
+void tasks_of(const char *state, const role_mask *only, struct outcome *o)
 {
-	memset(o, 0, sizeof(*o));
-	if (state && strcmp(state, "open") != 0 && strcmp(state, "done") != 0) {
-		fail(o, 400, "invalid_field", "state", "state must be open or done, not '%s'", state);
-		return;
-	}
-	enum role rr;
-	if (role && role_parse(role, &rr) < 0) {
-		fail(o, 400, "invalid_field", "role", "unknown role '%s'", role);
-		return;
-	}
-	(void)who;
-	const char *params[2] = { state ? state : "open", role };
+	role_mask roles = only ? *only : 0;
+	/* the roles as a text array literal: every element a known role name */
+	struct buf arr = BUF_INIT;
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (roles & ROLE_BIT(r))
+			buf_printf(&arr, "%s%s", arr.len ? "," : "{", role_name((enum role)r));
+	if (arr.len)
+		buf_printf(&arr, "}");
+	const char *params[2] = { state, only == NULL ? NULL : arr.len ? buf_str(&arr) : "{}" };
 	PGresult *r = db_query_or_fail(o, "task.list",
 		"SELECT t.id, t.request_id, q.type, p.employee_number, t.name, t.title, t.role, t.checklist::text, t.state, "
 		"t.done_by, t.note, " TS("t.created_at") " AS created_at FROM tasks t JOIN requests q ON q.id = t.request_id "
-		"JOIN people p ON p.id = q.person_id WHERE t.state = $1 AND ($2::text IS NULL OR t.role = $2) "
+		"JOIN people p ON p.id = q.person_id WHERE t.state = $1 AND ($2::text[] IS NULL OR t.role = ANY($2::text[])) "
 		"ORDER BY t.id LIMIT 500", 2, params);
+	buf_free(&arr);
 	if (r == NULL)
 		return;
 	json_t *items = json_array();
@@ -46,6 +44,23 @@ void tasks_list(const struct principal *who, const char *state, const char *role
 	PQclear(r);
 	o->status = 200;
 	o->body = json_pack("{s:o}", "items", items);
+}
+
+void tasks_list(const struct principal *who, const char *state, const char *role, struct outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (state && strcmp(state, "open") != 0 && strcmp(state, "done") != 0) {
+		fail(o, 400, "invalid_field", "state", "state must be open or done, not '%s'", state);
+		return;
+	}
+	enum role rr;
+	if (role && role_parse(role, &rr) < 0) {
+		fail(o, 400, "invalid_field", "role", "unknown role '%s'", role);
+		return;
+	}
+	(void)who;
+	role_mask one = role ? ROLE_BIT(rr) : 0;
+	tasks_of(state ? state : "open", role ? &one : NULL, o);
 }
 
 /* Marks a task done: by someone holding its role, with a note; when it

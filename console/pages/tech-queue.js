@@ -1,36 +1,18 @@
 // #/tech/queue - the plugins' job queue: dead operations (retry, resolve with a note)
 // and those waiting for a retry
-import { h, clear } from '../dom.js';
+import { h } from '../dom.js';
 import { label } from '../i18n.js';
-import { pageTitle, section, table, dl, timeEl, field, showError, busy, requestLink } from '../ui.js';
+import { pageTitle, section, table, dl, timeEl, showError, busy, noteForm, requestLink } from '../ui.js';
 
 export const probe = () => '/v1/queue';
 
 function resolveForm(ctx, op, slot, button) {
   const { t, api } = ctx;
-  const form = h('form', { class: 'action-form', novalidate: true },
-    h('fieldset', {},
-      h('legend', {}, t('queue.resolve_legend', { id: op.id, instance: op.instance })),
-      field({ name: 'note', label: t('queue.resolve_note'), type: 'textarea', required: true, maxlength: 2000 }),
-      h('div', { class: 'buttons' },
-        h('button', { type: 'submit', 'data-action': 'confirm-action', class: 'primary' }, t('queue.resolve')),
-        h('button', { type: 'button', 'data-action': 'dismiss', onclick: () => { clear(slot); button.focus(); } }, t('common.close')))));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const note = form.elements.note.value.trim();
-    busy(form, async () => {
-      try {
-        await api.post(`/v1/operations/${op.id}/resolve`, { note });
-      } catch (err) {
-        showError(form, err);
-        return;
-      }
-      ctx.status(t('queue.resolved', { id: op.id }));
-      await ctx.refresh();
-    });
+  noteForm(ctx, slot, button, {
+    legend: t('queue.resolve_legend', { id: op.id, instance: op.instance }), label: t('queue.resolve_note'),
+    submit: t('queue.resolve'), doneText: t('queue.resolved', { id: op.id }),
+    send: (note) => api.post(`/v1/operations/${op.id}/resolve`, { note }),
   });
-  clear(slot).append(form);
-  form.elements.note.focus();
 }
 
 function opsTable(ctx, ops, caption, canRetry) {

@@ -24,19 +24,25 @@ from test_dbrole import setup_app_db, as_person  # noqa: E402
 PASSWORD = "Clave-de-acceso-1"
 
 
+def catalogue_and_levels(stack):
+    """The access catalogue and the access-level plugin instance (lvl)
+    every access test configures."""
+    base = stack.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+    return {"access.tributario.title": "Sistema tributario",
+            "access.tributario.levels": "read, write, admin",
+            "access.network.levels": "internet-internal, internet-external, vpn, remote-desktop",
+            "plugin.lvl.library": "access-level", "plugin.lvl.after": "acct",
+            "plugin.lvl.uri": stack.ldapi_url(), "plugin.lvl.auth": "sasl_external",
+            "plugin.lvl.levels_dn": "ou=access," + base,
+            "plugin.lvl.people_dn": "ou=people," + base,
+            "plugin.lvl.all": "network:internet-internal"}
+
+
 def conf(t, **extra):
     s = setup_app_db(t)
-    base = s["base"]
     c = plugin_conf(t.stack,
-                    **{"access.tributario.title": "Sistema tributario",
-                       "access.tributario.levels": "read, write, admin",
-                       "access.network.levels": "internet-internal, internet-external, vpn, remote-desktop",
-                       "workflow_auto_hire": "review verification report conclusion close",
-                       "plugin.lvl.library": "access-level", "plugin.lvl.after": "acct",
-                       "plugin.lvl.uri": t.stack.ldapi_url(), "plugin.lvl.auth": "sasl_external",
-                       "plugin.lvl.levels_dn": "ou=access," + base,
-                       "plugin.lvl.people_dn": "ou=people," + base,
-                       "plugin.lvl.all": "network:internet-internal",
+                    **catalogue_and_levels(t.stack),
+                    **{"workflow_auto_hire": "review verification report conclusion close",
                        "plugin.db.library": "db-role", "plugin.db.after": "acct",
                        "plugin.db.conninfo": s["app"], "plugin.db.system": "tributario",
                        "plugin.db.level.read": "tributario_read", "plugin.db.level.write": "tributario_write"})

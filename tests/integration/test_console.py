@@ -55,6 +55,7 @@ from harness import (REPO, BUILDDIR, TestFailure, ok, act, expect, main, free_po
                      _register_cleanup, _unregister_cleanup, log)
 from harness import HR, HEAD, LEAD, TECH, TRIB_HEAD, EMPLOYEE, AUDITOR, ADMIN, PASSWORD  # noqa: E402
 from test_queue import plugin_conf, hire_body, wait_state, search, person_dn, ldap_admin  # noqa: E402
+from test_access import catalogue_and_levels  # noqa: E402
 
 SRC_BROWSER = os.path.join(REPO, "tests", "browser")
 BROWSER_DIR = os.path.join(BUILDDIR, "tests", "browser")
@@ -228,19 +229,8 @@ def browser(scenario, params, base, timeout=NODE_TIMEOUT):
 # ------------------------------------------------------------------ the console's daemon
 
 def console_conf(t):
-    base = t.stack.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
-    return plugin_conf(t.stack, **{
-        "console_dir": CONSOLE_DIR,
-        "scheduler_interval_ms": "200",
-        "access.tributario.title": "Sistema tributario",
-        "access.tributario.levels": "read, write, admin",
-        "access.network.levels": "internet-internal, internet-external, vpn, remote-desktop",
-        "plugin.lvl.library": "access-level", "plugin.lvl.after": "acct",
-        "plugin.lvl.uri": t.stack.ldapi_url(), "plugin.lvl.auth": "sasl_external",
-        "plugin.lvl.levels_dn": "ou=access," + base,
-        "plugin.lvl.people_dn": "ou=people," + base,
-        "plugin.lvl.all": "network:internet-internal",
-    })
+    return plugin_conf(t.stack, console_dir=CONSOLE_DIR, scheduler_interval_ms="200",
+                       **catalogue_and_levels(t.stack))
 
 
 def console(t):
