@@ -11,7 +11,8 @@ export function changelogTable(items, caption) {
     cls: 'changelog',
     rowAttrs: (e) => ({ 'data-seq': e.seq }),
     columns: [
-      { label: t('changelog.seq'), rowHeader: true, cell: (e) => String(e.seq) },
+      { label: t('changelog.seq'), rowHeader: true, cell: (e) => [String(e.seq),
+        e.sealed === false ? h('span', { class: 'muted', 'data-unsealed': '' }, ` (${t('changelog.unsealed')})`) : ''] },
       { label: t('col.when'), cell: (e) => timeEl(e.at) },
       { label: t('col.actor'), cell: (e) => [e.actor || '', e.actor_role ? h('span', { class: 'muted' }, ` (${label('role', e.actor_role)})`) : ''] },
       { label: t('col.request'), cell: (e) => (e.request_id ? requestLink(e.request_id) : '') },
@@ -21,7 +22,7 @@ export function changelogTable(items, caption) {
       { label: t('col.object'), cell: (e) => (e.object ? h('code', {}, e.object) : '') },
       { label: t('col.outcome'), cell: (e) => [label('outcome', e.outcome), e.error ? h('p', { class: 'error-text' }, e.error) : ''] },
       { label: t('col.change'), cell: (e) => [jsonBlock(e.before, t('common.before')), jsonBlock(e.after, t('common.after')),
-        h('details', { class: 'json' }, h('summary', {}, t('changelog.hash')), h('pre', {}, `${t('changelog.prev_hash')}: ${e.prev_hash || ''}\n${t('changelog.hash')}: ${e.hash || ''}`))] },
+        h('details', { class: 'json' }, h('summary', {}, t('changelog.hash')), h('pre', {}, `${t('verify.pos')}: ${e.pos ?? ''}\n${t('changelog.prev_hash')}: ${e.prev_hash || ''}\n${t('changelog.hash')}: ${e.hash || ''}`))] },
     ],
   });
 }

@@ -55,6 +55,7 @@ void api_password_set(struct http_ctx *ctx);
 void api_reconcile(struct http_ctx *ctx);
 void api_changelog_list(struct http_ctx *ctx);
 void api_changelog_verify(struct http_ctx *ctx);
+void api_changelog_head(struct http_ctx *ctx);
 void api_people_access(struct http_ctx *ctx);
 void api_contracts_ending(struct http_ctx *ctx);
 void api_tasks_list(struct http_ctx *ctx);

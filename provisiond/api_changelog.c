@@ -16,6 +16,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "sealer.h"
 #include "text.h"
 #include "timeparse.h"
 #include "tpool.h"
@@ -29,19 +30,63 @@ enum { F_EMP, F_SYSTEM, F_ACTION, F_ACTOR, F_REQUEST, F_OUTCOME, F_SINCE, F_UNTI
 
 #define CL_COLS "seq::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), actor, actor_role, " \
 	"request_id::text, employee_number, system, action, object, before::text, after::text, outcome, error, " \
-	"prev_hash, hash"
-#define CL_WHERE "WHERE ($1::text IS NULL OR employee_number = $1) AND ($2::text IS NULL OR system = $2) " \
-	"AND ($3::text IS NULL OR action = $3) AND ($4::text IS NULL OR actor = $4) " \
-	"AND ($5::bigint IS NULL OR request_id = $5::bigint) AND ($6::text IS NULL OR outcome = $6) " \
-	"AND ($7::timestamptz IS NULL OR at >= $7::timestamptz) AND ($8::timestamptz IS NULL OR at < $8::timestamptz) "
+	"prev_hash, hash, pos::text"
+/* The conditions of the filters given, and only those: a catch-all
+ * "$n IS NULL OR ..." for every filter hides the indexes from the planner.
+ * Pages are newest (or oldest) first by (at, seq), which the indexes on
+ * (at, seq) and (employee_number, at, seq) give without sorting; the
+ * cursor is the seq of a page's last entry. */
+static const struct {
+	int param;
+	const char *sql, *cast;	/* "<sql> <the parameter><cast>" */
+} conds[] = {
+	{ F_EMP, "employee_number =", "" },
+	{ F_SYSTEM, "system =", "" },
+	{ F_ACTION, "action =", "" },
+	{ F_ACTOR, "actor =", "" },
+	{ F_REQUEST, "request_id =", "::bigint" },
+	{ F_OUTCOME, "outcome =", "" },
+	{ F_SINCE, "at >=", "::timestamptz" },
+	{ F_UNTIL, "at <", "::timestamptz" },
+};
+
+/* The n-th value: $n, or for COPY (which takes no parameters) the
+ * transaction's setting pvd.pn, set by a parameterised set_config. */
+static const char *placeholder(int copy, int n)
+{
+	return copy ? t_printf("current_setting('pvd.p%d')", n) : t_printf("$%d", n);
+}
+
+/* "SELECT cols FROM changelog WHERE ... ORDER BY ..." into b, the values
+ * into values[] (*n_r of them). */
+static void build_query(struct buf *b, const char *const p[F_NPARAMS], int asc, int copy, const char *select,
+			const char *values[F_NPARAMS], int *n_r)
+{
+	int n = 0;
+	buf_printf(b, "SELECT %s FROM changelog", select);
+	for (size_t i = 0; i < sizeof(conds) / sizeof(conds[0]); i++) {
+		if (p[conds[i].param] == NULL)
+			continue;
+		values[n++] = p[conds[i].param];
+		buf_puts(b, n == 1 ? " WHERE " : " AND ");
+		buf_printf(b, "%s %s%s", conds[i].sql, placeholder(copy, n), conds[i].cast);
+	}
+	if (p[F_CURSOR] != NULL) {
+		values[n++] = p[F_CURSOR];
+		buf_printf(b, "%s(at, seq) %s (SELECT at, seq FROM changelog WHERE seq = %s::bigint)",
+			   n == 1 ? " WHERE " : " AND ", asc ? ">" : "<", placeholder(copy, n));
+	}
+	buf_puts(b, asc ? " ORDER BY at, seq" : " ORDER BY at DESC, seq DESC");
+	*n_r = n;
+}
 
 static const char *const names[] = { "employee_number", "system", "action", "actor", "request_id", "outcome",
 				     "since", "until", "cursor", "limit", "order", "format", NULL };
 
 static const char *const col_names[] = { "seq", "at", "actor", "actor_role", "request_id", "employee_number",
 					 "system", "action", "object", "before", "after", "outcome", "error",
-					 "prev_hash", "hash" };
-#define NCOLS 15
+					 "prev_hash", "hash", "pos" };
+#define NCOLS 16
 
 static int digits_only(const char *s)
 {
@@ -127,7 +172,7 @@ static json_t *row_json(PGresult *r, int i)
 		json_t *jv;
 		if (v == NULL)
 			jv = json_null();
-		else if (f == 0 || f == 4)
+		else if (f == 0 || f == 4 || f == 15)
 			jv = json_integer(atoll(v));
 		else if (f == 9 || f == 10) {
 			jv = json_loads(v, JSON_DECODE_ANY, NULL);
@@ -137,6 +182,8 @@ static json_t *row_json(PGresult *r, int i)
 			jv = json_string(v);
 		json_object_set_new(o, col_names[f], jv);
 	}
+	/* chained and signed by the sealer, or still waiting for it */
+	json_object_set_new(o, "sealed", json_boolean(!PQgetisnull(r, i, 15)));
 	return o;
 }
 
@@ -155,8 +202,30 @@ static int export_fill(void *state, struct buf *out)
 	if (e->csv && !e->header_done) {
 		for (int f = 0; f < NCOLS; f++)
 			buf_printf(out, "%s%s", f ? "," : "", col_names[f]);
-		buf_puts(out, "\r\n");
+		buf_puts(out, "\n");
 		e->header_done = 1;
+	}
+	if (e->csv) {
+		/* COPY's own CSV rows, passed on as they come, about 64 KB at a time */
+		char *line;
+		int len;
+		while (out->len < 65536 && (len = PQgetCopyData(e->conn, &line, 0)) > 0) {
+			buf_append(out, line, (size_t)len);
+			PQfreemem(line);
+		}
+		if (out->len < 65536) {
+			PGresult *r = PQgetResult(e->conn);
+			int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+			if (!ok)
+				log_error("changelog export: COPY failed: %s", PQerrorMessage(e->conn));
+			PQclear(r);
+			while ((r = PQgetResult(e->conn)) != NULL)
+				PQclear(r);
+			e->done = 1;
+			if (!ok)
+				return -1;
+		}
+		return out->len > 0 ? 1 : 0;
 	}
 	PGresult *r = PQexec(e->conn, "FETCH 1000 FROM export");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -188,6 +257,24 @@ static int export_fill(void *state, struct buf *out)
 	return out->len > 0 ? 1 : 0;
 }
 
+/* Sets pvd.p1..pvd.pn for this transaction (parameterised), then starts
+ * the COPY. */
+static PGresult *copy_with_params(PGconn *c, const char *copy, int n, const char *const *values)
+{
+	if (n > 0) {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "SELECT ");
+		for (int i = 1; i <= n; i++)
+			buf_printf(&b, "%sset_config('pvd.p%d', $%d, true)", i > 1 ? ", " : "", i, i);
+		PGresult *r = PQexecParams(c, buf_str(&b), n, NULL, values, NULL, NULL, 0);
+		buf_free(&b);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			return r;
+		PQclear(r);
+	}
+	return PQexec(c, copy);
+}
+
 static void export_free(void *state)
 {
 	struct export *e = state;
@@ -198,38 +285,46 @@ static void export_free(void *state)
 	free(e);
 }
 
+/* The export's columns for COPY ... CSV: a text field that a spreadsheet
+ * would take for a formula gets a leading ' (as csv_field does). */
+#define DEFUSE(c) "CASE WHEN left(" c ", 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || " c " ELSE " c " END"
+#define CSV_COLS "seq, " AT_US_COL ", " DEFUSE("actor") ", " DEFUSE("actor_role") ", request_id, " \
+	DEFUSE("employee_number") ", " DEFUSE("system") ", " DEFUSE("action") ", " DEFUSE("object") ", " \
+	DEFUSE("before::text") ", " DEFUSE("after::text") ", " DEFUSE("outcome") ", " DEFUSE("error") ", prev_hash, hash, pos"
+#define AT_US_COL "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
 void api_changelog_list(struct http_ctx *ctx)
 {
 	const char *p[F_NPARAMS];
 	char since[32], until[32], limit[16];
-	int asc;
-	const char *format;
+	int asc, n;
+	const char *format, *values[F_NPARAMS + 1];
 	if (read_filters(ctx, p, since, until, &asc, &format) < 0)
 		return;
-	snprintf(limit, sizeof(limit), "%d", (p[F_LIMIT] ? atoi(p[F_LIMIT]) : 100) + 1);
-	const char *params[10] = { p[F_EMP], p[F_SYSTEM], p[F_ACTION], p[F_ACTOR], p[F_REQUEST], p[F_OUTCOME],
-				   p[F_SINCE], p[F_UNTIL], p[F_CURSOR], limit };
-	const char *sql_asc = "SELECT " CL_COLS " FROM changelog " CL_WHERE
-			      "AND ($9::bigint IS NULL OR seq > $9::bigint) ORDER BY changelog.seq ASC";
-	const char *sql_desc = "SELECT " CL_COLS " FROM changelog " CL_WHERE
-			       "AND ($9::bigint IS NULL OR seq < $9::bigint) ORDER BY changelog.seq DESC";
+	int csv = strcmp(format, "csv") == 0;
+	struct buf sql = BUF_INIT;
+	build_query(&sql, p, asc, csv, csv ? CSV_COLS : CL_COLS, values, &n);
 
 	if (strcmp(format, "json") != 0) {
-		/* the export: its own connection and a server-side cursor */
+		/* the export: its own connection, COPY for CSV, a server-side cursor for JSON Lines */
 		const char *err = NULL;
 		struct export *e = xcalloc(1, sizeof(*e));
-		e->csv = strcmp(format, "csv") == 0;
+		e->csv = csv;
 		e->conn = db_connect_new(&err);
 		if (e->conn == NULL) {
 			free(e);
+			buf_free(&sql);
 			api_db_failure(ctx, DB_UNAVAILABLE, err);
 			return;
 		}
 		PQclear(PQexec(e->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-		char *sql = xasprintf("DECLARE export NO SCROLL CURSOR FOR %s", asc ? sql_asc : sql_desc);
-		PGresult *r = PQexecParams(e->conn, sql, 9, NULL, params, NULL, NULL, 0);
-		free(sql);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		char *stmt = csv ? xasprintf("COPY (%s) TO STDOUT WITH (FORMAT csv, HEADER false)", buf_str(&sql))
+				 : xasprintf("DECLARE export NO SCROLL CURSOR FOR %s", buf_str(&sql));
+		buf_free(&sql);
+		PGresult *r = csv ? copy_with_params(e->conn, stmt, n, values)
+				  : PQexecParams(e->conn, stmt, n, NULL, values, NULL, NULL, 0);
+		free(stmt);
+		if (PQresultStatus(r) != (csv ? PGRES_COPY_OUT : PGRES_COMMAND_OK)) {
 			const char *m = t_printf("query changelog.export failed: %s", PQerrorMessage(e->conn));
 			PQclear(r);
 			export_free(e);
@@ -241,100 +336,117 @@ void api_changelog_list(struct http_ctx *ctx)
 				  export_free, e);
 		return;
 	}
-	char *sql = xasprintf("%s LIMIT $10::int", asc ? sql_asc : sql_desc);
+	snprintf(limit, sizeof(limit), "%d", (p[F_LIMIT] ? atoi(p[F_LIMIT]) : 100) + 1);
+	values[n++] = limit;
+	buf_printf(&sql, " LIMIT $%d::int", n);
 	const char *err = NULL;
 	enum db_status st;
-	PGresult *r = db_query("changelog.list", sql, 10, params, &st, &err);
-	free(sql);
+	PGresult *r = db_query("changelog.list", buf_str(&sql), n, values, &st, &err);
+	buf_free(&sql);
 	if (r == NULL) {
 		api_db_failure(ctx, st, err);
 		return;
 	}
-	int want = atoi(limit) - 1, n = PQntuples(r);
+	int want = atoi(limit) - 1, rows = PQntuples(r);
 	json_t *items = json_array();
-	for (int i = 0; i < n && i < want; i++)
+	for (int i = 0; i < rows && i < want; i++)
 		json_array_append_new(items, row_json(r, i));
-	json_t *next = n > want ? json_string(PQgetvalue(r, want - 1, 0)) : json_null();
+	json_t *next = rows > want ? json_string(PQgetvalue(r, want - 1, 0)) : json_null();
 	PQclear(r);
 	http_reply_json(ctx, 200, json_pack("{s:o, s:o, s:s}", "items", items, "next_cursor", next,
 					    "order", asc ? "asc" : "desc"));
 }
 
-int changelog_verify(PGconn *c, json_t **result_r, const char **error_r)
+#define MAX_HEADS 100
+
+/* ?heads=pos:hash,pos:hash (heads an auditor kept from the mails or from
+ * GET /v1/changelog/head), and the one this daemon recorded. Count or -1
+ * answered. */
+static int read_heads(struct http_ctx *ctx, struct cl_known_head *out)
 {
-	PGresult *r = PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-	PQclear(r);
-	r = PQexec(c, "DECLARE walk NO SCROLL CURSOR FOR SELECT seq, hash, prev_hash, "
-		      "encode(sha256(convert_to(changelog_digest_input(seq, at, actor, actor_role, request_id, "
-		      "employee_number, system, action, object, before, after, outcome, error, prev_hash), 'UTF8')), 'hex') "
-		      "FROM changelog ORDER BY seq");
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		*error_r = t_printf("changelog verify failed: %s", PQerrorMessage(c));
-		PQclear(r);
-		PQclear(PQexec(c, "ROLLBACK"));
+	static const char *const allowed[] = { "heads", NULL };
+	const char *bad = http_query_unknown(ctx, allowed);
+	if (bad != NULL) {
+		http_reply_error(ctx, 400, "invalid_field", bad, "unknown query parameter '%s'", bad);
 		return -1;
 	}
-	PQclear(r);
-	char prev_hash[65];
-	memset(prev_hash, '0', 64);
-	prev_hash[64] = '\0';
-	long long expected = 1, count = 0;
-	json_t *bad = NULL;
-	for (;;) {
-		r = PQexec(c, "FETCH 5000 FROM walk");
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			*error_r = t_printf("changelog verify failed: %s", PQerrorMessage(c));
-			PQclear(r);
-			PQclear(PQexec(c, "ROLLBACK"));
-			json_decref(bad);
+	int n = 0;
+	struct cl_known_head mine = sealer_recorded_head();
+	if (mine.pos > 0)
+		out[n++] = mine;
+	const char *q = http_query(ctx, "heads");
+	for (const char *p = q; p != NULL && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *colon = memchr(p, ':', len);
+		size_t hl = colon ? len - (size_t)(colon - p) - 1 : 0;
+		char num[20];
+		int good = colon != NULL && colon > p && (size_t)(colon - p) < sizeof(num) && hl == 64 && n < MAX_HEADS + 1;
+		for (size_t k = 0; good && k < hl; k++)
+			good = isxdigit((unsigned char)colon[1 + k]) && !isupper((unsigned char)colon[1 + k]);
+		if (good) {
+			memcpy(num, p, (size_t)(colon - p));
+			num[colon - p] = '\0';
+			good = digits_only(num) && atoll(num) > 0;
+		}
+		if (!good) {
+			http_reply_error(ctx, 400, "invalid_field", "heads",
+					 "heads is a list of up to %d pos:hash pairs (a position, ':', 64 lowercase hex "
+					 "digits), separated by commas", MAX_HEADS);
 			return -1;
 		}
-		int n = PQntuples(r);
-		for (int i = 0; i < n && bad == NULL; i++) {
-			long long seq = atoll(PQgetvalue(r, i, 0));
-			const char *hash = PQgetvalue(r, i, 1), *prev = PQgetvalue(r, i, 2), *re = PQgetvalue(r, i, 3);
-			count++;
-			if (seq != expected)
-				bad = json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)seq, "kind", "removed", "detail",
-						"entries are missing before this one (seq jumps)");
-			else if (strcmp(re, hash) != 0)
-				bad = json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)seq, "kind", "altered", "detail",
-						"its content no longer matches its hash");
-			else if (strcmp(prev, prev_hash) != 0)
-				bad = json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)seq, "kind", "inserted", "detail",
-						"the entry before it is not the one it was chained to (inserted or replaced)");
-			snprintf(prev_hash, sizeof(prev_hash), "%s", hash);
-			expected = seq + 1;
-		}
-		PQclear(r);
-		if (n == 0 || bad != NULL)
-			break;
+		out[n].pos = atoll(num);
+		memcpy(out[n].hash, colon + 1, 64);
+		out[n].hash[64] = '\0';
+		n++;
+		p = end ? end + 1 : p + len;
 	}
-	PQclear(PQexec(c, "ROLLBACK"));
-	*result_r = json_pack("{s:b, s:I, s:o, s:s}", "ok", bad == NULL, "entries_checked", (json_int_t)count,
-			      "first_bad", bad ? bad : json_null(), "head_hash", prev_hash);
-	return 0;
+	return n;
 }
 
 void api_changelog_verify(struct http_ctx *ctx)
 {
 	const char *err = NULL;
 	json_t *res = NULL;
+	struct cl_known_head heads[MAX_HEADS + 1];
+	int nheads = read_heads(ctx, heads);
+	if (nheads < 0)
+		return;
 	PGconn *c = db_connect_new(&err);
 	if (c == NULL) {
 		api_db_failure(ctx, DB_UNAVAILABLE, err);
 		return;
 	}
-	int rc = changelog_verify(c, &res, &err);
+	int rc = changelog_verify(c, sealer_key(), heads, nheads, &res, &err);
 	PQfinish(c);
 	if (rc < 0) {
 		api_db_failure(ctx, DB_ERROR, err);
 		return;
 	}
-	if (!json_is_true(json_object_get(res, "ok")))
-		log_warn("changelog verify: the chain is broken at seq %lld",
-			 (long long)json_integer_value(json_object_get(json_object_get(res, "first_bad"), "seq")));
+	if (!json_is_true(json_object_get(res, "ok"))) {
+		json_t *b = json_object_get(res, "first_bad");
+		log_warn("changelog verify: the chain is broken at pos %lld (%s): %s",
+			 (long long)json_integer_value(json_object_get(b, "pos")),
+			 json_string_value(json_object_get(b, "kind")), json_string_value(json_object_get(b, "detail")));
+	}
 	http_reply_json(ctx, 200, res);
+}
+
+/* The newest signed head, for auditors to keep. */
+void api_changelog_head(struct http_ctx *ctx)
+{
+	const char *err = NULL;
+	enum db_status st;
+	json_t *h = changelog_head(sealer_key(), &st, &err);
+	if (h == NULL) {
+		api_db_failure(ctx, st, err);
+		return;
+	}
+	if (json_is_null(h)) {
+		http_reply_error(ctx, 404, "not_found", NULL, "nothing in the change log is sealed yet");
+		return;
+	}
+	http_reply_json(ctx, 200, h);
 }
 
 /* ---- point in time, rebuilt from the log ---------------------------------------- */
@@ -374,7 +486,7 @@ void api_people_access(struct http_ctx *ctx)
 	const char *params[2] = { http_param(ctx, 0), at };
 	PGresult *r = db_query("access.person_status",
 		"SELECT after->>'status', " TSUS("at") " FROM changelog WHERE employee_number = $1 "
-		"AND system = 'workflow' AND action LIKE 'person.%' AND at <= $2::timestamptz ORDER BY seq DESC LIMIT 1",
+		"AND system = 'workflow' AND action LIKE 'person.%' AND at <= $2::timestamptz ORDER BY at DESC, seq DESC LIMIT 1",
 		2, params, &st, &err);
 	if (r == NULL) {
 		api_db_failure(ctx, st, err);

@@ -54,6 +54,7 @@ const struct route api_routes[] = {
 	{ "POST", "/v1/reconcile/repair", R(TIM_TECH), ROUTE_JSON_BODY, api_reconcile_repair },
 	{ "GET", "/v1/changelog", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_list },
 	{ "GET", "/v1/changelog/verify", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_verify },
+	{ "GET", "/v1/changelog/head", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD), 0, api_changelog_head },
 	{ "GET", "/v1/people/{employee_number}/access", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), 0,
 	  api_people_access },
 	{ "GET", "/v1/tasks", R(TIM_TECH) | R(TIM_LEAD) | R(TIM_HEAD) | R(HR) | R(AUDITOR), 0, api_tasks_list },

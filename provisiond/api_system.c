@@ -13,6 +13,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "metrics.h"
+#include "sealer.h"
 #include "outcome.h"
 #include "plugin_host.h"
 #include "tokens.h"
@@ -103,6 +104,7 @@ void api_metrics(struct http_ctx *ctx)
 {
 	struct buf b = BUF_INIT;
 	metrics_render(&b);
+	sealer_render_metrics(&b);
 	size_t len = b.len;
 	http_reply_text(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", buf_steal(&b), len);
 }

@@ -151,6 +151,13 @@ struct conf {
 	int password_token_hours;
 	int password_min_length;
 
+	/* the change log's sealing (sealer.h) */
+	char *changelog_key_file;	/* Ed25519 signing key; made when missing */
+	int changelog_sealer;		/* this daemon runs a sealer thread */
+	int changelog_seal_interval_ms;
+	char *changelog_heads_to;	/* "" = the auditor role group's members */
+	int changelog_heads_every;	/* seconds between head mails; 0: none */
+
 	struct task_def *tasks;		/* task.<name>.<key> lines */
 	int ntasks;
 	struct access_system *systems;	/* access.<system>.<key> lines: the catalogue */

@@ -125,6 +125,11 @@ const struct conf_row conf_rows[] = {
 	{ "notify_hr", T_STR, S(notify_hr), "", 0, 0, 1, 0 },
 	{ "notify_tim_head", T_STR, S(notify_tim_head), "", 0, 0, 1, 0 },
 	{ "password_token_delivery", T_STR, S(password_token_delivery), "letter", 0, 0, 1, 0 },
+	{ "changelog_key_file", T_STR, S(changelog_key_file), PVD_STATE_DIR "/changelog.key", 0, 0, 0, 0 },
+	{ "changelog_sealer", T_BOOL, S(changelog_sealer), "yes", 0, 0, 0, 0 },
+	{ "changelog_seal_interval_ms", T_INT, S(changelog_seal_interval_ms), "200", 10, 5000, 1, 0 },
+	{ "changelog_heads_to", T_STR, S(changelog_heads_to), "", 0, 0, 1, 0 },
+	{ "changelog_heads_every", T_INT, S(changelog_heads_every), "86400", 0, 2678400, 1, 0 },
 };
 #undef S
 const size_t conf_nrows = sizeof(conf_rows) / sizeof(conf_rows[0]);
@@ -661,6 +666,7 @@ static const struct {
 } address_keys[] = {
 	{ "notify_hr", offsetof(struct conf, notify_hr) },
 	{ "notify_tim_head", offsetof(struct conf, notify_tim_head) },
+	{ "changelog_heads_to", offsetof(struct conf, changelog_heads_to) },
 };
 
 static int check_addresses(struct conf *c, const char *file, const char **error_r)

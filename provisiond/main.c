@@ -35,6 +35,7 @@
 #include "plugin_host.h"
 #include "queue.h"
 #include "scheduler.h"
+#include "sealer.h"
 #include "throttle.h"
 #include "tokens.h"
 #include "tpool.h"
@@ -214,6 +215,13 @@ static int run_daemon(const char *path, int foreground)
 			goto out_pid;
 		}
 	}
+	{
+		const char *err = NULL;
+		if (sealer_setup(c, 1, &err) < 0) {
+			log_error("%s", err);
+			goto out_pid;
+		}
+	}
 	db_setup(c->db_conninfo);
 	if (migrate_wait(c, &sigs) < 0)
 		goto out_pid;
@@ -242,7 +250,8 @@ static int run_daemon(const char *path, int foreground)
 	}
 	{
 		const char *err = NULL;
-		if (queue_start(c, &err) < 0 || scheduler_start(c, &err) < 0 || outbox_start(c, &err) < 0) {
+		if (queue_start(c, &err) < 0 || scheduler_start(c, &err) < 0 || outbox_start(c, &err) < 0 ||
+		    sealer_start(c, &err) < 0) {
 			log_error("%s", err);
 			http_stop(0);
 			metrics_shutdown();
@@ -272,6 +281,7 @@ static int run_daemon(const char *path, int foreground)
 	http_stop(c->shutdown_timeout);
 	scheduler_stop();
 	queue_stop();
+	sealer_stop();		/* after the last writer: it seals what they wrote */
 	outbox_stop();
 	metrics_shutdown();
 	free(names);
@@ -282,6 +292,7 @@ out_pid:
 		unlink(c->pid_file);
 out:
 	plugins_unload();
+	sealer_shutdown();
 	curl_global_cleanup();
 	db_shutdown();
 	dir_thread_close();
@@ -471,15 +482,18 @@ int main(int argc, char **argv)
 		const char *e = NULL;
 		json_t *res = NULL;
 		db_setup(cc->db_conninfo);
-		PGconn *pc = db_connect_new(&e);
 		ret = 1;
-		if (pc == NULL || changelog_verify(pc, &res, &e) < 0)
+		PGconn *pc = NULL;
+		if (sealer_setup(cc, 0, &e) == 0)
+			pc = db_connect_new(&e);
+		struct cl_known_head mine = sealer_recorded_head();
+		if (pc == NULL || changelog_verify(pc, sealer_key(), &mine, mine.pos > 0, &res, &e) < 0)
 			fprintf(stderr, "provisiond: %s\n", e ? e : "changelog verify failed");
 		else {
 			json_t *b = json_object_get(res, "first_bad");
 			if (json_is_object(b))
-				printf("BROKEN at seq %lld: %s (%s); %lld entries checked\n",
-				       (long long)json_integer_value(json_object_get(b, "seq")),
+				printf("BROKEN at pos %lld: %s (%s); %lld entries checked\n",
+				       (long long)json_integer_value(json_object_get(b, "pos")),
 				       json_string_value(json_object_get(b, "kind")),
 				       json_string_value(json_object_get(b, "detail")),
 				       (long long)json_integer_value(json_object_get(res, "entries_checked")));
@@ -493,6 +507,7 @@ int main(int argc, char **argv)
 		json_decref(res);
 		if (pc != NULL)
 			PQfinish(pc);
+		sealer_shutdown();
 		db_shutdown();
 		conf_put(&cc);
 	} else if (optind < argc) {

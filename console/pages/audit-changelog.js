@@ -26,8 +26,10 @@ function verifyPanel(ctx) {
         h('p', {}, h('strong', {}, ok ? t('verify.ok') : t('verify.broken'))),
         dl([
           [t('verify.checked'), String(v.entries_checked ?? '')],
+          [t('verify.head_pos'), String(v.head_pos ?? '')],
           [t('verify.head_hash'), h('code', { 'data-head-hash': v.head_hash || '' }, v.head_hash || '')],
-          ...(v.first_bad ? [[t('verify.first_bad'), `${t('changelog.seq')} ${v.first_bad.seq}: ${v.first_bad.kind} ${v.first_bad.detail || ''}`]] : []),
+          [t('verify.unsealed'), String(v.unsealed ? v.unsealed.count : '')],
+          ...(v.first_bad ? [[t('verify.first_bad'), `${t('verify.pos')} ${v.first_bad.pos}: ${v.first_bad.kind} ${v.first_bad.detail || ''}`]] : []),
         ]),
         h('p', { class: 'muted' }, t('verify.record'))));
       ctx.status(ok ? t('verify.ok') : t('verify.broken'));

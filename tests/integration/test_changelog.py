@@ -7,16 +7,20 @@ refusing UPDATE and DELETE to the application's own role.
 
 Run: python3 tests/integration/test_changelog.py
 """
+import base64
 import csv
 import io
 import json
 import os
 import subprocess
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import letters, ok, file_hire, DAEMON_BIN, expect, expect_error, main  # noqa: E402
-from harness import HR, HEAD, TECH, AUDITOR  # noqa: E402
+from harness import letters, ok, file_hire, DAEMON_BIN, expect, expect_error, main, wait_until  # noqa: E402
+from harness import parse_prometheus  # noqa: E402
+from harness import HR, HEAD, TECH, AUDITOR, ADMIN  # noqa: E402
 
 _seq = [0]
 
@@ -106,6 +110,18 @@ def test_exports(t):
     expect(st == 200 and lines and all(x["action"] == "hire.submit" for x in lines), "jsonl filtered")
     n = int(t.stack.psql("SELECT count(*) FROM changelog WHERE action = 'hire.submit'").strip())
     expect(len(lines) == n, "jsonl has every match (%d vs %d)", len(lines), n)
+    # filters reach COPY as values, never as SQL text; a cell a spreadsheet would run is defused
+    t.stack.psql("INSERT INTO changelog (at, actor, actor_role, employee_number, system, action, object, outcome) "
+                 "VALUES (now(), '=HYPERLINK(\"http://x\")', 'admin', 'O''Brien', 'workflow', '-x', "
+                 "'a,b \"c\"', 'ok')")
+    st, _, body, _ = cl(t, "?format=csv&employee_number=O'Brien")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    expect(st == 200 and len(rows) == 2, "one entry for O'Brien: %r", rows)
+    row = dict(zip(rows[0], rows[1]))
+    expect(row["actor"] == "'=HYPERLINK(\"http://x\")" and row["action"] == "'-x" and row["object"] == 'a,b "c"'
+           and row["employee_number"] == "O'Brien", "defused and quoted: %r", row)
+    st, _, body, _ = cl(t, "?format=csv&employee_number=x'%20OR%20'1'='1")
+    expect(st == 200 and len(body.decode().splitlines()) == 1, "an injection attempt is just a value: %r", body[:300])
 
 
 def cli_verify(t):
@@ -114,55 +130,201 @@ def cli_verify(t):
     return p.returncode, p.stdout.decode()
 
 
-def test_verify_finds_altered_deleted_and_inserted_rows(t):
+def settle(t):
+    """Waits until no provisioning runs and the sealer has chained every entry."""
+    def quiet():
+        return t.stack.psql("SELECT (SELECT count(*) FROM operations WHERE state IN ('pending', 'running')), "
+                            "(SELECT count(*) FROM changelog WHERE pos IS NULL)").strip() == "0|0"
+    wait_until(quiet, 30, what="the queue drained and the change log sealed")
+
+
+def max_pos(t):
+    return int(t.stack.psql("SELECT max(pos) FROM changelog").strip())
+
+
+class Tamper:
+    """What someone going around the application could do, as a database
+    superuser: triggers off, change, triggers on. restore() puts back the
+    log and its seals as they were when this was made."""
+
+    def __init__(self, t):
+        self.t = t
+        self.db = superuser_db(t)
+        t.stack.psql("DROP TABLE IF EXISTS cl_all, seals_all; CREATE TABLE cl_all AS SELECT * FROM changelog; "
+                     "CREATE TABLE seals_all AS SELECT * FROM changelog_seals", conninfo=self.db)
+
+    def __call__(self, sql):
+        self.t.stack.psql("ALTER TABLE changelog DISABLE TRIGGER USER; ALTER TABLE changelog_seals DISABLE TRIGGER "
+                          "USER; %s; ALTER TABLE changelog ENABLE TRIGGER USER; ALTER TABLE changelog_seals ENABLE "
+                          "TRIGGER USER" % sql, conninfo=self.db)
+
+    def restore(self):
+        self("DELETE FROM changelog; INSERT INTO changelog SELECT * FROM cl_all; DELETE FROM changelog_seals; "
+             "INSERT INTO changelog_seals SELECT * FROM seals_all")
+        js = verify(self.t)
+        expect(js["ok"] is True, "restored: %r", js)
+
+
+# the SQL twin of the hash provisiond computes (changelog_digest in C)
+REHASH = ("encode(sha256(convert_to(changelog_digest_input(pos, seq, at, actor, actor_role, request_id, "
+          "employee_number, system, action, object, before, after, outcome, error, prev_hash), 'UTF8')), 'hex')")
+
+
+def bad(js):
+    b = js["first_bad"]
+    return (b["pos"], b["kind"]) if b else None
+
+
+def test_verify_names_the_first_bad_entry(t):
     hires(t, 3)
+    settle(t)
     js = verify(t)
-    expect(js["ok"] is True and js["first_bad"] is None and js["entries_checked"] > 10, "intact chain %r", js)
+    expect(js["ok"] is True and js["first_bad"] is None and js["entries_checked"] > 10 and js["seals_checked"] >= 1
+           and js["signatures_checked"] is True and js["unsealed"]["count"] == 0, "intact chain %r", js)
     rc, out = cli_verify(t)
     expect(rc == 0 and out.startswith("ok: "), "cli verify ok: %r", out)
-    db = superuser_db(t)
-    k = int(t.stack.psql("SELECT max(seq) FROM changelog").strip()) // 2
-
-    def as_dba(sql):
-        """What someone going around the application could do: triggers off, change, triggers on."""
-        t.stack.psql("ALTER TABLE changelog DISABLE TRIGGER USER; %s; ALTER TABLE changelog ENABLE TRIGGER USER"
-                     % sql, conninfo=db)
-
-    t.stack.psql("DROP TABLE IF EXISTS cl_backup; CREATE TABLE cl_backup AS SELECT * FROM changelog WHERE seq = %d"
-                 % k, conninfo=db)
-    restore = "DELETE FROM changelog WHERE seq = %d; INSERT INTO changelog SELECT * FROM cl_backup" % k
+    k = max_pos(t) // 2
+    tamper = Tamper(t)
 
     # altered in place
-    as_dba("UPDATE changelog SET actor = 'someone.else' WHERE seq = %d" % k)
+    tamper("UPDATE changelog SET actor = 'someone.else' WHERE pos = %d" % k)
     js = verify(t)
-    expect(js["ok"] is False and js["first_bad"]["seq"] == k and js["first_bad"]["kind"] == "altered",
-           "altered row found: %r", js)
+    expect(js["ok"] is False and bad(js) == (k, "altered"), "altered row found at %d: %r", k, js)
     rc, out = cli_verify(t)
-    expect(rc == 1 and ("BROKEN at seq %d" % k) in out and "altered" in out, "cli verify reports it: %r", out)
-    as_dba(restore)
-    expect(verify(t)["ok"] is True, "restored")
+    expect(rc == 1 and ("BROKEN at pos %d" % k) in out and "altered" in out, "cli verify reports it: %r", out)
+    tamper.restore()
 
-    # removed
-    as_dba("DELETE FROM changelog WHERE seq = %d" % k)
+    # altered and its hash recomputed: its successor is chained to another hash, so the entry
+    # itself is named (before, the successor was named: one entry too late)
+    tamper("UPDATE changelog SET actor = 'someone.else' WHERE pos = %d; UPDATE changelog SET hash = %s WHERE pos = %d"
+           % (k, REHASH, k))
     js = verify(t)
-    expect(js["first_bad"] is not None and js["first_bad"]["seq"] == k + 1 and js["first_bad"]["kind"] == "removed",
-           "deleted row found: %r", js)
-    as_dba(restore)
-    expect(verify(t)["ok"] is True, "restored")
+    expect(bad(js) == (k, "replaced"), "rehashed row named at %d: %r", k, js)
+    tamper.restore()
 
-    # inserted: a forged row, self-consistent and chained to its predecessor, in place of the real one
-    as_dba("DELETE FROM changelog WHERE seq = %d; "
-           "INSERT INTO changelog (seq, at, actor, actor_role, system, action, outcome, prev_hash, hash) "
-           "SELECT %d, date_trunc('microseconds', now()), 'forger', 'admin', 'workflow', 'hire.approve', 'ok', "
-           "p.hash, encode(sha256(convert_to(changelog_digest_input(%d, date_trunc('microseconds', now()), "
-           "'forger', 'admin', NULL, NULL, 'workflow', 'hire.approve', NULL, NULL, NULL, 'ok', NULL, p.hash), "
-           "'UTF8')), 'hex') FROM changelog p WHERE p.seq = %d" % (k, k, k, k - 1))
+    # removed: the missing position is named, not the one after it
+    tamper("DELETE FROM changelog WHERE pos = %d" % k)
     js = verify(t)
-    expect(js["first_bad"] is not None and js["first_bad"]["seq"] == k + 1 and js["first_bad"]["kind"] == "inserted",
-           "inserted row found: %r", js)
-    as_dba(restore)
+    expect(bad(js) == (k, "removed") and js["first_bad"]["seq"] is None, "deleted row named at %d: %r", k, js)
+    tamper.restore()
+
+    # inserted: a forged, self-consistent row put in at position k, chained to k-1, the rest moved up one
+    tamper("UPDATE changelog SET pos = -pos - 1 WHERE pos >= %d; UPDATE changelog SET pos = -pos WHERE pos < 0; "
+           "INSERT INTO changelog (seq, pos, at, actor, actor_role, system, action, outcome, prev_hash, hash) "
+           "SELECT 900000, %d, date_trunc('microseconds', now()), 'forger', 'admin', 'workflow', 'hire.approve', "
+           "'ok', p.hash, 'x' FROM changelog p WHERE p.pos = %d; UPDATE changelog SET hash = %s WHERE seq = 900000"
+           % (k, k, k - 1, REHASH))
     js = verify(t)
-    expect(js["ok"] is True, "restored: %r", js)
+    expect(bad(js) == (k, "inserted") and js["first_bad"]["seq"] == 900000, "inserted row named at %d: %r", k, js)
+    tamper.restore()
+
+
+def prometheus(t):
+    st, _, body, _ = t.request("GET", "/metrics", basic=ADMIN)
+    expect(st == 200, "metrics %s", st)
+    return {n: v for n, labels, v in parse_prometheus(body.decode())}
+
+
+def head_signature_checks_with_openssl(t, head):
+    """An auditor needs nothing of provisiond's to check a head: openssl and the public key."""
+    d = tempfile.mkdtemp(dir=t.stack.dir)
+    raw = base64.b64decode(head["public_key"])
+    der = bytes.fromhex("302a300506032b6570032100") + raw   # SubjectPublicKeyInfo of an Ed25519 key
+    with open(os.path.join(d, "pub.pem"), "w") as f:
+        f.write("-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n" % base64.b64encode(der).decode())
+    with open(os.path.join(d, "head.txt"), "w") as f:
+        f.write(head["signed_text"])
+    with open(os.path.join(d, "sig"), "wb") as f:
+        f.write(base64.b64decode(head["signature"]))
+    p = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", os.path.join(d, "pub.pem"), "-rawin",
+                        "-in", os.path.join(d, "head.txt"), "-sigfile", os.path.join(d, "sig")],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return p.returncode == 0
+
+
+def test_signed_heads_catch_a_rewrite_and_a_truncation(t):
+    hires(t, 3)
+    settle(t)
+    head = ok(t.request("GET", "/v1/changelog/head", basic=AUDITOR))
+    expect(head["pos"] == max_pos(t) and len(head["hash"]) == 64 and head["signature_valid"] is True
+           and ("pos %d\n" % head["pos"]) in head["signed_text"] and len(head["key_id"]) == 16, "head %r", head)
+    expect(head_signature_checks_with_openssl(t, head), "openssl verifies the head's signature")
+    forged = dict(head, signed_text=head["signed_text"].replace("pos ", "pos 1"))
+    expect(not head_signature_checks_with_openssl(t, forged), "and refuses a changed head")
+    for who in (HR, TECH):
+        expect_error(t.request("GET", "/v1/changelog/head", basic=who), 403, "forbidden")
+    m = prometheus(t)
+    expect(0 <= m["provisiond_changelog_seal_lag_seconds"] < 1.0 and m["provisiond_changelog_sealed_entries_total"] > 0,
+           "sealing lag under a second: %r", m.get("provisiond_changelog_seal_lag_seconds"))
+    failures0 = m["provisiond_changelog_seal_failures_total"]
+    k = max_pos(t) - 3
+    tamper = Tamper(t)
+    # the auditor kept the head; the daemon keeps its own next to its key
+    recorded = "?heads=%d:%s" % (head["pos"], head["hash"])
+
+    # a superuser rewrites the log from k on, every hash recomputed in order: no link breaks
+    tamper("UPDATE changelog SET actor = 'someone.else' WHERE pos = %d; "
+           "DO $$ DECLARE r record; h text; BEGIN FOR r IN SELECT pos FROM changelog WHERE pos >= %d ORDER BY pos LOOP "
+           "UPDATE changelog SET prev_hash = coalesce(h, prev_hash) WHERE pos = r.pos; "
+           "UPDATE changelog SET hash = %s WHERE pos = r.pos RETURNING hash INTO h; END LOOP; END $$"
+           % (k, k, REHASH))
+    js = verify(t)
+    last_good_seal = int(t.stack.psql("SELECT coalesce(max(last_pos), 0) FROM changelog_seals WHERE last_pos < %d"
+                                      % k).strip())
+    expect(js["ok"] is False and js["first_bad"]["kind"] == "rewritten"
+           and last_good_seal < js["first_bad"]["pos"] <= k, "rewrite from %d found: %r", k, js)
+    # and the sealer will not extend the rewritten chain
+    hires(t, 1)
+    time.sleep(1.0)
+    expect(int(t.stack.psql("SELECT count(*) FROM changelog WHERE pos IS NULL").strip()) > 0, "nothing sealed on it")
+    expect(prometheus(t)["provisiond_changelog_seal_failures_total"] > failures0, "the refusal is counted")
+    expect("refusing" in t.daemon.log_tail(), "and logged")
+    tamper.restore()
+    settle(t)
+
+    # the seals from k on removed and the entries unsealed, so that a sealer would sign them afresh:
+    # the head the auditor kept and the one the daemon recorded both catch it
+    tamper("DELETE FROM changelog_seals WHERE last_pos >= %d; "
+           "UPDATE changelog SET actor = 'someone.else', pos = NULL, prev_hash = NULL, hash = NULL WHERE pos >= %d"
+           % (k, k))
+    js = ok(t.request("GET", "/v1/changelog/verify" + recorded, basic=AUDITOR))
+    expect(bad(js) == (k, "truncated"), "the auditor's head finds the cut at %d: %r", k, js)
+    time.sleep(1.0)
+    expect(int(t.stack.psql("SELECT count(*) FROM changelog WHERE pos IS NULL").strip()) > 0,
+           "the sealer does not re-sign the rewritten entries")
+    tamper.restore()
+    settle(t)
+
+    # a seal's signature changed
+    n = int(t.stack.psql("SELECT max(no) FROM changelog_seals").strip())
+    tamper("UPDATE changelog_seals SET signature = overlay(signature PLACING CASE WHEN left(signature, 1) = 'A' "
+           "THEN 'B' ELSE 'A' END FROM 1 FOR 1) WHERE no = %d" % n)
+    js = verify(t)
+    expect(js["first_bad"] and js["first_bad"]["kind"] == "bad_signature", "forged seal: %r", js)
+    tamper.restore()
+
+    for q in ("?heads=12", "?heads=1:abc", "?heads=x:" + "0" * 64, "?heads=1:" + "A" * 64, "?colour=1"):
+        st, _, body, _ = t.request("GET", "/v1/changelog/verify" + q, basic=AUDITOR)
+        expect(st == 400, "%s refused: %s %r", q, st, body[:200])
+    js = ok(t.request("GET", "/v1/changelog/verify?heads=%d:%s" % (head["pos"], "0" * 64), basic=AUDITOR))
+    expect(js["first_bad"] and js["first_bad"]["kind"] == "rewritten", "a head that does not match: %r", js)
+
+
+def test_unsealed_entries_are_shown_as_such(t):
+    t.daemon.restart(changelog_sealer="no")
+    try:
+        num, rid = hires(t, 1)[0]
+        js = ok(cl(t, "?employee_number=%s" % num))
+        expect(js["items"] and all(i["sealed"] is False and i["pos"] is None and i["hash"] is None
+                                   for i in js["items"]), "unsealed entries: %r", js["items"][:2])
+        js = verify(t)
+        expect(js["ok"] is True and js["unsealed"]["count"] >= 3 and js["unsealed"]["oldest_at"], "verify: %r", js)
+        expect("provisiond_changelog_seal_lag_seconds" not in prometheus(t), "no lag from a daemon that seals nothing")
+    finally:
+        t.daemon.restart(changelog_sealer="yes")
+    settle(t)
+    js = ok(cl(t, "?employee_number=%s" % num))
+    expect(all(i["sealed"] is True and i["pos"] >= 1 for i in js["items"]), "sealed after the restart")
 
 
 def test_application_role_cannot_change_the_log(t):
