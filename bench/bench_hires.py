@@ -52,6 +52,15 @@ def run_daemon(stack):
     d = Daemon(stack, overrides=ov, name="bench")
     with d:
         tok = d.create_token("hr", "bench-hr")
+        mon = d.create_token("monitor", "bench-monitor")
+
+        def round_trips():
+            st, _, body, _ = request(d.base_url, "GET", "/metrics", token=mon)
+            for n, labels, v in harness.parse_prometheus(body.decode()):
+                if n == "provisiond_db_round_trips_total":
+                    return v
+            raise SystemExit("no provisiond_db_round_trips_total in /metrics")
+        rt0 = round_trips()
         nums = ["B%06d" % i for i in range(N)]
         errors = []
 
@@ -78,9 +87,18 @@ def run_daemon(stack):
                 raise SystemExit("only %d of %d hires closed after 600 s" % (n, N))
             time.sleep(0.05)
         total = time.monotonic() - t0
+        trips = (round_trips() - rt0 - 1) / N
         with open("/proc/%d/status" % d.proc.pid) as f:
             hwm = [ln.split()[1] for ln in f if ln.startswith("VmHWM")][0]
-        return total, submitted, int(hwm)
+        # how long entries waited for the sealer: each entry's age when its seal was made
+        while stack.psql("SELECT count(*) FROM changelog WHERE pos IS NULL").strip() != "0":
+            time.sleep(0.05)
+        lag = stack.psql("SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY l)::numeric, 3), "
+                         "round(percentile_cont(0.99) WITHIN GROUP (ORDER BY l)::numeric, 3), round(max(l)::numeric, 3) "
+                         "FROM (SELECT extract(epoch FROM s.sealed_at - c.at) AS l FROM changelog c JOIN LATERAL "
+                         "(SELECT sealed_at FROM changelog_seals WHERE last_pos >= c.pos ORDER BY last_pos LIMIT 1) s "
+                         "ON true) x").strip().split("|")
+        return total, submitted, int(hwm), trips, lag
 
 
 def run_baseline(stack):
@@ -111,7 +129,7 @@ def run_baseline(stack):
 
 def main():
     with Stack() as stack:
-        total, submitted, hwm_kb = run_daemon(stack)
+        total, submitted, hwm_kb, trips, lag = run_daemon(stack)
         raw = run_baseline(stack)
     print("provisiond: %d hires end to end in %.2f s = %.1f hires/s (submissions took %.2f s)"
           % (N, total, N / total, submitted))
@@ -119,6 +137,8 @@ def main():
     print("ratio:      provisiond runs at %.2f of the raw LDAP rate (%.1fx slower)" % ((N / total) / (N / raw),
                                                                                      total / raw))
     print("peak RSS:   %.1f MiB (VmHWM of the daemon)" % (hwm_kb / 1024.0))
+    print("SQL:        %.1f round trips per hire (pipelines counting once)" % trips)
+    print("sealing:    an entry waited p50 %s s, p99 %s s, max %s s for its signed seal" % tuple(lag))
 
 
 if __name__ == "__main__":

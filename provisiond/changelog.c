@@ -29,8 +29,9 @@ enum db_status changelog_append(const struct cl_entry *e, const char **error_r)
 		e->actor, e->actor_role, e->request_id ? req : NULL, e->employee_number, e->system,
 		e->action, e->object, before, after, e->outcome ? e->outcome : "ok", e->error,
 	};
-	/* no lock and no read: the sealer chains it after the commit */
-	enum db_status st = db_exec("changelog.append",
+	/* no lock and no read: the sealer chains it after the commit; it
+	 * travels with the transaction's next statement */
+	enum db_status st = db_defer("changelog.append",
 		"INSERT INTO changelog (at, actor, actor_role, request_id, employee_number, system, action, object, "
 		"before, after, outcome, error) VALUES (date_trunc('microseconds', clock_timestamp()), $1, $2, "
 		"$3::bigint, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11)",

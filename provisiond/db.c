@@ -10,6 +10,7 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,111 @@ static char *db_conninfo;
 static pthread_key_t conn_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static _Thread_local int in_txn;
+static atomic_ullong round_trips;
+
+/* Statements of the open transaction whose answers nobody waits for
+ * (BEGIN, change-log appends): sent with the next statement that is
+ * waited for, or with COMMIT, in one pipeline — one round trip. */
+struct deferred {
+	const char *name, *sql;		/* static strings */
+	int nparams;
+	char **params;
+};
+static _Thread_local struct deferred *dq;
+static _Thread_local int ndq, capdq;
+
+static void dq_clear(void)
+{
+	for (int i = 0; i < ndq; i++) {
+		for (int k = 0; k < dq[i].nparams; k++)
+			free(dq[i].params[k]);
+		free(dq[i].params);
+	}
+	ndq = 0;
+	if (!in_txn) {
+		free(dq);
+		dq = NULL;
+		capdq = 0;
+	}
+}
+
+static void dq_push(const char *name, const char *sql, int nparams, const char *const *params)
+{
+	if (ndq == capdq) {
+		capdq = capdq ? capdq * 2 : 16;
+		dq = realloc(dq, (size_t)capdq * sizeof(*dq));
+		if (dq == NULL)
+			abort();
+	}
+	struct deferred *d = &dq[ndq++];
+	d->name = name;
+	d->sql = sql;
+	d->nparams = nparams;
+	d->params = nparams ? xcalloc((size_t)nparams, sizeof(char *)) : NULL;
+	for (int k = 0; k < nparams; k++)
+		d->params[k] = params[k] ? xstrdup(params[k]) : NULL;
+}
+
+unsigned long long db_round_trips(void)
+{
+	return atomic_load(&round_trips);
+}
+
+/* Sends the deferred statements, then sql, in one pipeline. Returns sql's
+ * result; when a deferred statement failed, its result instead, with
+ * *name_r set to its name. */
+static PGresult *exec_pipelined(PGconn *c, const char *sql, int nparams, const char *const *params,
+				const char **name_r)
+{
+	PGresult *failed = NULL, *last = NULL;
+	int sent = 0, n = ndq + 1;
+	if (PQenterPipelineMode(c) != 1)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		const char *q = i < ndq ? dq[i].sql : sql;
+		int np = i < ndq ? dq[i].nparams : nparams;
+		const char *const *pp = i < ndq ? (const char *const *)dq[i].params : params;
+		if (PQsendQueryParams(c, q, np, NULL, pp, NULL, NULL, 0) != 1)
+			break;
+		sent++;
+	}
+	if (PQpipelineSync(c) != 1)
+		sent = -1;
+	for (int i = 0; i < sent; i++) {
+		PGresult *r, *mine = NULL;
+		while ((r = PQgetResult(c)) != NULL) {
+			PQclear(mine);
+			mine = r;
+		}
+		ExecStatusType st = PQresultStatus(mine);
+		int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+		if (i < ndq) {
+			if (!ok && failed == NULL && st != PGRES_PIPELINE_ABORTED) {
+				failed = mine;
+				*name_r = dq[i].name;
+				mine = NULL;
+			}
+			PQclear(mine);
+		} else
+			last = mine;
+	}
+	if (sent >= 0) {
+		PGresult *r;
+		while ((r = PQgetResult(c)) != NULL) {	/* the sync */
+			int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+			PQclear(r);
+			if (sync)
+				break;
+		}
+	}
+	PQexitPipelineMode(c);
+	dq_clear();
+	if (failed != NULL) {
+		PQclear(last);
+		return failed;
+	}
+	return last;
+}
 
 static void conn_destroy(void *p)
 {
@@ -151,7 +257,11 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 			*error_r = err;
 		return NULL;
 	}
-	r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	atomic_fetch_add(&round_trips, 1);
+	if (in_txn && ndq > 0)
+		r = exec_pipelined(c, sql, nparams, params, &name);
+	else
+		r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (PQstatus(c) != CONNECTION_OK && !in_txn && strncmp(sql, "SELECT", 6) == 0) {
 		/* The connection died (PostgreSQL restarted while we were idle).
 		 * A read is safe to send again on a new connection; a write is
@@ -164,6 +274,7 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 				*error_r = err;
 			return NULL;
 		}
+		atomic_fetch_add(&round_trips, 1);
 		r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
 	}
 	ExecStatusType st = PQresultStatus(r);
@@ -198,12 +309,29 @@ enum db_status db_exec(const char *name, const char *sql, int nparams,
 	return st;
 }
 
+enum db_status db_defer(const char *name, const char *sql, int nparams, const char *const *params,
+			const char **error_r)
+{
+	if (!in_txn)
+		return db_exec(name, sql, nparams, params, error_r);
+	dq_push(name, sql, nparams, params);
+	return DB_OK;
+}
+
 enum db_status db_begin(const char **error_r)
 {
-	enum db_status st = db_exec("BEGIN", "BEGIN", 0, NULL, error_r);
-	if (st == DB_OK)
-		in_txn = 1;
-	return st;
+	const char *err = NULL;
+	if (in_txn) {
+		*error_r = t_strdup("BEGIN inside a transaction");
+		return DB_ERROR;
+	}
+	if (thread_conn(&err) == NULL) {	/* an outage shows here, as before */
+		*error_r = err;
+		return DB_UNAVAILABLE;
+	}
+	in_txn = 1;
+	dq_push("BEGIN", "BEGIN", 0, NULL);	/* goes out with the first statement */
+	return DB_OK;
 }
 
 enum db_status db_commit(const char **error_r)
@@ -215,8 +343,30 @@ enum db_status db_commit(const char **error_r)
 		return DB_ERROR;
 	}
 	c = thread_conn(&err);
+	if (c != NULL && ndq == 1 && PQtransactionStatus(c) == PQTRANS_IDLE) {
+		/* nothing but the BEGIN: nothing to commit */
+		in_txn = 0;
+		dq_clear();
+		return DB_OK;
+	}
+	if (c != NULL && ndq > 0 && PQtransactionStatus(c) != PQTRANS_INERROR) {
+		/* the deferred statements and COMMIT in one round trip */
+		enum db_status st = db_exec("COMMIT", "COMMIT", 0, NULL, error_r);
+		in_txn = 0;
+		dq_clear();
+		if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE) {
+			/* a deferred statement failed: COMMIT was skipped */
+			PQclear(PQexec(c, "ROLLBACK"));
+			if (st == DB_OK) {
+				*error_r = t_strdup("the transaction was aborted before COMMIT");
+				st = DB_ERROR;
+			}
+		}
+		return st;
+	}
 	if (c == NULL || PQtransactionStatus(c) != PQTRANS_INTRANS) {
 		in_txn = 0;
+		dq_clear();
 		*error_r = t_strdup("the transaction was lost or aborted before COMMIT");
 		if (c != NULL)
 			PQclear(PQexec(c, "ROLLBACK"));
@@ -233,8 +383,11 @@ void db_rollback(void)
 	pthread_once(&key_once, make_key);
 	c = pthread_getspecific(conn_key);
 	in_txn = 0;
-	if (c != NULL && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
+	dq_clear();
+	if (c != NULL && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE) {
+		atomic_fetch_add(&round_trips, 1);
 		PQclear(PQexec(c, "ROLLBACK"));
+	}
 }
 
 int db_end_of_unit(const char *what)

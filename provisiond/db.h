@@ -39,7 +39,20 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 enum db_status db_exec(const char *name, const char *sql, int nparams,
 		       const char *const *params, const char **error_r);
 
-/* Transactions on this thread's connection. While one is open no
+/* For a statement inside a transaction whose rows and outcome nobody
+ * waits for (a change-log append): it is sent with the transaction's next
+ * statement, or with its COMMIT, in one pipeline. A failure then fails
+ * that statement (named after the deferred one) or the COMMIT, and the
+ * transaction with it. Outside a transaction it runs at once. */
+enum db_status db_defer(const char *name, const char *sql, int nparams, const char *const *params,
+			const char **error_r);
+
+/* Statements sent to PostgreSQL by this process so far, a pipeline
+ * counting once: what the benches divide by the work done. */
+unsigned long long db_round_trips(void);
+
+/* Transactions on this thread's connection. BEGIN goes out with the first
+ * statement after it. While one is open no
  * statement is retried on a new connection (it would run outside the
  * transaction), and db_commit refuses when the transaction was lost. */
 enum db_status db_begin(const char **error_r);

@@ -112,13 +112,13 @@ def test_exports(t):
     expect(len(lines) == n, "jsonl has every match (%d vs %d)", len(lines), n)
     # filters reach COPY as values, never as SQL text; a cell a spreadsheet would run is defused
     t.stack.psql("INSERT INTO changelog (at, actor, actor_role, employee_number, system, action, object, outcome) "
-                 "VALUES (now(), '=HYPERLINK(\"http://x\")', 'admin', 'O''Brien', 'workflow', '-x', "
-                 "'a,b \"c\"', 'ok')")
+                 "VALUES (now(), '=HYPERLINK(\"http://x\")', 'admin', 'O''Brien', 'workflow', 'x', "
+                 "'-a,b \"c\"', 'ok')")
     st, _, body, _ = cl(t, "?format=csv&employee_number=O'Brien")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
     expect(st == 200 and len(rows) == 2, "one entry for O'Brien: %r", rows)
     row = dict(zip(rows[0], rows[1]))
-    expect(row["actor"] == "'=HYPERLINK(\"http://x\")" and row["action"] == "'-x" and row["object"] == 'a,b "c"'
+    expect(row["actor"] == "'=HYPERLINK(\"http://x\")" and row["action"] == "x" and row["object"] == "'-a,b \"c\""
            and row["employee_number"] == "O'Brien", "defused and quoted: %r", row)
     st, _, body, _ = cl(t, "?format=csv&employee_number=x'%20OR%20'1'='1")
     expect(st == 200 and len(body.decode().splitlines()) == 1, "an injection attempt is just a value: %r", body[:300])
@@ -325,6 +325,29 @@ def test_unsealed_entries_are_shown_as_such(t):
     settle(t)
     js = ok(cl(t, "?employee_number=%s" % num))
     expect(all(i["sealed"] is True and i["pos"] >= 1 for i in js["items"]), "sealed after the restart")
+
+
+def test_a_failed_append_fails_its_step(t):
+    """Appends travel with the step's next statement or its COMMIT (one round
+    trip): when one fails, the step fails whole, and the connection serves
+    the next request."""
+    js = file_hire(t, "L09001", "Append", "Fails")
+    db = superuser_db(t)
+    t.stack.psql("ALTER TABLE changelog ADD CONSTRAINT no_approvals CHECK (action <> 'hire.approve') NOT VALID",
+                 conninfo=db)
+    try:
+        for _ in range(3):   # every HTTP thread's connection, more or less
+            st, _, body, _ = t.request("POST", "/v1/requests/%d/approve" % js["id"], basic=HEAD)
+            expect(st == 500 and b"no_approvals" not in body and b"INSERT" not in body,
+                   "the step fails, without SQL in the answer: %s %r", st, body[:300])
+        state = t.stack.psql("SELECT state FROM requests WHERE id = %d" % js["id"]).strip()
+        expect(state == "submitted", "nothing half-done: the request is still %s", state)
+        expect(t.stack.psql("SELECT count(*) FROM changelog WHERE request_id = %d AND action = 'hire.approve'"
+                            % js["id"]).strip() == "0", "no entry")
+    finally:
+        t.stack.psql("ALTER TABLE changelog DROP CONSTRAINT no_approvals", conninfo=db)
+    ok(t.request("POST", "/v1/requests/%d/approve" % js["id"], basic=HEAD))
+    expect(t.stack.psql("SELECT state FROM requests WHERE id = %d" % js["id"]).strip() != "submitted", "approved now")
 
 
 def test_application_role_cannot_change_the_log(t):
