@@ -38,6 +38,8 @@ void api_access_catalogue(struct http_ctx *ctx);
 void api_call_code_requests_create(struct http_ctx *ctx);
 void api_outbox(struct http_ctx *ctx);
 void api_exits_create(struct http_ctx *ctx);
+void api_hires_batch(struct http_ctx *ctx);
+void api_exits_batch(struct http_ctx *ctx);
 void api_transfers_create(struct http_ctx *ctx);
 void api_requests_list(struct http_ctx *ctx);
 void api_requests_get(struct http_ctx *ctx);

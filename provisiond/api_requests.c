@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "http.h"
 #include "json.h"
+#include "log.h"
 #include "outbox.h"
 #include "queue.h"
 #include "contracts.h"
@@ -20,6 +21,7 @@
 #include "report.h"
 #include "requests.h"
 #include "tasks.h"
+#include "tpool.h"
 #include "workflow.h"
 
 #include <ctype.h>
@@ -79,8 +81,94 @@ static void create(struct http_ctx *ctx, enum wf_type type)
 	http_reply_outcome(ctx, &o);
 }
 
+/* One row of a batch as the batch answers it: the status and the body a
+ * single POST would have answered, or its error envelope. */
+static json_t *row_result(size_t index, struct outcome *o, const char *request_id)
+{
+	json_t *r = json_pack("{s:I, s:i, s:b}", "index", (json_int_t)index, "status", o->status, "replayed",
+			      o->replayed);
+	if (o->body != NULL) {
+		json_object_set_new(r, "body", o->body);
+		o->body = NULL;
+		return r;
+	}
+	const char *msg = o->message;
+	if (o->status >= 500) {
+		log_error("batch row %zu: %d %s: %s", index, o->status, o->code ? o->code : "internal", o->message);
+		if (o->status == 500)	/* as a single POST: no SQL in the answer */
+			msg = t_printf("internal error: the service's log has the details under request id %s",
+				       request_id ? request_id : "-");
+	}
+	json_object_set_new(r, "error", json_pack("{s:s, s:s, s:o}", "code", o->code ? o->code : "internal",
+		"message", msg, "field", o->field[0] ? json_string(o->field) : json_null()));
+	return r;
+}
+
+#define BATCH_MAX 1000
+
+/* POST /v1/hires/batch, /v1/exits/batch: {"items": [...]}, each item what
+ * the single POST takes, filed through the same path (validation, policy,
+ * separation of duties, change log), each in its own transaction: one bad
+ * row never blocks the others. With Idempotency-Key K, row i is filed
+ * under the key "K#i" bound to its own content, so a batch sent again
+ * after an interruption replays the rows that were filed and files the
+ * rest: nobody twice. */
+static void create_batch(struct http_ctx *ctx, enum wf_type type)
+{
+	static const char *const allowed[] = { "items", NULL };
+	struct idem idem;
+	struct outcome o;
+	if (read_idem(ctx, &idem) < 0)
+		return;
+	memset(&o, 0, sizeof(o));
+	if (json_check_keys(ctx->body, allowed, &o) < 0) {
+		http_reply_outcome(ctx, &o);
+		return;
+	}
+	json_t *items = json_object_get(ctx->body, "items");
+	if (!json_is_array(items) || json_array_size(items) == 0 || json_array_size(items) > BATCH_MAX) {
+		http_reply_error(ctx, 400, items == NULL ? "missing_field" : "invalid_field", "items",
+				 "items must be an array of 1 to %d %s", BATCH_MAX, wf_type_name(type));
+		return;
+	}
+	json_t *results = json_array();
+	size_t i, filed = 0, replayed = 0, refused = 0;
+	json_t *item;
+	json_array_foreach(items, i, item) {
+		struct idem row = { .key = NULL };
+		memset(&o, 0, sizeof(o));
+		if (!json_is_object(item)) {
+			fail(&o, 400, "invalid_field", t_printf("items[%zu]", i), "item %zu is not a JSON object", i);
+			json_array_append_new(results, row_result(i, &o, ctx->request_id));
+			refused++;
+			continue;
+		}
+		if (idem.key != NULL) {
+			char *text = json_dumps(item, JSON_COMPACT | JSON_SORT_KEYS);
+			const char *fp = t_printf("%s\n%s#%zu\n%s", ctx->method, ctx->path, i, text ? text : "");
+			free(text);
+			crypto_sha256_hex(fp, strlen(fp), row.fingerprint);
+			row.key = t_printf("%s#%zu", idem.key, i);
+		}
+		unsigned frame = t_push();	/* a row's messages; the answer is built before the pop */
+		requests_create(ctx->conf, &ctx->who, type, item, &row, &o);
+		if (o.replayed)
+			replayed++;
+		else if (o.status < 300)
+			filed++;
+		else
+			refused++;
+		json_array_append_new(results, row_result(i, &o, ctx->request_id));
+		t_pop(frame);
+	}
+	http_reply_json(ctx, 200, json_pack("{s:o, s:I, s:I, s:I}", "results", results, "filed", (json_int_t)filed,
+					    "replayed", (json_int_t)replayed, "refused", (json_int_t)refused));
+}
+
 void api_hires_create(struct http_ctx *ctx) { create(ctx, WF_HIRE); }
 void api_exits_create(struct http_ctx *ctx) { create(ctx, WF_EXIT); }
+void api_hires_batch(struct http_ctx *ctx) { create_batch(ctx, WF_HIRE); }
+void api_exits_batch(struct http_ctx *ctx) { create_batch(ctx, WF_EXIT); }
 void api_transfers_create(struct http_ctx *ctx) { create(ctx, WF_TRANSFER); }
 void api_access_requests_create(struct http_ctx *ctx) { create(ctx, WF_ACCESS); }
 void api_call_code_requests_create(struct http_ctx *ctx) { create(ctx, WF_CALLCODE); }

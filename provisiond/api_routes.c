@@ -28,6 +28,8 @@ const struct route api_routes[] = {
 	{ "DELETE", "/v1/tokens/{name}", R(ADMIN), 0, api_tokens_revoke },
 	{ "POST", "/v1/hires", R(HR), ROUTE_JSON_BODY, api_hires_create },
 	{ "POST", "/v1/exits", R(HR), ROUTE_JSON_BODY, api_exits_create },
+	{ "POST", "/v1/hires/batch", R(HR), ROUTE_JSON_BODY, api_hires_batch },
+	{ "POST", "/v1/exits/batch", R(HR), ROUTE_JSON_BODY, api_exits_batch },
 	{ "POST", "/v1/transfers", R(HR), ROUTE_JSON_BODY, api_transfers_create },
 	{ "POST", "/v1/access-requests", R(UNIT_HEAD) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), ROUTE_JSON_BODY,
 	  api_access_requests_create },

@@ -22,6 +22,7 @@ struct outcome {
 	const char *code;	/* error code when body is NULL */
 	char field[64];
 	char message[768];
+	int replayed;		/* the answer an Idempotency-Key stored, given again */
 };
 
 /* Answers an error: drops any body, sets status, code, field (may be NULL). */

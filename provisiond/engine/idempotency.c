@@ -46,6 +46,7 @@ int idem_claim(const struct idem *idem, const char *actor, struct outcome *o)
 	}
 	o->status = atoi(PQgetvalue(r, 0, 1));
 	o->body = json_loads(PQgetvalue(r, 0, 2), 0, NULL);
+	o->replayed = 1;
 	PQclear(r);
 	return 1;
 }
