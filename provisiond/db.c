@@ -374,6 +374,7 @@ enum db_status db_commit(const char **error_r)
 	}
 	enum db_status st = db_exec("COMMIT", "COMMIT", 0, NULL, error_r);
 	in_txn = 0;
+	dq_clear();	/* frees the queue kept for the transaction */
 	return st;
 }
 
