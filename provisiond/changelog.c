@@ -16,7 +16,6 @@
 #include <openssl/evp.h>
 
 #define AT_US(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-#define SEALER_LOCK "x'7076647365616c72'::bigint"	/* "pvdsealr": sealers only, never writers */
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 enum db_status changelog_append(const struct cl_entry *e, const char **error_r)
@@ -115,7 +114,7 @@ int changelog_seal(const struct signkey *k, int limit, struct cl_known_head *min
 	PGresult *r = db_query("changelog.seal_head",
 		"SELECT s.no, s.last_pos, s.head_hash, " AT_US("s.sealed_at") ", s.key_id, s.signature, m.pos, m.hash, "
 		AT_US("now()") ", (SELECT hash FROM changelog WHERE pos = $1::bigint) "
-		"FROM (SELECT pg_advisory_xact_lock(" SEALER_LOCK ")) l "
+		"FROM (SELECT pg_advisory_xact_lock(" CHANGELOG_SEALER_LOCK ")) l "
 		"LEFT JOIN LATERAL (SELECT * FROM changelog_seals ORDER BY no DESC LIMIT 1) s ON true "
 		"LEFT JOIN LATERAL (SELECT pos, hash FROM changelog WHERE pos IS NOT NULL ORDER BY pos DESC LIMIT 1) m ON true",
 		1, hp, &st, error_r);

@@ -36,6 +36,10 @@ struct cl_entry {
 	const char *error;
 };
 
+/* The advisory lock that orders sealers (and their head mails); writers
+ * never take it. "pvdsealr". */
+#define CHANGELOG_SEALER_LOCK "x'7076647365616c72'::bigint"
+
 enum db_status changelog_append(const struct cl_entry *e, const char **error_r);
 
 /* The fields an entry's hash covers, as text (NULL for SQL NULL), in

@@ -50,7 +50,7 @@ struct walk {
 	/* a signed head that did not match, waiting for the next entry to say
 	 * whether only the head entry or the whole stretch changed */
 	int pending;
-	long long pending_from, pending_pos, pending_seq, pending_no;
+	long long pending_from, pending_pos, pending_no;
 	json_t *bad;
 };
 
@@ -159,7 +159,6 @@ static int check_entry(struct walk *w, char **f)
 			w->pending = 1;
 			w->pending_from = w->anchor;
 			w->pending_pos = pos;
-			w->pending_seq = seq;
 			w->pending_no = s->no;
 		} else if (!s->good) {
 			w->bad = bad_entry(w->anchor, 0, "bad_signature", t_printf(
@@ -177,7 +176,6 @@ static int check_entry(struct walk *w, char **f)
 			w->pending = 1;
 			w->pending_from = w->anchor;
 			w->pending_pos = pos;
-			w->pending_seq = seq;
 			w->pending_no = 0;
 		}
 	}

@@ -138,7 +138,7 @@ static void mail_head(const struct conf *c)
 	const char *p[1] = { every };
 	/* the sealers' lock: two daemons do not both mail the same head */
 	PGresult *r = db_query("sealer.head_due",
-		"SELECT 1 FROM (SELECT pg_advisory_xact_lock(x'7076647365616c72'::bigint)) l "
+		"SELECT 1 FROM (SELECT pg_advisory_xact_lock(" CHANGELOG_SEALER_LOCK ")) l "
 		"WHERE EXISTS (SELECT 1 FROM changelog_seals) AND NOT EXISTS (SELECT 1 FROM outbox "
 		"WHERE kind = 'changelog_head' AND created_at > now() - make_interval(secs => $1::int))",
 		1, p, &st, &err);
