@@ -604,4 +604,8 @@ if __name__ == "__main__":
     if missing:
         print("1..0 # SKIP the browser tests need %s" % ", ".join(missing))
         sys.exit(77)
-    main(globals(), daemon_overrides={"console_dir": CONSOLE_DIR, "session_idle_timeout": str(IDLE_SECONDS)})
+    # The shared daemon has no plugins and the console's daemon shares its
+    # database: only the latter may start scheduled exits (a start by the
+    # shared one found no plugin and left the exit to manual work).
+    main(globals(), daemon_overrides={"console_dir": CONSOLE_DIR, "session_idle_timeout": str(IDLE_SECONDS),
+                                      "scheduler_interval_ms": "0"})

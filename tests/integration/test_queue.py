@@ -78,8 +78,12 @@ def wait_state(d, rid, states, timeout=30, who=HEAD):
         wait_until(reached, timeout, interval=0.1, what="request %d to reach %s" % (rid, "/".join(states)))
     except TestFailure:
         js = last.get("js") or {}
-        raise TestFailure("request %d stuck in %s; operations %r; log:\n%s" % (
-            rid, js.get("state"), js.get("operations"), d.log_tail(30)))
+        raise TestFailure("request %d stuck in %s (provisioning %s, round %s); operations %r; tasks %r; "
+                          "steps %r; log:\n%s" % (
+                              rid, js.get("state"), js.get("provisioning_mode"), js.get("round"),
+                              js.get("operations"), js.get("tasks"),
+                              [(s.get("action"), s.get("to_state"), s.get("actor")) for s in js.get("steps") or []],
+                              d.log_tail(30)))
     return last["js"]
 
 
