@@ -68,7 +68,7 @@ enum db_status queue_enqueue(long long request_id, const char *intent, json_t *p
 		}
 		buf_putc(&deps, '}');
 		const char *params_v[7] = { rid, round, pi->name, intent, person_s, params_s, buf_str(&deps) };
-		st = db_exec("queue.insert",
+		st = db_defer("queue.insert",
 			     "INSERT INTO operations (request_id, round, instance, intent, person, params, depends_on) "
 			     "VALUES ($1::bigint, $2::int, $3, $4, $5::jsonb, $6::jsonb, $7::text[])",
 			     7, params_v, error_r);
@@ -77,7 +77,7 @@ enum db_status queue_enqueue(long long request_id, const char *intent, json_t *p
 	free(person_s);
 	free(params_s);
 	if (st == DB_OK)
-		st = db_exec("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, error_r);
+		st = db_defer("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, error_r);
 	return st;
 }
 
@@ -213,15 +213,13 @@ static void finish(const struct conf *c, const char *me, struct claimed *op, str
 
 	if ((st = db_begin(&err)) != DB_OK)
 		goto fail;
-	const char *p1[1] = { rid };
-	PGresult *r = db_query("queue.lock_request", "SELECT type FROM requests WHERE id = $1::bigint FOR UPDATE",
-			       1, p1, &st, &err);
-	if (r == NULL)
-		goto fail;
-	PQclear(r);
-	const char *p2[2] = { id, me };
-	r = db_query("queue.lock_op", "SELECT 1 FROM operations WHERE id = $1::bigint AND state = 'running' "
-		     "AND leased_by = $2 FOR UPDATE", 2, p2, &st, &err);
+	/* the request first (as every step that acts on it does), then the
+	 * operation, in one statement: FOR UPDATE locks the rows of both */
+	const char *p2[3] = { id, me, rid };
+	PGresult *r = db_query("queue.lock_op",
+			       "SELECT 1 FROM requests r JOIN operations o ON o.request_id = r.id "
+			       "WHERE r.id = $3::bigint AND o.id = $1::bigint AND o.state = 'running' "
+			       "AND o.leased_by = $2 FOR UPDATE", 3, p2, &st, &err);
 	if (r == NULL)
 		goto fail;
 	int still_ours = PQntuples(r) == 1;
@@ -236,7 +234,7 @@ static void finish(const struct conf *c, const char *me, struct claimed *op, str
 	}
 	const char *p3[6] = { id, state, outcome, res->message[0] ? res->message : NULL,
 			      res->object[0] ? res->object : NULL, delay };
-	if ((st = db_exec("queue.finish",
+	if ((st = db_defer("queue.finish",
 			  "UPDATE operations SET state = $2, outcome = $3, message = $4, object = COALESCE($5, object), "
 			  "leased_by = NULL, lease_until = NULL, next_at = now() + make_interval(secs => $6::int), "
 			  "updated_at = now() WHERE id = $1::bigint", 6, p3, &err)) != DB_OK)
@@ -255,7 +253,7 @@ static void finish(const struct conf *c, const char *me, struct claimed *op, str
 		if ((st = tell_done(c, &d, &err)) != DB_OK)
 			goto fail;
 	}
-	if ((st = db_exec("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, &err)) != DB_OK)
+	if ((st = db_defer("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, &err)) != DB_OK)
 		goto fail;
 	if ((st = db_commit(&err)) != DB_OK)
 		goto fail;
@@ -538,7 +536,7 @@ enum db_status queue_retry(long long op_id, const char *actor, const char *role,
 	PQclear(r);
 	if (st != DB_OK)
 		goto fail;
-	if ((st = db_exec("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, error_r)) != DB_OK)
+	if ((st = db_defer("queue.notify", "SELECT pg_notify('pvd_queue', '')", 0, NULL, error_r)) != DB_OK)
 		goto fail;
 	return db_commit(error_r);
 fail:

@@ -28,7 +28,7 @@ enum db_status person_update(struct txn *t, const char *what, const char *sql,
 	json_t *before = person_json_by_id(t->person_id, err, &st);
 	if (before == NULL)
 		return st == DB_OK ? DB_ERROR : st;
-	st = db_exec(what, sql, nparams, params, err);
+	st = db_defer(what, sql, nparams, params, err);
 	if (st != DB_OK) {
 		json_decref(before);
 		return st;
@@ -126,7 +126,7 @@ static enum db_status begin_provisioning(struct txn *t, int undo, const char **e
 		t->round++;	/* queue_enqueue started the next round */
 	const char *mp[2] = { rid, mode == PROVISION_QUEUED ? "queued" : "manual" };
 	snprintf(t->provisioning_mode, sizeof(t->provisioning_mode), "%s", mp[1]);
-	return db_exec("request.mode", "UPDATE requests SET provisioning_mode = $2 WHERE id = $1::bigint",
+	return db_defer("request.mode", "UPDATE requests SET provisioning_mode = $2 WHERE id = $1::bigint",
 		       2, mp, err);
 }
 

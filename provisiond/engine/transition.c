@@ -24,7 +24,7 @@ enum db_status log_step(struct txn *t, enum wf_action_id action, const char *fro
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%lld", t->request_id);
 	const char *params[7] = { rid, wf_action_name(action), from, wf_state_name(to), t->actor, t->role, note };
-	enum db_status st = db_exec("request.step",
+	enum db_status st = db_defer("request.step",
 				    "INSERT INTO request_steps (request_id, action, from_state, to_state, actor, "
 				    "actor_role, note) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7)",
 				    7, params, err);
@@ -55,7 +55,7 @@ static enum db_status set_state(struct txn *t, enum wf_state_id to, const char *
 		log_panic("%s request %lld: the tables lead to state %s, which the procedure lacks",
 			  wf_type_name(t->type), t->request_id, wf_state_name(to));
 	const char *params[3] = { rid, wf_state_name(to), ws->open ? "f" : "t" };
-	enum db_status st = db_exec("request.state",
+	enum db_status st = db_defer("request.state",
 				    "UPDATE requests SET state = $2, updated_at = now(), "
 				    "closed_at = CASE WHEN $3::boolean THEN now() ELSE NULL END WHERE id = $1::bigint",
 				    3, params, err);

@@ -108,7 +108,7 @@ static enum db_status claim_first_free(const char *what, const char *sql, const 
 		char *value = xasprintf("%s%s", cand, suffix);
 		free(cand);
 		const char *params[2] = { pid, value };
-		db_exec("savepoint", "SAVEPOINT alloc", 0, NULL, NULL);
+		db_defer("savepoint", "SAVEPOINT alloc", 0, NULL, NULL);
 		st = db_exec(what, sql, 2, params, &err);
 		if (st == DB_OK) {
 			*value_r = value;

@@ -387,8 +387,7 @@ static const struct fake_answer hire_worked[] = {
 	FAKE_ROWS("queue.claim", CLAIM_COLS, CLAIM("502", "groups", "1")),
 	FAKE_ROWS("queue.claim", CLAIM_COLS, CLAIM("503", "pbx", "1")),
 	FAKE_ROWS("queue.claim", CLAIM_COLS, CLAIM("502", "groups", "2")),
-	FAKE_ALWAYS("queue.lock_request", "type", "hire"),
-	FAKE_ALWAYS("queue.lock_op", "held", "1"),
+	FAKE_ALWAYS("queue.lock_op", "held", "1"),	/* the request and the operation, one statement */
 	FAKE_ROWS("request.round_left", "left,total", "2|3"),	/* after accounts */
 	FAKE_ROWS("request.round_left", "left,total", "1|3"),	/* after pbx (groups' retry asks nothing) */
 	FAKE_ROWS("request.round_left", "left,total", "0|3"),	/* after groups */
