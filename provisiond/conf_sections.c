@@ -103,6 +103,7 @@ const struct conf_row conf_rows[] = {
 	{ "password_token_hours", T_INT, S(password_token_hours), "72", 1, 720, 1, 0 },
 	{ "password_min_length", T_INT, S(password_min_length), "10", 8, 128, 1, 0 },
 	{ "ldap_units_dn", T_STR, S(ldap_units_dn), "", 0, 0, 1, 0 },
+	{ "ldap_catalogue_cache_seconds", T_INT, S(ldap_catalogue_cache_seconds), "60", 0, 3600, 1, 0 },
 	{ "ldap_positions_dn", T_STR, S(ldap_positions_dn), "", 0, 0, 1, 0 },
 	{ "login_template", T_STR, S(login_template), "{g1}.{f1}", 0, 0, 1, 0 },
 	{ "login_max_length", T_INT, S(login_max_length), "32", 3, 64, 1, 0 },

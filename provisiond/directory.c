@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 struct dir_conn {
 	LDAP *ld;
@@ -214,9 +215,89 @@ static char *canonical_value(LDAP *ld, LDAPMessage *e, const char *dn, const cha
 	return out;
 }
 
+/* Catalogue answers found in the directory, kept ldap_catalogue_cache_seconds
+ * so that filing does not search slapd for the same unit and position each
+ * time. Only entries found are kept: a unit added by hand counts at once;
+ * one removed is still accepted for at most that long. Direct-mapped by
+ * the typed value (the canonical spelling is the directory's). */
+#define CATALOGUE_SLOTS 256
+
+struct catalogue_slot {
+	char *key;		/* base \x1f attr \x1f value as typed */
+	char *canonical;
+	int single_holder;
+	time_t until;		/* CLOCK_MONOTONIC seconds */
+};
+static struct catalogue_slot catalogue[CATALOGUE_SLOTS];
+static pthread_mutex_t catalogue_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static time_t mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static unsigned slot_of(const char *key)
+{
+	unsigned h = 2166136261u;	/* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % CATALOGUE_SLOTS;
+}
+
+static int catalogue_get(const char *key, char **canonical_r, int *single_r)
+{
+	struct catalogue_slot *s = &catalogue[slot_of(key)];
+	int hit = 0;
+	pthread_mutex_lock(&catalogue_lock);
+	if (s->key != NULL && strcmp(s->key, key) == 0 && mono_now() < s->until) {
+		*canonical_r = xstrdup(s->canonical);
+		*single_r = s->single_holder;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&catalogue_lock);
+	return hit;
+}
+
+static void catalogue_put(const char *key, const char *canonical, int single, int seconds)
+{
+	struct catalogue_slot *s = &catalogue[slot_of(key)];
+	pthread_mutex_lock(&catalogue_lock);
+	free(s->key);
+	free(s->canonical);
+	s->key = xstrdup(key);
+	s->canonical = xstrdup(canonical);
+	s->single_holder = single;
+	s->until = mono_now() + seconds;
+	pthread_mutex_unlock(&catalogue_lock);
+}
+
+void dir_catalogue_flush(void)
+{
+	pthread_mutex_lock(&catalogue_lock);
+	for (int i = 0; i < CATALOGUE_SLOTS; i++) {
+		free(catalogue[i].key);
+		free(catalogue[i].canonical);
+	}
+	memset(catalogue, 0, sizeof(catalogue));
+	pthread_mutex_unlock(&catalogue_lock);
+}
+
 int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr, const char *value,
 			char **canonical_r, int *single_holder_r, const char **error_r)
 {
+	char *key = xasprintf("%s\x1f%s\x1f%s", base, attr, value);
+	int single = 0;
+	*canonical_r = NULL;
+	if (single_holder_r)
+		*single_holder_r = 0;
+	if (c->ldap_catalogue_cache_seconds > 0 && catalogue_get(key, canonical_r, &single)) {
+		free(key);
+		if (single_holder_r)
+			*single_holder_r = single;
+		return 1;
+	}
 	char *esc = dir_filter_value(value);
 	char *filter = xasprintf("(%s=%s)", attr, esc ? esc : "");
 	char *attrs[] = { (char *)attr, "pvdSingleHolder", NULL };
@@ -224,14 +305,14 @@ int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr
 	int rc = svc_search(c, base, LDAP_SCOPE_ONELEVEL, filter, attrs, 2, &res, error_r);
 	free(esc);
 	free(filter);
-	*canonical_r = NULL;
-	if (single_holder_r)
-		*single_holder_r = 0;
-	if (rc < 0)
+	if (rc < 0) {
+		free(key);
 		return -1;
+	}
 	LDAPMessage *e = ldap_first_entry(svc_conn.ld, res);
 	if (e == NULL) {
 		ldap_msgfree(res);
+		free(key);
 		return 0;
 	}
 	char *dn = ldap_get_dn(svc_conn.ld, e);
@@ -239,12 +320,14 @@ int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr
 	ldap_memfree(dn);
 	if (*canonical_r == NULL)
 		*canonical_r = xstrdup(value);
-	if (single_holder_r) {
-		struct berval **v = ldap_get_values_len(svc_conn.ld, e, "pvdSingleHolder");
-		*single_holder_r = v != NULL && v[0] != NULL && v[0]->bv_len == 4 &&
-				   strncasecmp(v[0]->bv_val, "TRUE", 4) == 0;
-		ldap_value_free_len(v);
-	}
+	struct berval **v = ldap_get_values_len(svc_conn.ld, e, "pvdSingleHolder");
+	single = v != NULL && v[0] != NULL && v[0]->bv_len == 4 && strncasecmp(v[0]->bv_val, "TRUE", 4) == 0;
+	ldap_value_free_len(v);
+	if (single_holder_r)
+		*single_holder_r = single;
+	if (c->ldap_catalogue_cache_seconds > 0)
+		catalogue_put(key, *canonical_r, single, c->ldap_catalogue_cache_seconds);
+	free(key);
 	ldap_msgfree(res);
 	return 1;
 }

@@ -62,6 +62,9 @@ int dir_child_exists(const struct conf *c, const char *base, const char *attr,
  * "TRIBUTARIA " is stored as tributaria) and, for positions, whether it
  * is held by one person at a time (pvdSingleHolder); 0 none; -1 the
  * directory could not be asked. */
+/* Forgets the cached catalogue answers (a reload; tests). */
+void dir_catalogue_flush(void);
+
 int dir_catalogue_entry(const struct conf *c, const char *base, const char *attr, const char *value,
 			char **canonical_r, int *single_holder_r, const char **error_r);
 

@@ -181,6 +181,7 @@ static void reload(const char *path)
 	http_conf_changed(n);
 	conf_set_current(n);
 	dir_conf_changed();
+	dir_catalogue_flush();	/* the catalogue may be elsewhere now */
 	log_info("configuration reloaded from %s", path);
 }
 
@@ -296,6 +297,7 @@ out:
 	curl_global_cleanup();
 	db_shutdown();
 	dir_thread_close();
+	dir_catalogue_flush();
 	conf_put(&c);
 	t_pop(frame);	/* again, for the ways out of start-up */
 	return ret;

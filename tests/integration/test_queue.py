@@ -547,6 +547,30 @@ def control():
 
 # ------------------------------------------------------------------ configuration faults
 
+def test_the_catalogue_is_remembered_for_a_bounded_time(t):
+    """Filing reads a unit from slapd once per ldap_catalogue_cache_seconds:
+    a unit removed from the directory is still accepted while it is
+    remembered, and refused at once with the cache off."""
+    base = t.stack.env.get("PVD_LDAP_BASE", "dc=example,dc=org")
+    dn = "ou=cacheada,ou=units," + base
+    ldap_admin(t.stack, "ldapadd", input_="dn: %s\nobjectClass: organizationalUnit\nou: cacheada\n" % dn)
+    try:
+        with t.new_daemon(overrides={"ldap_catalogue_cache_seconds": "3600"}) as d, \
+                t.new_daemon(overrides={"ldap_catalogue_cache_seconds": "0"}) as d0:
+            for who, n in ((d, "CC0001"), (d0, "CC0002")):
+                ok(who.request("POST", "/v1/hires", basic=HR, body=hire_body(n, family="Cache" + "ab"[int(n[-1]) - 1],
+                                                                               unit="CACHEADA")), 201)
+            ldap_admin(t.stack, "ldapdelete", dn)
+            js = ok(d.request("POST", "/v1/hires", basic=HR, body=hire_body("CC0003", family="Cachec",
+                                                                           unit="CACHEADA")), 201)
+            expect(js["person"]["unit"] == "cacheada", "the directory's spelling, remembered: %r", js["person"])
+            expect_error(d0.request("POST", "/v1/hires", basic=HR, body=hire_body("CC0004", family="Cached",
+                                                                                  unit="cacheada")),
+                         400, "invalid_field", "unit")
+    finally:
+        ldap_admin(t.stack, "ldapdelete", dn, check=False)
+
+
 def test_broken_plugin_is_reported(t):
     with new_daemon(t, **{"plugin.mail.library": "no-such-plugin", "plugin.mail.uri": "x"}) as d:
         st, _, _, js = d.request("GET", "/v1/health", basic=("admin.vargas", "dev-password"))
