@@ -180,7 +180,23 @@ struct op {
 	char **attrs;
 	int sizelimit;
 	LDAPMod **mods;
+	const char *values_filter;	/* a search's RFC 3876 values return filter */
 };
+
+/* The RFC 3876 control for vrf, "((attr=value)...)"; NULL when it does
+ * not encode (the search then goes without it). */
+static LDAPControl *values_return_filter(const char *vrf)
+{
+	BerElement *ber = ber_alloc_t(LBER_USE_DER);
+	struct berval bv;
+	LDAPControl *c = NULL;
+	if (ber == NULL)
+		return NULL;
+	if (ldap_put_vrFilter(ber, vrf) != -1 && ber_flatten2(ber, &bv, 0) != -1)
+		ldap_control_create(LDAP_CONTROL_VALUESRETURNFILTER, 0, &bv, 1, &c);
+	ber_free(ber, 1);
+	return c;
+}
 
 static int do_op(struct ldapconn *lc, const struct op *o, LDAPMessage **res_r)
 {
@@ -189,9 +205,18 @@ static int do_op(struct ldapconn *lc, const struct op *o, LDAPMessage **res_r)
 	/* no stale diagnostic from an earlier operation in our messages */
 	ldap_set_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, NULL);
 	switch (o->kind) {
-	case OP_SEARCH:
-		return ldap_search_ext_s(ld, o->dn, o->scope, o->filter, o->attrs, 0, NULL, NULL, &tv,
-					 o->sizelimit, res_r);
+	case OP_SEARCH: {
+		/* not critical: a server without the control sends every value,
+		 * which the caller reads just the same, only more of them */
+		LDAPControl *vrf = NULL, *ctrls[2] = { NULL, NULL };
+		if (o->values_filter != NULL)
+			vrf = ctrls[0] = values_return_filter(o->values_filter);
+		int rc = ldap_search_ext_s(ld, o->dn, o->scope, o->filter, o->attrs, 0, vrf ? ctrls : NULL, NULL,
+					   &tv, o->sizelimit, res_r);
+		if (vrf != NULL)
+			ldap_control_free(vrf);
+		return rc;
+	}
 	case OP_ADD:
 		return ldap_add_ext_s(ld, o->dn, o->mods, NULL, NULL);
 	case OP_MODIFY:
@@ -251,25 +276,32 @@ static int run(struct ldapconn *lc, const struct op *o, LDAPMessage **res_r)
 int lc_search(struct ldapconn *lc, const char *base, int scope, const char *filter, char **attrs,
 	      int sizelimit, LDAPMessage **res_r)
 {
-	struct op o = { OP_SEARCH, base, scope, filter, attrs, sizelimit, NULL };
+	struct op o = { OP_SEARCH, base, scope, filter, attrs, sizelimit, NULL, NULL };
+	return run(lc, &o, res_r);
+}
+
+int lc_search_values(struct ldapconn *lc, const char *base, int scope, const char *filter, char **attrs,
+		     const char *values_filter, int sizelimit, LDAPMessage **res_r)
+{
+	struct op o = { OP_SEARCH, base, scope, filter, attrs, sizelimit, NULL, values_filter };
 	return run(lc, &o, res_r);
 }
 
 int lc_add(struct ldapconn *lc, const char *dn, LDAPMod **mods)
 {
-	struct op o = { OP_ADD, dn, 0, NULL, NULL, 0, mods };
+	struct op o = { OP_ADD, dn, 0, NULL, NULL, 0, mods, NULL };
 	return run(lc, &o, NULL);
 }
 
 int lc_modify(struct ldapconn *lc, const char *dn, LDAPMod **mods)
 {
-	struct op o = { OP_MODIFY, dn, 0, NULL, NULL, 0, mods };
+	struct op o = { OP_MODIFY, dn, 0, NULL, NULL, 0, mods, NULL };
 	return run(lc, &o, NULL);
 }
 
 int lc_delete(struct ldapconn *lc, const char *dn)
 {
-	struct op o = { OP_DELETE, dn, 0, NULL, NULL, 0, NULL };
+	struct op o = { OP_DELETE, dn, 0, NULL, NULL, 0, NULL, NULL };
 	return run(lc, &o, NULL);
 }
 

@@ -174,6 +174,11 @@ void lc_free(struct ldapconn **lc);
 
 int lc_search(struct ldapconn *lc, const char *base, int scope, const char *filter, char **attrs,
 	      int sizelimit, LDAPMessage **res_r);
+/* The same, returning of each entry's values only those that match
+ * values_filter, e.g. "((member=uid=x,...)(member=))" (RFC 3876): what a
+ * member list holds of interest, whatever its size. */
+int lc_search_values(struct ldapconn *lc, const char *base, int scope, const char *filter, char **attrs,
+		     const char *values_filter, int sizelimit, LDAPMessage **res_r);
 int lc_add(struct ldapconn *lc, const char *dn, LDAPMod **mods);
 int lc_modify(struct ldapconn *lc, const char *dn, LDAPMod **mods);
 int lc_delete(struct ldapconn *lc, const char *dn);

@@ -334,45 +334,42 @@ static void names_of(const struct lc_mods *m, char *out, size_t size)
 
 /* ---- apply ---------------------------------------------------------------------------- */
 
-/* Another entry under people_dn with this uid? (a filter search: the
- * value is escaped, so "*" or ")(" in a uid match nothing else) */
-static int uid_taken(struct acct *a, const struct person *p, char **other_dn_r)
+/* One subtree search for the uid under people_dn: the person's own entry
+ * (into *en, read_attrs), and another entry with this uid, if any (a
+ * filter search: the value is escaped, so "*" or ")(" in a uid match
+ * nothing else). It replaces a read of the DN and a uniqueness search. */
+static int find_uid(struct acct *a, const struct person *p, struct entry *en, char **other_dn_r)
 {
 	char *esc = a->lc->host->ldap_filter_value(p->uid);
 	char *filter = lc_asprintf("(uid=%s)", esc ? esc : "");
-	char *attrs[] = { "1.1", NULL };
-	LDAPMessage *res = NULL;
+	memset(en, 0, sizeof(*en));
 	*other_dn_r = NULL;
 	free(esc);
-	int rc = lc_search(a->lc, a->conf->people_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 2, &res);
+	int rc = lc_search(a->lc, a->conf->people_dn, LDAP_SCOPE_SUBTREE, filter, read_attrs, 2, &en->res);
 	free(filter);
 	if (rc != LDAP_SUCCESS)
 		return rc;
-	for (LDAPMessage *e = ldap_first_entry(a->lc->ld, res); e; e = ldap_next_entry(a->lc->ld, e)) {
+	for (LDAPMessage *e = ldap_first_entry(a->lc->ld, en->res); e; e = ldap_next_entry(a->lc->ld, e)) {
 		char *dn = ldap_get_dn(a->lc->ld, e);
-		if (dn != NULL && !lc_dn_equal(dn, p->dn) && *other_dn_r == NULL)
+		if (dn != NULL && lc_dn_equal(dn, p->dn))
+			en->e = e;
+		else if (dn != NULL && *other_dn_r == NULL)
 			*other_dn_r = lc_strdup(dn);
 		ldap_memfree(dn);
 	}
-	ldap_msgfree(res);
 	return LDAP_SUCCESS;
 }
 
-static enum pvd_status add_entry(struct acct *a, const struct pvd_op *op, struct person *p, struct pvd_result *res,
-				 int *exists_r)
+/* Adds the entry (other_dn: another entry with the uid, found by find_uid). */
+static enum pvd_status add_entry(struct acct *a, const struct pvd_op *op, struct person *p, const char *other_dn,
+				 struct pvd_result *res, int *exists_r)
 {
 	struct lc_mods m = { NULL, 0 };
-	char *other = NULL;
 	enum pvd_status st;
 
 	*exists_r = 0;
-	if (uid_taken(a, p, &other) != LDAP_SUCCESS)
-		return lc_result(a->lc, res);
-	if (other != NULL) {
-		st = lc_set(res, PVD_CONFLICT, "uid %s is already used by %s; %s not added", p->uid, other, p->dn);
-		free(other);
-		return st;
-	}
+	if (other_dn != NULL)
+		return lc_set(res, PVD_CONFLICT, "uid %s is already used by %s; %s not added", p->uid, other_dn, p->dn);
 	for (int i = 0; object_classes[i] != NULL; i++)
 		lc_mods_add(&m, LDAP_MOD_ADD, "objectClass", object_classes[i]);
 	for (int i = 0; i < A_NATTRS; i++)
@@ -417,19 +414,26 @@ static enum pvd_status acct_apply(void *inst, const struct pvd_op *op, struct pv
 
 	if ((st = person_dn(a, op, &p, res)) != PVD_OK || (st = person_want(a, op, &p, res)) != PVD_OK)
 		goto out;
-	for (int round = 0;; round++) {
+	/* write first: one search, then the add; the entry is read again
+	 * only when the add finds it made meanwhile */
+	char *other = NULL;
+	if (find_uid(a, &p, &en, &other) != LDAP_SUCCESS) {
+		st = lc_result(a->lc, res);
+		goto out;
+	}
+	if (en.e == NULL) {
+		int exists = 0;
+		st = add_entry(a, op, &p, other, res, &exists);
+		free(other);
+		if (!exists)
+			goto out;
+		entry_free(&en);
 		if (read_entry(a, p.dn, &en) != LDAP_SUCCESS) {
 			st = lc_result(a->lc, res);
 			goto out;
 		}
-		if (en.e != NULL || round > 0)
-			break;
-		int exists = 0;
-		st = add_entry(a, op, &p, res, &exists);
-		if (!exists)
-			goto out;
-		entry_free(&en);
-	}
+	} else
+		free(other);
 	if (en.e == NULL) {
 		st = lc_set(res, PVD_RETRY, "%s was reported as existing but cannot be read", p.dn);
 		goto out;

@@ -119,6 +119,26 @@ static json_t *ms_json(const struct memberships *m)
 	return j;
 }
 
+/* Records group entry e (DN dn) as a membership; an access level is
+ * named "system:level". */
+static void ms_add_entry(struct grp *g, struct memberships *m, LDAPMessage *e, const char *dn)
+{
+	char *name = NULL;
+#ifdef PVD_ACCESS_LEVEL
+	struct berval **sys = ldap_get_values_len(g->lc->ld, e, "pvdSystem");
+	struct berval **lev = ldap_get_values_len(g->lc->ld, e, "pvdLevel");
+	if (sys && sys[0] && lev && lev[0])
+		name = lc_asprintf("%.*s:%.*s", (int)sys[0]->bv_len, sys[0]->bv_val, (int)lev[0]->bv_len,
+				   lev[0]->bv_val);
+	ldap_value_free_len(sys);
+	ldap_value_free_len(lev);
+#else
+	(void)e;
+#endif
+	ms_add(g, m, dn, name);
+	free(name);
+}
+
 /* The groups under groups_dn whose member is member_dn. */
 static int current_groups(struct grp *g, const char *member_dn, struct memberships *m)
 {
@@ -132,22 +152,79 @@ static int current_groups(struct grp *g, const char *member_dn, struct membershi
 	if (rc != LDAP_SUCCESS)
 		return rc;
 	for (LDAPMessage *e = ldap_first_entry(g->lc->ld, res); e; e = ldap_next_entry(g->lc->ld, e)) {
-		char *dn = ldap_get_dn(g->lc->ld, e), *name = NULL;
-#ifdef PVD_ACCESS_LEVEL
-		struct berval **sys = ldap_get_values_len(g->lc->ld, e, "pvdSystem");
-		struct berval **lev = ldap_get_values_len(g->lc->ld, e, "pvdLevel");
-		if (sys && sys[0] && lev && lev[0])
-			name = lc_asprintf("%.*s:%.*s", (int)sys[0]->bv_len, sys[0]->bv_val, (int)lev[0]->bv_len,
-					   lev[0]->bv_val);
-		ldap_value_free_len(sys);
-		ldap_value_free_len(lev);
-#endif
+		char *dn = ldap_get_dn(g->lc->ld, e);
 		if (dn != NULL)
-			ms_add(g, m, dn, name);
-		free(name);
+			ms_add_entry(g, m, e, dn);
 		ldap_memfree(dn);
 	}
 	ldap_msgfree(res);
+	return LDAP_SUCCESS;
+}
+
+/* Does e hold member value dn (or, with dn NULL, the empty placeholder)? */
+static int has_member(struct grp *g, LDAPMessage *e, const char *dn)
+{
+	struct berval **v = ldap_get_values_len(g->lc->ld, e, "member");
+	int found = 0;
+	for (int i = 0; v != NULL && v[i] != NULL && !found; i++) {
+		if (dn == NULL)
+			found = v[i]->bv_len == 0;
+		else if (v[i]->bv_len > 0) {
+			char *s = lc_asprintf("%.*s", (int)v[i]->bv_len, v[i]->bv_val);
+			found = lc_dn_equal(s, dn);
+			free(s);
+		}
+	}
+	ldap_value_free_len(v);
+	return found;
+}
+
+/* One subtree search for what joining needs (write first, read once): the
+ * groups whose member is member_dn (into m), and the wanted groups gdns[i]
+ * as they are (wanted_r[i], NULL when missing: ownership and the
+ * placeholder). The values return filter (RFC 3876) brings of each member
+ * list only member_dn and the placeholder, so the answer does not grow
+ * with the groups; of the other attributes, the values tested here. The
+ * entries live in *res_r. */
+static int look_up(struct grp *g, const char *member_dn, const struct lc_strs *want, char *const *gdns,
+		   struct memberships *m, LDAPMessage **res_r, LDAPMessage **wanted_r)
+{
+	char *esc = g->lc->host->ldap_filter_value(member_dn);
+	char *filter = lc_asprintf("(|(&(objectClass=groupOfNames)(member=%s))", esc ? esc : "");
+	for (int i = 0; i < want->n; i++) {
+		char *cn = entry_cn(want->v[i]);
+		char *ecn = g->lc->host->ldap_filter_value(cn);
+		char *f = lc_asprintf("%s(cn=%s)", filter, ecn ? ecn : "");
+		free(filter);
+		free(ecn);
+		free(cn);
+		filter = f;
+	}
+	char *f = lc_asprintf("%s)", filter);
+	free(filter);
+	filter = f;
+	/* the filter applies to every attribute: what is read of the others
+	 * is asked for too */
+	char *values = lc_asprintf("((member=%s)(member=)(objectClass=groupOfNames)(objectClass=pvdAccessLevel)"
+				   "(pvdManaged=TRUE)(pvdSystem=*)(pvdLevel=*))", esc ? esc : "");
+	char *attrs[] = { "objectClass", "pvdManaged", "pvdSystem", "pvdLevel", "member", NULL };
+	free(esc);
+	int rc = lc_search_values(g->lc, g->c->groups_dn, LDAP_SCOPE_SUBTREE, filter, attrs, values, 0, res_r);
+	free(filter);
+	free(values);
+	if (rc != LDAP_SUCCESS)
+		return rc;
+	for (LDAPMessage *e = ldap_first_entry(g->lc->ld, *res_r); e; e = ldap_next_entry(g->lc->ld, e)) {
+		char *dn = ldap_get_dn(g->lc->ld, e);
+		if (dn == NULL)
+			continue;
+		for (int i = 0; i < want->n; i++)
+			if (wanted_r[i] == NULL && lc_dn_equal(dn, gdns[i]))
+				wanted_r[i] = e;
+		if (lc_has_class(g->lc, e, "groupOfNames") && has_member(g, e, member_dn))
+			ms_add_entry(g, m, e, dn);
+		ldap_memfree(dn);
+	}
 	return LDAP_SUCCESS;
 }
 
@@ -267,46 +344,28 @@ static void plan_free(struct plan *p)
 }
 
 
-/* How name gets the person: create it, or add to it (checking ownership). */
-static enum pvd_status plan_join(struct grp *g, const char *name, const char *gdn, struct plan *p,
+/* How name gets the person: create it, or add to it (checking ownership);
+ * e is the group as look_up found it (NULL: missing). */
+static enum pvd_status plan_join(struct grp *g, const char *name, const char *gdn, LDAPMessage *e, struct plan *p,
 				 struct pvd_result *res)
 {
-	char *attrs[] = { "objectClass", "pvdManaged", NULL };
-	char *none[] = { "1.1", NULL };
-	LDAPMessage *r = NULL;
-	enum pvd_status st = PVD_OK;
-
-	if (lc_read(g->lc, gdn, NULL, attrs, &r) != LDAP_SUCCESS)
-		return lc_result(g->lc, res);
-	LDAPMessage *e = r ? ldap_first_entry(g->lc->ld, r) : NULL;
 	if (e == NULL) {
 		plan_add(p, CH_CREATE, gdn, name, 0, 0);
-		goto out;
+		return PVD_OK;
 	}
-	if (!lc_has_class(g->lc, e, "groupOfNames")) {
-		st = lc_set(res, PVD_CONFLICT, "%s exists and is not a groupOfNames; nothing changed", gdn);
-		goto out;
-	}
+	if (!lc_has_class(g->lc, e, "groupOfNames"))
+		return lc_set(res, PVD_CONFLICT, "%s exists and is not a groupOfNames; nothing changed", gdn);
 	int ours = lc_is_true(g->lc, e, "pvdManaged");
 #ifdef PVD_ACCESS_LEVEL
 	/* an access level made by hand (pvdAccessLevel) is there to be granted */
 	if (!ours && lc_has_class(g->lc, e, "pvdAccessLevel"))
 		ours = 1;
 #endif
-	if (!ours && !lc_strs_has(&g->c->rule_groups, name)) {
-		st = lc_set(res, PVD_CONFLICT, "%s exists and was not created by provisiond, and no rule names it; "
-			    "nothing changed", gdn);
-		goto out;
-	}
-	ldap_msgfree(r);
-	r = NULL;
-	if (lc_read(g->lc, gdn, "(member=)", none, &r) != LDAP_SUCCESS)
-		return lc_result(g->lc, res);
-	int placeholder = r != NULL && ldap_first_entry(g->lc->ld, r) != NULL;
-	plan_add(p, CH_ADD, gdn, name, !ours, placeholder);
-out:
-	ldap_msgfree(r);
-	return st;
+	if (!ours && !lc_strs_has(&g->c->rule_groups, name))
+		return lc_set(res, PVD_CONFLICT, "%s exists and was not created by provisiond, and no rule names it; "
+			      "nothing changed", gdn);
+	plan_add(p, CH_ADD, gdn, name, !ours, has_member(g, e, NULL));
+	return PVD_OK;
 }
 
 static int do_create(struct grp *g, const struct pvd_op *op, const struct change *c, const char *mdn)
@@ -462,13 +521,28 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 	enum pvd_status st;
 	char *mdn = member_dn(g, op, res);
 	int *leaving = NULL;
+	char **gdns = NULL;
+	LDAPMessage *found = NULL, **wanted = NULL;
 
 	if (mdn == NULL)
 		return res->status;
 	if ((st = desired_groups(g, op, &want, res)) != PVD_OK ||
 	    (st = param_names(op, REVOKED, &revoked, res)) != PVD_OK)
 		goto out;
-	if (current_groups(g, mdn, &cur) != LDAP_SUCCESS) {
+	gdns = calloc((size_t)want.n + 1, sizeof(*gdns));
+	wanted = calloc((size_t)want.n + 1, sizeof(*wanted));
+	if (gdns == NULL || wanted == NULL)
+		abort();
+	for (int i = 0; i < want.n; i++) {
+		char *cn = entry_cn(want.v[i]);
+		gdns[i] = g->lc->host->ldap_child_dn("cn", cn, g->c->groups_dn);
+		free(cn);
+		if (gdns[i] == NULL) {
+			st = lc_set(res, PVD_FAIL, "no DN can be made of group '%s' under %s", want.v[i], g->c->groups_dn);
+			goto out;
+		}
+	}
+	if (look_up(g, mdn, &want, gdns, &cur, &found, wanted) != LDAP_SUCCESS) {
 		st = lc_result(g->lc, res);
 		goto out;
 	}
@@ -476,16 +550,8 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 	if (!op->dry_run && (st = person_exists(g, mdn, res)) != PVD_OK)
 		goto out;
 	for (int i = 0; add && i < want.n; i++) {
-		char *cn = entry_cn(want.v[i]);
-		char *gdn = g->lc->host->ldap_child_dn("cn", cn, g->c->groups_dn);
-		free(cn);
-		if (gdn == NULL) {
-			st = lc_set(res, PVD_FAIL, "no DN can be made of group '%s' under %s", want.v[i], g->c->groups_dn);
-			goto out;
-		}
-		if (ms_find(&cur, gdn) < 0)
-			st = plan_join(g, want.v[i], gdn, &p, res);
-		free(gdn);
+		if (ms_find(&cur, gdns[i]) < 0)
+			st = plan_join(g, want.v[i], gdns[i], wanted[i], &p, res);
 		if (st != PVD_OK)
 			goto out;
 	}
@@ -521,6 +587,11 @@ static enum pvd_status reconcile(struct grp *g, const struct pvd_op *op, struct 
 	st = run_plan(g, op, &p, mdn, res);
 out:
 	free(leaving);
+	for (int i = 0; gdns != NULL && i < want.n; i++)
+		free(gdns[i]);
+	free(gdns);
+	free(wanted);
+	ldap_msgfree(found);
 	plan_free(&p);
 	ms_free(&cur);
 	lc_strs_free(&want);
