@@ -129,6 +129,7 @@ struct conf {
 
 	char *plugin_dir;		/* where plugin libraries are */
 	int scheduler_interval_ms;
+	int scheduler_threads;		/* threads starting a large batch of due exits */
 	int ldap_catalogue_cache_seconds;	/* units and positions found: kept this long */
 	int contract_warning_days;	/* how far ahead GET /v1/contracts/ending looks */	/* 0: this daemon does not run scheduled exits */
 	int queue_workers;

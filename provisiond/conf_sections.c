@@ -94,6 +94,7 @@ const struct conf_row conf_rows[] = {
 	{ "role_group_monitor", T_STR, S(role_group[ROLE_MONITOR]), "", 0, 0, 1, 0 },
 	{ "plugin_dir", T_STR, S(plugin_dir), PVD_PLUGIN_DIR, 0, 0, 0, 0 },
 	{ "scheduler_interval_ms", T_INT, S(scheduler_interval_ms), "1000", 0, 60000, 1, 0 },
+	{ "scheduler_threads", T_INT, S(scheduler_threads), "4", 1, 32, 1, 0 },
 	{ "contract_warning_days", T_INT, S(contract_warning_days), "15", 0, 3650, 1, 0 },
 	{ "queue_workers", T_INT, S(queue_workers), "2", 0, 64, 0, 0 },
 	{ "queue_lease_seconds", T_INT, S(queue_lease_seconds), "60", 1, 3600, 1, 0 },

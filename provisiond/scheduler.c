@@ -15,47 +15,111 @@
 #include "sessions.h"
 #include "tpool.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 static struct bg_thread bg = BG_THREAD_INIT("scheduler");
 
-/* Starts every due exit, one transaction each. */
-static void tick(const struct conf *c)
+/* The due exits a tick reads at a time, oldest first. */
+#define DUE_BATCH 1000
+
+/* Starts scheduled exit id in a transaction of its own; a reschedule,
+ * cancel or another daemon's start that committed first wins (the row lock
+ * and the state check in exit_start_scheduled). */
+static void start_one(const struct conf *c, long long id)
 {
-	for (int n = 0; n < 1000 && !bg_stopping(&bg); n++) {
-		const char *err = NULL;
-		enum db_status st;
-		if ((st = db_begin(&err)) != DB_OK) {
-			log_warn("scheduler: %s", err ? err : "cannot begin");
-			return;
-		}
-		PGresult *r = db_query("scheduler.due",
-				       "SELECT id FROM requests WHERE type = 'exit' AND state = 'scheduled' "
-				       "AND effective_at <= now() ORDER BY effective_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-				       0, NULL, &st, &err);
-		if (r == NULL || PQntuples(r) == 0) {
-			if (r == NULL)
-				log_warn("scheduler: %s", err ? err : "query failed");
-			PQclear(r);
-			db_rollback();
-			return;
-		}
-		long long id = atoll(PQgetvalue(r, 0, 0));
-		PQclear(r);
-		int started = 0;
+	unsigned frame = t_push();
+	const char *err = NULL;
+	int started = 0;
+	enum db_status st = db_begin(&err);
+	if (st == DB_OK) {
 		st = exit_start_scheduled(c, id, &started, &err);
 		if (st == DB_OK)
 			st = db_commit(&err);
 		else
 			db_rollback();
-		if (st != DB_OK) {
-			log_error("scheduler: starting exit request %lld failed: %s", id, err ? err : "?");
+	}
+	if (st != DB_OK)
+		log_error("scheduler: starting exit request %lld failed: %s", id, err ? err : "?");
+	else if (started)
+		log_info("scheduler: exit request %lld started", id);
+	t_pop(frame);
+}
+
+struct batch {
+	const struct conf *c;
+	const long long *ids;
+	int n;
+	atomic_int next;
+};
+
+static void run_batch(struct batch *b)
+{
+	int i;
+	while (!bg_stopping(&bg) && (i = atomic_fetch_add(&b->next, 1)) < b->n)
+		start_one(b->c, b->ids[i]);
+}
+
+static void *batch_thread(void *arg)
+{
+	run_batch(arg);
+	db_thread_close();
+	dir_thread_close();
+	plugins_thread_close();
+	return NULL;
+}
+
+/* The ids of up to DUE_BATCH due exits (no lock: each start takes its own). */
+static int due_batch(long long **ids_r)
+{
+	const char *err = NULL;
+	enum db_status st;
+	char lim[16];
+	snprintf(lim, sizeof(lim), "%d", DUE_BATCH);
+	const char *params[1] = { lim };
+	PGresult *r = db_query("scheduler.due",
+			       "SELECT id FROM requests WHERE type = 'exit' AND state = 'scheduled' "
+			       "AND effective_at <= now() ORDER BY effective_at, id LIMIT $1::int",
+			       1, params, &st, &err);
+	if (r == NULL) {
+		log_warn("scheduler: %s", err ? err : "query failed");
+		return -1;
+	}
+	int n = PQntuples(r);
+	*ids_r = n ? xcalloc((size_t)n, sizeof(**ids_r)) : NULL;
+	for (int i = 0; i < n; i++)
+		(*ids_r)[i] = atoll(PQgetvalue(r, i, 0));
+	PQclear(r);
+	return n;
+}
+
+/* Starts every due exit: read a batch at a time, started by up to
+ * scheduler_threads threads at once (this one and helpers made for a batch
+ * that is worth it), one transaction each. */
+static void tick(const struct conf *c)
+{
+	for (int rounds = 0; rounds < 100 && !bg_stopping(&bg); rounds++) {
+		long long *ids = NULL;
+		int n = due_batch(&ids);
+		if (n <= 0)
 			return;
-		}
-		if (started)
-			log_info("scheduler: exit request %lld started", id);
+		struct batch b = { c, ids, n, 0 };
+		int helpers = n >= 8 ? c->scheduler_threads - 1 : 0;
+		pthread_t *tids = helpers > 0 ? xcalloc((size_t)helpers, sizeof(*tids)) : NULL;
+		int made = 0;
+		while (made < helpers && pthread_create(&tids[made], NULL, batch_thread, &b) == 0)
+			made++;
+		run_batch(&b);
+		for (int i = 0; i < made; i++)
+			pthread_join(tids[i], NULL);
+		free(tids);
+		free(ids);
+		if (n < DUE_BATCH)
+			return;
 	}
 }
 

@@ -3,11 +3,12 @@
  *	scheduler - runs scheduled exits at their effective time
  * DESCRIPTION
  *	One thread per daemon looks every scheduler_interval_ms for exits in
- *	state scheduled whose effective_at has come, claims one with
- *	FOR UPDATE SKIP LOCKED, and starts it (scheduled -> disabling, actor
- *	system) in the same transaction. The row lock and the state check
- *	make it exactly-once with several daemons on one database, and let a
- *	reschedule or cancel that commits first win. At start the first look
+ *	state scheduled whose effective_at has come, reads up to 1,000 of them,
+ *	and starts each (scheduled -> disabling, actor system) in a transaction
+ *	of its own, with up to scheduler_threads threads for a large batch. The
+ *	row lock and the state check in each make it exactly-once with several
+ *	daemons on one database, and let a reschedule or cancel that commits
+ *	first win. At start the first look
  *	is immediate, so an exit that came due while no daemon ran starts at
  *	once, with the delay written in its step's note. The same thread opens
  *	the automatic exit of each active consultant whose contract end date
