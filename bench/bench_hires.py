@@ -54,13 +54,21 @@ def run_daemon(stack):
         tok = d.create_token("hr", "bench-hr")
         mon = d.create_token("monitor", "bench-monitor")
 
-        def round_trips():
+        def metric(name, labels=None):
             st, _, body, _ = request(d.base_url, "GET", "/metrics", token=mon)
-            for n, labels, v in harness.parse_prometheus(body.decode()):
-                if n == "provisiond_db_round_trips_total":
+            for n, lb, v in harness.parse_prometheus(body.decode()):
+                if n == name and (labels is None or all(lb.get(k) == w for k, w in labels.items())):
                     return v
-            raise SystemExit("no provisiond_db_round_trips_total in /metrics")
+            raise SystemExit("no %s in /metrics" % name)
+
+        def round_trips():
+            return metric("provisiond_db_round_trips_total")
+
+        def claims():
+            return (metric("provisiond_queue_claims_total", {"found": "yes"}),
+                    metric("provisiond_queue_claims_total", {"found": "no"}))
         rt0 = round_trips()
+        cl0 = claims()
         nums = ["B%06d" % i for i in range(N)]
         errors = []
 
@@ -88,6 +96,8 @@ def run_daemon(stack):
             time.sleep(0.05)
         total = time.monotonic() - t0
         trips = (round_trips() - rt0 - 1) / N
+        cl1 = claims()
+        claimed = ((cl1[0] - cl0[0]) / N, (cl1[1] - cl0[1]) / N)
         with open("/proc/%d/status" % d.proc.pid) as f:
             hwm = [ln.split()[1] for ln in f if ln.startswith("VmHWM")][0]
         # how long entries waited for the sealer: each entry's age when its seal was made
@@ -98,7 +108,7 @@ def run_daemon(stack):
                          "FROM (SELECT extract(epoch FROM s.sealed_at - c.at) AS l FROM changelog c JOIN LATERAL "
                          "(SELECT sealed_at FROM changelog_seals WHERE last_pos >= c.pos ORDER BY last_pos LIMIT 1) s "
                          "ON true) x").strip().split("|")
-        return total, submitted, int(hwm), trips, lag
+        return total, submitted, int(hwm), trips, lag, claimed
 
 
 def run_baseline(stack):
@@ -129,7 +139,7 @@ def run_baseline(stack):
 
 def main():
     with Stack() as stack:
-        total, submitted, hwm_kb, trips, lag = run_daemon(stack)
+        total, submitted, hwm_kb, trips, lag, claimed = run_daemon(stack)
         raw = run_baseline(stack)
     print("provisiond: %d hires end to end in %.2f s = %.1f hires/s (submissions took %.2f s)"
           % (N, total, N / total, submitted))
@@ -138,6 +148,7 @@ def main():
                                                                                      total / raw))
     print("peak RSS:   %.1f MiB (VmHWM of the daemon)" % (hwm_kb / 1024.0))
     print("SQL:        %.1f round trips per hire (pipelines counting once)" % trips)
+    print("queue:      %.2f claims per hire found an operation, %.2f found none" % claimed)
     print("sealing:    an entry waited p50 %s s, p99 %s s, max %s s for its signed seal" % tuple(lag))
 
 

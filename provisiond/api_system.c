@@ -13,6 +13,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "metrics.h"
+#include "queue.h"
 #include "sealer.h"
 #include "outcome.h"
 #include "plugin_host.h"
@@ -105,6 +106,7 @@ void api_metrics(struct http_ctx *ctx)
 	struct buf b = BUF_INIT;
 	metrics_render(&b);
 	sealer_render_metrics(&b);
+	queue_render_metrics(&b);
 	buf_printf(&b, "# HELP provisiond_db_round_trips_total Statements (a pipeline counting once) sent to PostgreSQL "
 		       "on the threads' connections.\n# TYPE provisiond_db_round_trips_total counter\n"
 		       "provisiond_db_round_trips_total %llu\n", db_round_trips());

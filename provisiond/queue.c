@@ -26,6 +26,7 @@
 
 #define TS(col) DB_UTC(col)
 
+static atomic_ullong claims_found, claims_empty;	/* /metrics */
 static pthread_t *threads;
 static int nthreads;
 static atomic_int stopping;
@@ -91,6 +92,8 @@ struct claimed {
 	json_t *person, *params;
 };
 
+/* Claims the operation due first: 1, or 2 when another is ready too; 0
+ * when none is, -1 on a failure. */
 static int claim(const struct conf *c, const char *me, struct claimed *op, const char **error_r)
 {
 	char lease[16];
@@ -99,22 +102,25 @@ static int claim(const struct conf *c, const char *me, struct claimed *op, const
 	const char *params[2] = { me, lease };
 	PGresult *r = db_query("queue.claim",
 		"WITH c AS ("
-		" SELECT o.id FROM operations o"
+		" SELECT o.id, o.next_at FROM operations o"
 		" WHERE o.state = 'pending' AND o.next_at <= now()"
 		"  AND NOT EXISTS (SELECT 1 FROM operations d WHERE d.request_id = o.request_id"
 		"   AND d.round = o.round AND d.instance = ANY (o.depends_on) AND d.state <> 'done')"
-		" ORDER BY o.next_at, o.id FOR UPDATE SKIP LOCKED LIMIT 1) "
+		" ORDER BY o.next_at, o.id FOR UPDATE SKIP LOCKED LIMIT 2) "
 		"UPDATE operations o SET state = 'running', attempts = o.attempts + 1, leased_by = $1,"
 		" lease_until = now() + make_interval(secs => $2::int), updated_at = now() "
-		"FROM c WHERE o.id = c.id "
-		"RETURNING o.id, o.request_id, o.round, o.instance, o.intent, o.person::text, o.params::text, o.attempts",
+		"FROM (SELECT id FROM c ORDER BY next_at, id LIMIT 1) f WHERE o.id = f.id "
+		"RETURNING o.id, o.request_id, o.round, o.instance, o.intent, o.person::text, o.params::text, o.attempts,"
+		" (SELECT count(*) FROM c) > 1",
 		2, params, &st, error_r);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0) {
 		PQclear(r);
+		atomic_fetch_add(&claims_empty, 1);
 		return 0;
 	}
+	atomic_fetch_add(&claims_found, 1);
 	memset(op, 0, sizeof(*op));
 	op->id = atoll(PQgetvalue(r, 0, 0));
 	op->request_id = atoll(PQgetvalue(r, 0, 1));
@@ -125,8 +131,9 @@ static int claim(const struct conf *c, const char *me, struct claimed *op, const
 	op->person = json_loads(PQgetvalue(r, 0, 5), 0, NULL);
 	op->params = PQgetisnull(r, 0, 6) ? NULL : json_loads(PQgetvalue(r, 0, 6), 0, NULL);
 	op->attempts = atoi(PQgetvalue(r, 0, 7));
+	int more = PQgetvalue(r, 0, 8)[0] == 't';
 	PQclear(r);
-	return 1;
+	return more ? 2 : 1;
 }
 
 /* Operations whose worker died (lease expired) go back to pending. */
@@ -305,24 +312,73 @@ static PGconn *listen_conn(void)
 	return lc;
 }
 
-/* Sleeps until a NOTIFY, the stop pipe, or timeout_ms. */
-static void wait_for_work(PGconn **lc, int timeout_ms)
+/* One connection LISTENs for the whole daemon, and each notification wakes
+ * one idle worker, not all of them; a worker that found work wakes the next,
+ * so a burst spreads over the workers while a lone operation costs at most
+ * one empty claim. Workers look again each second anyway (a notification
+ * lost while the listener reconnects, a retry coming due). */
+static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake_cond;
+static int wakeups;		/* owed to idle workers, at most nthreads */
+static pthread_t listener;
+static int listener_running;
+
+static void wake_one(void)
 {
-	struct pollfd pfd[2];
-	int n = 0;
-	pfd[n++] = (struct pollfd){ wake_pipe[0], POLLIN, 0 };
-	if (*lc != NULL)
-		pfd[n++] = (struct pollfd){ PQsocket(*lc), POLLIN, 0 };
-	if (poll(pfd, (nfds_t)n, timeout_ms) > 0 && n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-		if (PQconsumeInput(*lc) == 0 || PQstatus(*lc) != CONNECTION_OK) {
-			PQfinish(*lc);
-			*lc = NULL;	/* remade on the next turn */
-			return;
+	pthread_mutex_lock(&wake_lock);
+	if (wakeups < nthreads) {
+		wakeups++;
+		pthread_cond_signal(&wake_cond);
+	}
+	pthread_mutex_unlock(&wake_lock);
+}
+
+/* Sleeps until woken, stopped, or timeout_ms. */
+static void wait_for_work(int timeout_ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&wake_lock);
+	while (wakeups == 0 && !atomic_load(&stopping))
+		if (pthread_cond_timedwait(&wake_cond, &wake_lock, &until) == ETIMEDOUT)
+			break;
+	if (wakeups > 0)
+		wakeups--;
+	pthread_mutex_unlock(&wake_lock);
+}
+
+static void *listener_main(void *arg)
+{
+	PGconn *lc = NULL;
+	(void)arg;
+	while (!atomic_load(&stopping)) {
+		struct pollfd pfd[2] = { { wake_pipe[0], POLLIN, 0 }, { -1, POLLIN, 0 } };
+		if (lc == NULL)
+			lc = listen_conn();	/* NULL: tried again after a second */
+		if (lc != NULL)
+			pfd[1].fd = PQsocket(lc);
+		if (poll(pfd, 2, 1000) <= 0 || lc == NULL || !(pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (PQconsumeInput(lc) == 0 || PQstatus(lc) != CONNECTION_OK) {
+			PQfinish(lc);
+			lc = NULL;
+			continue;
 		}
 		PGnotify *nt;
-		while ((nt = PQnotifies(*lc)) != NULL)
+		while ((nt = PQnotifies(lc)) != NULL) {
 			PQfreemem(nt);
+			wake_one();
+		}
 	}
+	if (lc != NULL)
+		PQfinish(lc);
+	return NULL;
 }
 
 static void *worker_main(void *arg)
@@ -332,7 +388,6 @@ static void *worker_main(void *arg)
 	gethostname(host, sizeof(host) - 1);
 	snprintf(me, sizeof(me), "%s:%ld:w%d", host, (long)getpid(), wa->index);
 	free(wa);
-	PGconn *lc = NULL;
 	time_t last_reap = 0;
 
 	while (!atomic_load(&stopping)) {
@@ -340,8 +395,6 @@ static void *worker_main(void *arg)
 		struct conf *c = conf_get();
 		const char *err = NULL;
 		struct claimed op;
-		if (lc == NULL)
-			lc = listen_conn();
 		if (time(NULL) != last_reap) {
 			reap();
 			last_reap = time(NULL);
@@ -351,15 +404,17 @@ static void *worker_main(void *arg)
 			log_warn("queue: cannot claim work: %s", err ? err : "?");
 			conf_put(&c);
 			t_pop(frame);
-			wait_for_work(&lc, 1000);
+			wait_for_work(1000);
 			continue;
 		}
 		if (got == 0) {
 			conf_put(&c);
 			t_pop(frame);
-			wait_for_work(&lc, 1000);
+			wait_for_work(1000);
 			continue;
 		}
+		if (got == 2)
+			wake_one();	/* another is ready: the next idle worker takes it */
 		struct pvd_op pop = { op.id, op.request_id, op.intent, op.person, op.params, op.attempts, 0 };
 		struct pvd_result res;
 		if (op.instance < 0) {
@@ -380,8 +435,6 @@ static void *worker_main(void *arg)
 		conf_put(&c);
 		t_pop(frame);
 	}
-	if (lc != NULL)
-		PQfinish(lc);
 	plugins_thread_close();
 	db_thread_close();
 	dir_thread_close();
@@ -397,6 +450,12 @@ int queue_start(const struct conf *c, const char **error_r)
 		return -1;
 	}
 	atomic_store(&stopping, 0);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&wake_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	wakeups = 0;
 	threads = xcalloc((size_t)c->queue_workers, sizeof(*threads));
 	for (int i = 0; i < c->queue_workers; i++) {
 		struct worker_arg *wa = xmalloc(sizeof(*wa));
@@ -408,6 +467,11 @@ int queue_start(const struct conf *c, const char **error_r)
 		}
 		nthreads++;
 	}
+	if (pthread_create(&listener, NULL, listener_main, NULL) != 0) {
+		*error_r = t_printf("pthread_create failed for the queue's listener");
+		return -1;
+	}
+	listener_running = 1;
 	log_info("queue: %d worker(s) started", nthreads);
 	return 0;
 }
@@ -416,12 +480,19 @@ void queue_stop(void)
 {
 	if (nthreads == 0)
 		return;
+	pthread_mutex_lock(&wake_lock);	/* no worker between its check and its wait */
 	atomic_store(&stopping, 1);
+	pthread_cond_broadcast(&wake_cond);
+	pthread_mutex_unlock(&wake_lock);
 	if (write(wake_pipe[1], "x", 1) < 0)
-		log_warn("queue: waking the workers failed: %s", strerror(errno));
+		log_warn("queue: waking the listener failed: %s", strerror(errno));
 	/* workers finish the operation in hand (it is recorded) and stop */
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(threads[i], NULL);
+	if (listener_running)
+		pthread_join(listener, NULL);
+	listener_running = 0;
+	pthread_cond_destroy(&wake_cond);
 	free(threads);
 	threads = NULL;
 	nthreads = 0;
@@ -429,6 +500,14 @@ void queue_stop(void)
 	close(wake_pipe[1]);
 	wake_pipe[0] = wake_pipe[1] = -1;
 	log_info("queue: workers stopped");
+}
+
+void queue_render_metrics(struct buf *b)
+{
+	buf_printf(b, "# HELP provisiond_queue_claims_total The workers' claims, by whether they found an operation.\n"
+		      "# TYPE provisiond_queue_claims_total counter\n"
+		      "provisiond_queue_claims_total{found=\"yes\"} %llu\nprovisiond_queue_claims_total{found=\"no\"} %llu\n",
+		   atomic_load(&claims_found), atomic_load(&claims_empty));
 }
 
 /* ---- TIM's view and actions ------------------------------------------------ */

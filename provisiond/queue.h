@@ -42,6 +42,9 @@ void queue_on_done(queue_done_fn *fn);
 
 int queue_start(const struct conf *c, const char **error_r);
 void queue_stop(void);
+/* provisiond_queue_claims_total into b (Prometheus text). */
+struct buf;
+void queue_render_metrics(struct buf *b);
 
 /* TIM actions on a dead operation (retry, resolve with a note), and the
  * queue's state for GET /v1/queue. */

@@ -91,9 +91,9 @@ static const struct fake_dir_entry catalogue[] = {
 #define LOCK(type, state, by, mode, epoch, round) type "|" state "|" by "|7|E100|maria.cruz|" mode "|" epoch "|" \
 	round "|" by "|tributaria"
 
-#define CLAIM_COLS "id,request_id,round,instance,intent,person,params,attempts"
+#define CLAIM_COLS "id,request_id,round,instance,intent,person,params,attempts,more"
 #define CLAIM(id, instance, attempts) id "|42|1|" instance "|create|{\"employee_number\": \"E100\", " \
-	"\"uid\": \"maria.cruz\", \"mail\": \"maria.cruz@example.org\"}|{\"groups\": [], \"levels\": []}|" attempts
+	"\"uid\": \"maria.cruz\", \"mail\": \"maria.cruz@example.org\"}|{\"groups\": [], \"levels\": []}|" attempts "|f"
 
 /* ---- who acts ------------------------------------------------------------- */
 
