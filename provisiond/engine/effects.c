@@ -20,9 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Person fields changed by a step, with the change logged before/after. */
-enum db_status person_update(struct txn *t, const char *what, const char *sql,
-				    int nparams, const char *const *params, const char **err)
+/* Person fields changed by a step, with the change logged before/after;
+ * status: when the update only sets the status to it (the after is the before
+ * with that status: not read again). */
+static enum db_status update_person(struct txn *t, const char *what, const char *sql, int nparams,
+				    const char *const *params, const char *status, const char **err)
 {
 	enum db_status st;
 	json_t *before = person_json_by_id(t->person_id, err, &st);
@@ -33,8 +35,11 @@ enum db_status person_update(struct txn *t, const char *what, const char *sql,
 		json_decref(before);
 		return st;
 	}
-	json_t *after = person_json_by_id(t->person_id, err, &st);
-	if (after == NULL) {
+	json_t *after;
+	if (status != NULL) {
+		after = json_deep_copy(before);
+		json_object_set_new(after, "status", json_string(status));
+	} else if ((after = person_json_by_id(t->person_id, err, &st)) == NULL) {
 		json_decref(before);
 		return st == DB_OK ? DB_ERROR : st;
 	}
@@ -51,14 +56,20 @@ enum db_status person_update(struct txn *t, const char *what, const char *sql,
 	return st;
 }
 
+enum db_status person_update(struct txn *t, const char *what, const char *sql,
+			     int nparams, const char *const *params, const char **err)
+{
+	return update_person(t, what, sql, nparams, params, NULL, err);
+}
+
 enum db_status person_set_status(struct txn *t, const char *status, const char **err)
 {
 	char pid[32];
 	snprintf(pid, sizeof(pid), "%lld", t->person_id);
 	const char *params[2] = { pid, status };
-	return person_update(t, strcmp(status, "active") == 0 ? "person.activate" : "person.disable",
+	return update_person(t, strcmp(status, "active") == 0 ? "person.activate" : "person.disable",
 			     "UPDATE people SET status = $2, updated_at = now() WHERE id = $1::bigint",
-			     2, params, err);
+			     2, params, status, err);
 }
 
 enum db_status change_grants(struct txn *t, enum grants_change how, json_t *grant, json_t *revoke, const char **err)
