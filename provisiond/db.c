@@ -68,18 +68,22 @@ unsigned long long db_round_trips(void)
 	return atomic_load(&round_trips);
 }
 
-/* Sends the deferred statements, then sql, in one pipeline. Returns sql's
- * result; when a deferred statement failed, its result instead, with
- * *name_r set to its name. */
-static PGresult *exec_pipelined(PGconn *c, const char *sql, int nparams, const char *const *params,
-				const char **name_r)
+/* Sends the deferred statements, then the m statements sqls (each with
+ * the same params), in one pipeline. Fills res[0..m-1] with their results
+ * (NULL for one not sent); when a deferred statement failed, its result
+ * goes to res[0] instead (the others cleared), with *name_r set to its name.
+ * Returns 0, or -1 when the pipeline could not be used at all. */
+static int exec_pipelined(PGconn *c, int m, const char *const *sqls, int nparams, const char *const *params,
+			  PGresult **res, const char **name_r)
 {
-	PGresult *failed = NULL, *last = NULL;
-	int sent = 0, n = ndq + 1;
+	PGresult *failed = NULL;
+	int sent = 0, n = ndq + m;
+	for (int k = 0; k < m; k++)
+		res[k] = NULL;
 	if (PQenterPipelineMode(c) != 1)
-		return NULL;
+		return -1;
 	for (int i = 0; i < n; i++) {
-		const char *q = i < ndq ? dq[i].sql : sql;
+		const char *q = i < ndq ? dq[i].sql : sqls[i - ndq];
 		int np = i < ndq ? dq[i].nparams : nparams;
 		const char *const *pp = i < ndq ? (const char *const *)dq[i].params : params;
 		if (PQsendQueryParams(c, q, np, NULL, pp, NULL, NULL, 0) != 1)
@@ -104,7 +108,7 @@ static PGresult *exec_pipelined(PGconn *c, const char *sql, int nparams, const c
 			}
 			PQclear(mine);
 		} else
-			last = mine;
+			res[i - ndq] = mine;
 	}
 	if (sent >= 0) {
 		PGresult *r;
@@ -118,10 +122,13 @@ static PGresult *exec_pipelined(PGconn *c, const char *sql, int nparams, const c
 	PQexitPipelineMode(c);
 	dq_clear();
 	if (failed != NULL) {
-		PQclear(last);
-		return failed;
+		for (int k = 0; k < m; k++) {
+			PQclear(res[k]);
+			res[k] = NULL;
+		}
+		res[0] = failed;
 	}
-	return last;
+	return 0;
 }
 
 static void conn_destroy(void *p)
@@ -244,6 +251,9 @@ void db_thread_close(void)
 	}
 }
 
+static PGresult *checked(PGconn *c, PGresult *r, const char *name, enum db_status *status_r,
+			 const char **error_r);
+
 PGresult *db_query(const char *name, const char *sql, int nparams,
 		   const char *const *params, enum db_status *status_r, const char **error_r)
 {
@@ -258,9 +268,11 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 		return NULL;
 	}
 	atomic_fetch_add(&round_trips, 1);
-	if (in_txn && ndq > 0)
-		r = exec_pipelined(c, sql, nparams, params, &name);
-	else
+	if (in_txn && ndq > 0) {
+		const char *one[1] = { sql };
+		if (exec_pipelined(c, 1, one, nparams, params, &r, &name) < 0)
+			r = NULL;
+	} else
 		r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (PQstatus(c) != CONNECTION_OK && !in_txn && strncmp(sql, "SELECT", 6) == 0) {
 		/* The connection died (PostgreSQL restarted while we were idle).
@@ -277,6 +289,12 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 		atomic_fetch_add(&round_trips, 1);
 		r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
 	}
+	return checked(c, r, name, status_r, error_r);
+}
+
+/* r when it succeeded; else NULL with the status and the error named. */
+static PGresult *checked(PGconn *c, PGresult *r, const char *name, enum db_status *status_r, const char **error_r)
+{
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 		*status_r = DB_OK;
@@ -298,6 +316,48 @@ PGresult *db_query(const char *name, const char *sql, int nparams,
 	free(m);
 	PQclear(r);
 	return NULL;
+}
+
+int db_query_all(int m, const char *const *names, const char *const *sqls, int nparams,
+		 const char *const *params, PGresult **res, enum db_status *status_r, const char **error_r)
+{
+	const char *err = NULL;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGconn *c = thread_conn(&err);
+		if (c == NULL) {
+			*status_r = DB_UNAVAILABLE;
+			if (error_r)
+				*error_r = err;
+			return -1;
+		}
+		atomic_fetch_add(&round_trips, 1);
+		const char *failed = NULL;
+		if (exec_pipelined(c, m, sqls, nparams, params, res, &failed) < 0) {
+			*status_r = DB_ERROR;
+			if (error_r)
+				*error_r = t_printf("query %s failed: %s", names[0], "the connection cannot pipeline");
+			return -1;
+		}
+		if (PQstatus(c) != CONNECTION_OK && !in_txn && attempt == 0) {
+			/* the connection died while idle: reads are safe to send again */
+			for (int k = 0; k < m; k++)
+				PQclear(res[k]);
+			continue;
+		}
+		for (int k = 0; k < m; k++) {
+			if (checked(c, res[k], failed != NULL ? failed : names[k], status_r, error_r) != NULL)
+				continue;
+			res[k] = NULL;	/* checked() cleared it */
+			for (int o = 0; o < m; o++) {
+				PQclear(res[o]);
+				res[o] = NULL;
+			}
+			return -1;
+		}
+		*status_r = DB_OK;
+		return 0;
+	}
+	return -1;
 }
 
 enum db_status db_exec(const char *name, const char *sql, int nparams,

@@ -36,6 +36,11 @@ void db_shutdown(void);			/* frees the copy */
 PGresult *db_query(const char *name, const char *sql, int nparams,
 		   const char *const *params, enum db_status *status_r, const char **error_r);
 /* Like db_query for statements whose rows are not needed. */
+/* m queries sharing params, sent together in one round trip (with the
+ * deferred statements first): 0 with res[0..m-1] to PQclear, or -1 with
+ * the status and the error naming the statement that failed. */
+int db_query_all(int m, const char *const *names, const char *const *sqls, int nparams,
+		 const char *const *params, PGresult **res, enum db_status *status_r, const char **error_r);
 enum db_status db_exec(const char *name, const char *sql, int nparams,
 		       const char *const *params, const char **error_r);
 

@@ -534,14 +534,21 @@ static json_t *ops_json(PGresult *r)
 #define OP_COLS "id, request_id, round, instance, intent, state, attempts, outcome, message, object, " \
 	TS("next_at") " AS next_at, " TS("updated_at") " AS updated_at"
 
+const char QUEUE_OF_REQUEST_SQL[] = "SELECT " OP_COLS " FROM operations WHERE request_id = $1::bigint "
+				   "ORDER BY round, id";
+
+json_t *queue_operations_json(PGresult *r)
+{
+	return ops_json(r);
+}
+
 enum db_status queue_operations_of(long long request_id, json_t **out_r, const char **error_r)
 {
 	char rid[32];
 	enum db_status st;
 	snprintf(rid, sizeof(rid), "%lld", request_id);
 	const char *p[1] = { rid };
-	PGresult *r = db_query("queue.of_request", "SELECT " OP_COLS " FROM operations WHERE request_id = $1::bigint "
-			       "ORDER BY round, id", 1, p, &st, error_r);
+	PGresult *r = db_query("queue.of_request", QUEUE_OF_REQUEST_SQL, 1, p, &st, error_r);
 	if (r == NULL)
 		return st;
 	*out_r = ops_json(r);

@@ -51,6 +51,10 @@ void queue_render_metrics(struct buf *b);
 enum db_status queue_retry(long long op_id, const char *actor, const char *role, int *found_r, const char **error_r);
 enum db_status queue_resolve(const struct conf *c, long long op_id, const char *actor, const char *role,
 			     const char *note, int *found_r, const char **error_r);
+/* The operations of request $1 (for a read sent with others), and their
+ * JSON from its result. */
+extern const char QUEUE_OF_REQUEST_SQL[];
+json_t *queue_operations_json(PGresult *r);
 enum db_status queue_status(json_t **out_r, const char **error_r);
 enum db_status queue_operations_of(long long request_id, json_t **out_r, const char **error_r);
 

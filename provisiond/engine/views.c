@@ -117,12 +117,25 @@ json_t *request_json(long long id, const struct principal *who, enum db_status *
 		"r.submitted_role, r.provisioning_mode, r.conclusion, " TS("r.created_at") ", " TS("r.updated_at") ", "
 		TS("r.closed_at") ", r.submitted_owner, %s FROM requests r JOIN people p ON p.id = r.person_id "
 		"WHERE r.id = $1::bigint", PERSON_COLS);
-	PGresult *r = db_query("request.get", sql, 1, params, st, error_r);
+	/* the request, its steps, tasks and operations: one round trip */
+	static const char *const names[4] = { "request.get", "request.steps", "request.tasks", "queue.of_request" };
+	const char *sqls[4] = {
+		sql,
+		"SELECT action, from_state, to_state, actor, actor_role, note, " TS("at") " AS at "
+		"FROM request_steps WHERE request_id = $1::bigint ORDER BY id",
+		"SELECT id, name, title, role, checklist::text, state, done_by, note, " TS("done_at") " AS done_at "
+		"FROM tasks WHERE request_id = $1::bigint ORDER BY id",
+		QUEUE_OF_REQUEST_SQL,
+	};
+	PGresult *res[4];
+	int rc = db_query_all(4, names, sqls, 1, params, res, st, error_r);
 	free(sql);
-	if (r == NULL)
+	if (rc < 0)
 		return NULL;
+	PGresult *r = res[0];
 	if (PQntuples(r) != 1) {
-		PQclear(r);
+		for (int k = 0; k < 4; k++)
+			PQclear(res[k]);
 		*st = DB_OK;
 		return NULL;
 	}
@@ -153,25 +166,13 @@ json_t *request_json(long long id, const struct principal *who, enum db_status *
 	json_object_set_new(j, "your_actions", a.mine);
 	PQclear(r);
 
-	r = db_query("request.steps",
-		     "SELECT action, from_state, to_state, actor, actor_role, note, " TS("at") " AS at "
-		     "FROM request_steps WHERE request_id = $1::bigint ORDER BY id", 1, params, st, error_r);
-	if (r == NULL) {
-		json_decref(j);
-		return NULL;
-	}
+	r = res[1];
 	json_t *steps = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(steps, row_object(r, i, 0, PQnfields(r) - 1));
 	json_object_set_new(j, "steps", steps);
 	PQclear(r);
-	r = db_query("request.tasks",
-		     "SELECT id, name, title, role, checklist::text, state, done_by, note, " TS("done_at") " AS done_at "
-		     "FROM tasks WHERE request_id = $1::bigint ORDER BY id", 1, params, st, error_r);
-	if (r == NULL) {
-		json_decref(j);
-		return NULL;
-	}
+	r = res[2];
 	json_t *tasks = json_array();
 	for (int i = 0; i < PQntuples(r); i++) {
 		json_t *tk = row_object(r, i, 1, PQnfields(r) - 1);
@@ -190,12 +191,8 @@ json_t *request_json(long long id, const struct principal *who, enum db_status *
 				break;
 			}
 	}
-	json_t *ops = NULL;
-	if ((*st = queue_operations_of(id, &ops, error_r)) != DB_OK) {
-		json_decref(j);
-		return NULL;
-	}
-	json_object_set_new(j, "operations", ops);
+	json_object_set_new(j, "operations", queue_operations_json(res[3]));
+	PQclear(res[3]);
 	return j;
 }
 

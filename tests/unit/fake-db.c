@@ -213,6 +213,21 @@ enum db_status db_defer(const char *name, const char *sql, int nparams, const ch
 	return db_exec(name, sql, nparams, params, error_r);
 }
 
+/* The fake asks its script for each query in turn. */
+int db_query_all(int m, const char *const *names, const char *const *sqls, int nparams,
+		 const char *const *params, PGresult **res, enum db_status *status_r, const char **error_r)
+{
+	for (int k = 0; k < m; k++)
+		res[k] = NULL;
+	for (int k = 0; k < m; k++)
+		if ((res[k] = db_query(names[k], sqls[k], nparams, params, status_r, error_r)) == NULL) {
+			for (int o = 0; o < k; o++)
+				PQclear(res[o]);
+			return -1;
+		}
+	return 0;
+}
+
 unsigned long long db_round_trips(void) { return 0; }
 
 static enum db_status txn_mark(const char *what, int open, const char **error_r)
