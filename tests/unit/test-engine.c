@@ -388,9 +388,9 @@ static const struct fake_answer hire_worked[] = {
 	FAKE_ROWS("queue.claim", CLAIM_COLS, CLAIM("503", "pbx", "1")),
 	FAKE_ROWS("queue.claim", CLAIM_COLS, CLAIM("502", "groups", "2")),
 	FAKE_ALWAYS("queue.lock_op", "held", "1"),	/* the request and the operation, one statement */
-	FAKE_ROWS("request.round_left", "left,total", "2|3"),	/* after accounts */
-	FAKE_ROWS("request.round_left", "left,total", "1|3"),	/* after pbx (groups' retry asks nothing) */
-	FAKE_ROWS("request.round_left", "left,total", "0|3"),	/* after groups */
+	FAKE_ROWS("request.round_left", "left,total,tasks", "2|3|0"),	/* after accounts */
+	FAKE_ROWS("request.round_left", "left,total,tasks", "1|3|0"),	/* after pbx (groups' retry asks nothing) */
+	FAKE_ROWS("request.round_left", "left,total,tasks", "0|3|0"),	/* after groups */
 	FAKE_ROWS("request.lock", LOCK_COLS, LOCK("hire", "provisioning", "hr.ana", "queued", "\\N", "1")),
 	FAKE_ROWS("person.get", PERSON_COLS, ANA("pending")),	/* before; the after is not read again */
 };
@@ -456,7 +456,7 @@ static void test_hire_worked(struct conf *c, fake_plugin_ops_fn *plugin_ops, fak
 
 	/* the last one: the request moves on by itself, and the person is active */
 	static const char *const order[] = { "queue.finish", "queue.finish", "queue.finish", "queue.finish",
-		"request.round_left", "task.open_count", "request.lock", "request.state", "person.get", "person.activate",
+		"request.round_left", "request.lock", "request.state", "person.get", "person.activate",
 		"changelog.append", "request.step", "changelog.append", "queue.notify", "COMMIT", NULL };
 	expect_in_order("hire worked", order);
 	CHECK_STR(fake_db_param(fake_db_find("request.state", 0), 1), "verification");
