@@ -15,6 +15,7 @@ Prints hires/s for both, their ratio and the daemon's peak RSS (VmHWM).
 Needs a build (PROVISIOND_BIN or .build/provisiond/provisiond).
 """
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -34,6 +35,28 @@ def hire(num, i):
     return {"employee_number": num, "national_id": "B-" + num, "given_names": "Bench",
             "family_names": "Person" + letters(i), "unit": "tributaria", "position": "analista-tributario",
             "contract_type": "staff", "start_date": "2026-12-01"}
+
+
+LDAP_OP = re.compile(r" conn=\d+ op=\d+ (SRCH|ADD|MOD|DEL|MODRDN) (base|dn)=\"([^\"]*)\"")
+
+
+def ldap_ops(stack, since=0):
+    """The operations slapd's stats log names after offset since: ({kind: n}, pings, new offset).
+    A search of the root DSE (a health check) is a ping, not an operation."""
+    path = os.path.join(stack.dir, "ldap", "slapd.log")
+    counts, pings = {}, 0
+    with open(path, "rb") as f:
+        f.seek(since)
+        data = f.read()
+    for line in data.decode(errors="replace").splitlines():
+        m = LDAP_OP.search(line)
+        if not m:
+            continue
+        if m.group(1) == "SRCH" and m.group(3) == "":
+            pings += 1
+            continue
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return counts, pings, since + len(data)
 
 
 def run_daemon(stack):
@@ -69,6 +92,7 @@ def run_daemon(stack):
                     metric("provisiond_queue_claims_total", {"found": "no"}))
         rt0 = round_trips()
         cl0 = claims()
+        _, _, log0 = ldap_ops(stack)
         nums = ["B%06d" % i for i in range(N)]
         errors = []
 
@@ -98,6 +122,8 @@ def run_daemon(stack):
         trips = (round_trips() - rt0 - 1) / N
         cl1 = claims()
         claimed = ((cl1[0] - cl0[0]) / N, (cl1[1] - cl0[1]) / N)
+        time.sleep(0.5)     # slapd's log catches up
+        ops, pings, _ = ldap_ops(stack, log0)
         with open("/proc/%d/status" % d.proc.pid) as f:
             hwm = [ln.split()[1] for ln in f if ln.startswith("VmHWM")][0]
         # how long entries waited for the sealer: each entry's age when its seal was made
@@ -108,7 +134,7 @@ def run_daemon(stack):
                          "FROM (SELECT extract(epoch FROM s.sealed_at - c.at) AS l FROM changelog c JOIN LATERAL "
                          "(SELECT sealed_at FROM changelog_seals WHERE last_pos >= c.pos ORDER BY last_pos LIMIT 1) s "
                          "ON true) x").strip().split("|")
-        return total, submitted, int(hwm), trips, lag, claimed
+        return total, submitted, int(hwm), trips, lag, claimed, ops, pings
 
 
 def run_baseline(stack):
@@ -139,7 +165,7 @@ def run_baseline(stack):
 
 def main():
     with Stack() as stack:
-        total, submitted, hwm_kb, trips, lag, claimed = run_daemon(stack)
+        total, submitted, hwm_kb, trips, lag, claimed, ops, pings = run_daemon(stack)
         raw = run_baseline(stack)
     print("provisiond: %d hires end to end in %.2f s = %.1f hires/s (submissions took %.2f s)"
           % (N, total, N / total, submitted))
@@ -149,6 +175,8 @@ def main():
     print("peak RSS:   %.1f MiB (VmHWM of the daemon)" % (hwm_kb / 1024.0))
     print("SQL:        %.1f round trips per hire (pipelines counting once)" % trips)
     print("queue:      %.2f claims per hire found an operation, %.2f found none" % claimed)
+    print("LDAP:       %.2f operations per hire in slapd's stats log (%s), besides %.2f root DSE checks"
+          % (sum(ops.values()) / N, ", ".join("%s %.2f" % (k, v / N) for k, v in sorted(ops.items())), pings / N))
     print("sealing:    an entry waited p50 %s s, p99 %s s, max %s s for its signed seal" % tuple(lag))
 
 
