@@ -1,0 +1,1 @@
+# ---- provisionctl: its man page and shell completion ----
