@@ -8,6 +8,7 @@
  *	provisiond -c FILE token revoke --name NAME
  *	provisiond -c FILE token list
  *	provisiond --print-routes
+ *	provisiond --version
  * DESCRIPTION
  *	Starts the REST API on listen_address:listen_port after applying the
  *	SQL migrations. Without -f it detaches and writes pid_file.
@@ -36,6 +37,7 @@
 #include "queue.h"
 #include "scheduler.h"
 #include "sealer.h"
+#include "service.h"
 #include "throttle.h"
 #include "tokens.h"
 #include "tpool.h"
@@ -63,9 +65,11 @@ static void usage(FILE *fp)
 		"       provisiond -c FILE token list\n"
 		"       provisiond -c FILE changelog verify\n"
 		"       provisiond --print-routes\n"
+		"       provisiond --version\n"
 		"  -c, --config FILE   configuration file (default " PVD_DEFAULT_CONF ")\n"
 		"  -f, --foreground    do not detach\n"
-		"      --check-config  check the configuration and exit\n");
+		"      --check-config  check the configuration and exit\n"
+		"      --version       print the version and exit\n");
 }
 
 static void apply_runtime_settings(const struct conf *c)
@@ -85,7 +89,7 @@ static double now_s(void)
 
 /* Applies migrations, waiting for PostgreSQL while it is unreachable
  * (a database that starts after us is normal at boot). Returns -1 when a
- * migration itself fails or a stop signal arrives while waiting. */
+ * migration itself fails, -2 when a stop signal arrives while waiting. */
 static int migrate_wait(const struct conf *c, const sigset_t *stopsigs)
 {
 	int applied, delay = 1;
@@ -105,13 +109,15 @@ static int migrate_wait(const struct conf *c, const sigset_t *stopsigs)
 			return -1;
 		}
 		log_warn("%s; retrying in %d s", err, delay);
+		if (stopsigs != NULL)
+			service_waiting(t_printf("waiting for PostgreSQL: %s", err), delay + 30);
 		t_pop(frame);
 		if (stopsigs != NULL) {
 			struct timespec ts = { delay, 0 };
 			int sig = sigtimedwait(stopsigs, NULL, &ts);
 			if (sig == SIGTERM || sig == SIGINT) {
 				log_info("stop requested while waiting for PostgreSQL");
-				return -1;
+				return -2;
 			}
 		} else {
 			return -1;
@@ -224,8 +230,12 @@ static int run_daemon(const char *path, int foreground)
 		}
 	}
 	db_setup(c->db_conninfo);
-	if (migrate_wait(c, &sigs) < 0)
+	int migrated = migrate_wait(c, &sigs);
+	if (migrated < 0) {
+		if (migrated == -2)
+			ret = 0;	/* asked to stop: not a failure */
 		goto out_pid;
+	}
 	{
 		const char *err = NULL;
 		if (dir_ping(c, &err) < 0) {
@@ -262,22 +272,45 @@ static int run_daemon(const char *path, int foreground)
 	}
 	log_info("listening on http://%s:%d/ with %d threads; ready in %.0f ms",
 		 c->listen_address, c->listen_port, c->http_threads, (now_s() - t0) * 1000.0);
+	{
+		char status[128];
+		snprintf(status, sizeof(status), "serving on %s:%d", c->listen_address, c->listen_port);
+		service_ready(status);
+	}
 	conf_put(&c);
 	t_pop(frame);
 
+	/* The watchdog is fed from this loop: it stops when the signal loop
+	 * is stuck (a reload that never returns), and systemd restarts us. */
+	int wd_ms = service_watchdog_interval_ms();
+	if (wd_ms > 0) {
+		log_info("systemd watchdog: pinging every %d ms", wd_ms);
+		service_watchdog_ping();
+	}
 	for (;;) {
-		int sig = 0;
-		if (sigwait(&sigs, &sig) != 0)
+		int sig;
+		if (wd_ms > 0) {
+			struct timespec ts = { wd_ms / 1000, (long)(wd_ms % 1000) * 1000000L };
+			sig = sigtimedwait(&sigs, NULL, &ts);
+			if (sig < 0) {
+				if (errno == EAGAIN)
+					service_watchdog_ping();
+				continue;
+			}
+		} else if (sigwait(&sigs, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
 			unsigned reload_frame = t_push();
+			service_reloading();
 			reload(path);
+			service_ready("configuration reloaded");
 			t_pop(reload_frame);
 			continue;
 		}
 		log_info("signal %d: stopping", sig);
 		break;
 	}
+	service_stopping();
 	c = conf_get();
 	http_stop(c->shutdown_timeout);
 	scheduler_stop();
@@ -408,6 +441,7 @@ int main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "print-routes", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = PVD_DEFAULT_CONF;
@@ -429,6 +463,13 @@ int main(int argc, char **argv)
 				printf("%s %s\n", api_routes[i].method, api_routes[i].pattern);
 			return 0;
 		case 'h': usage(stdout); return 0;
+		case 'V':
+#ifdef HAVE_SYSTEMD
+			printf("provisiond %s (+systemd)\n", PACKAGE_VERSION);
+#else
+			printf("provisiond %s (-systemd)\n", PACKAGE_VERSION);
+#endif
+			return 0;
 		default: usage(stderr); return 1;
 		}
 	}

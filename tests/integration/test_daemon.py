@@ -392,6 +392,103 @@ def test_detach_writes_pid_file(t):
                 pass
 
 
+# ------------------------------------------------------------------ systemd (sd_notify)
+
+def _notify_socket(t, name):
+    path = os.path.join(t.stack.dir, name)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    return s, path
+
+
+def _next_notification(s, want, timeout):
+    """The first datagram holding `want` within timeout; all seen before it."""
+    seen = []
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        s.settimeout(max(0.05, end - time.monotonic()))
+        try:
+            msg = s.recv(4096).decode()
+        except socket.timeout:
+            break
+        seen.append(msg)
+        if want in msg.split("\n"):
+            return msg, seen
+    raise TestFailure("no %s from the daemon in %.1f s; got %r" % (want, timeout, seen))
+
+
+def test_systemd_notify_ready_reload_watchdog_stop(t):
+    version = subprocess.run([DAEMON_BIN, "--version"], stdout=subprocess.PIPE,
+                             universal_newlines=True, timeout=10).stdout
+    expect(re.match(r"provisiond \S+ \([+-]systemd\)$", version.strip()), "--version: %r", version)
+    s, path = _notify_socket(t, "notify.sock")
+    env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC=str(int(600000 * TIME_SCALE)))
+    try:
+        with t.new_daemon(name="notified", env=env, wait=False) as d:
+            if "+systemd" not in version:
+                d.wait_ready()
+                s.settimeout(1)
+                with contextlib.suppress(socket.timeout):
+                    raise TestFailure("built without systemd, yet it notified %r" % s.recv(4096))
+                return
+            msg, _ = _next_notification(s, "READY=1", 30 * TIME_SCALE)
+            # READY=1 means the API answers: systemd starts what comes After= us then
+            expect(health(d)[0] == 200, "health right after READY=1")
+            expect(re.search(r"^STATUS=serving on 127\.0\.0\.1:%d$" % d.port, msg, re.M),
+                   "READY=1 without a STATUS naming the address: %r", msg)
+            # WatchdogSec=0.6 s: pinged at half of it, from the signal loop
+            t0 = time.monotonic()
+            _next_notification(s, "WATCHDOG=1", 2 * TIME_SCALE)
+            _next_notification(s, "WATCHDOG=1", 2 * TIME_SCALE)
+            expect(time.monotonic() - t0 < 2 * TIME_SCALE, "two watchdog pings took too long")
+            d.signal(signal.SIGHUP)
+            msg, _ = _next_notification(s, "RELOADING=1", 5 * TIME_SCALE)
+            expect(re.search(r"^MONOTONIC_USEC=\d+$", msg, re.M), "RELOADING=1 without MONOTONIC_USEC: %r", msg)
+            _next_notification(s, "READY=1", 5 * TIME_SCALE)
+            d.signal(signal.SIGTERM)
+            _next_notification(s, "STOPPING=1", 10 * TIME_SCALE)
+            d.proc.wait(20 * TIME_SCALE)
+            expect(d.stop() == 0, "exit status")
+    finally:
+        s.close()
+
+
+def test_systemd_start_timeout_extended_while_waiting_for_postgresql(t):
+    version = subprocess.run([DAEMON_BIN, "--version"], stdout=subprocess.PIPE,
+                             universal_newlines=True, timeout=10).stdout
+    if "+systemd" not in version:
+        return  # covered by the case above: nothing is sent without libsystemd
+    s, path = _notify_socket(t, "notify-wait.sock")
+    env = dict(os.environ, NOTIFY_SOCKET=path)
+    # a port where no PostgreSQL listens: the daemon waits, as at boot
+    conf = t.daemon.conf()
+    bad = re.sub(r"port=\d+", "port=%d" % socket_free_port(), conf["db_conninfo"])
+    try:
+        with t.new_daemon(name="waiting", env=env, wait=False, overrides={"db_conninfo": bad}) as d:
+            end = time.monotonic() + 15 * TIME_SCALE
+            got = None
+            while got is None and time.monotonic() < end:
+                s.settimeout(1)
+                with contextlib.suppress(socket.timeout):
+                    m = s.recv(4096).decode()
+                    if m.startswith("STATUS=waiting for PostgreSQL"):
+                        got = m
+            expect(got is not None, "no STATUS=waiting for PostgreSQL while the database is down")
+            expect(re.search(r"^EXTEND_TIMEOUT_USEC=\d{8,}$", got, re.M),
+                   "the start-up timeout is not extended: %r", got)
+            expect("READY=1" not in got, "READY=1 before the database answered: %r", got)
+            # stopping while waiting is what was asked for, not a failure
+            expect(d.stop() == 0, "exit status when stopped while waiting")
+    finally:
+        s.close()
+
+
+def socket_free_port():
+    with socket.socket() as x:
+        x.bind(("127.0.0.1", 0))
+        return x.getsockname()[1]
+
+
 # ------------------------------------------------------------------ directory connection
 
 def test_start_with_slapd_down(t):

@@ -306,8 +306,9 @@ class Daemon:
     """provisiond -c CONF -f, started from the stack's provisiond.conf with
     listen_port set to a free port and keys overridden by `overrides`."""
 
-    def __init__(self, stack, overrides=None, name=None, wait=True, start_timeout=30):
+    def __init__(self, stack, overrides=None, name=None, wait=True, start_timeout=30, env=None):
         self.stack = stack
+        self.env = env  # None: ours; else the whole environment to start it in
         self.name = name or stack.next_name("daemon")
         self.overrides = dict(overrides or {})
         self.wait = wait
@@ -371,7 +372,7 @@ class Daemon:
         self._logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
                                      stdout=self._logf, stderr=subprocess.STDOUT,
-                                     preexec_fn=_pdeathsig)
+                                     preexec_fn=_pdeathsig, env=self.env)
         _register_cleanup(self, self._kill_quietly)
         if wait:
             self.wait_ready(self.start_timeout)
