@@ -76,6 +76,7 @@ struct conf {
 	char *console_dir;		/* its files; "" serves none */
 	int session_idle_timeout;	/* seconds without a request */
 	int session_max_age;		/* seconds from sign-in, whatever happens */
+	char *openapi_file;		/* the contract GET /openapi.yaml serves; "" none */
 	int session_cookie_secure;	/* Secure + __Host- (also when a trusted proxy says https) */
 
 	/* sign-in throttling (throttle.h) */
