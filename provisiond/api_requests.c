@@ -299,18 +299,18 @@ void api_outbox(struct http_ctx *ctx)
 	static const char *const allowed[] = { "state", "limit", NULL };
 	const char *bad = http_query_unknown(ctx, allowed);
 	if (bad != NULL) {
-		http_reply_error(ctx, 400, "invalid_field", bad, "unknown parameter '%s' (state, limit)", bad);
+		http_reply_error(ctx, 400, "invalid_parameter", bad, "unknown parameter '%s' (state, limit)", bad);
 		return;
 	}
 	const char *state = http_query(ctx, "state"), *lim = http_query(ctx, "limit");
 	if (state != NULL && strcmp(state, "pending") != 0 && strcmp(state, "sent") != 0) {
-		http_reply_error(ctx, 400, "invalid_field", "state", "state is pending or sent, not '%s'", state);
+		http_reply_error(ctx, 400, "invalid_parameter", "state", "state is pending or sent, not '%s'", state);
 		return;
 	}
 	char *end = NULL;
 	long limit = lim ? strtol(lim, &end, 10) : 100;
 	if (lim != NULL && (*lim == '\0' || *end != '\0' || limit < 1 || limit > 1000)) {
-		http_reply_error(ctx, 400, "invalid_field", "limit", "limit is a number from 1 to 1000");
+		http_reply_error(ctx, 400, "invalid_parameter", "limit", "limit is a number from 1 to 1000");
 		return;
 	}
 	const char *err = NULL;

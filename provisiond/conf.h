@@ -22,6 +22,8 @@
 #ifndef PVD_CONF_H
 #define PVD_CONF_H
 
+#include <stdio.h>
+
 #include "roles.h"
 #include "workflow.h"
 
@@ -76,7 +78,6 @@ struct conf {
 	char *console_dir;		/* its files; "" serves none */
 	int session_idle_timeout;	/* seconds without a request */
 	int session_max_age;		/* seconds from sign-in, whatever happens */
-	char *openapi_file;		/* the contract GET /openapi.yaml serves; "" none */
 	int session_cookie_secure;	/* Secure + __Host- (also when a trusted proxy says https) */
 
 	/* sign-in throttling (throttle.h) */
@@ -191,5 +192,11 @@ int conf_access_level_known(const struct access_system *s, const char *level);
 
 /* Writes every setting with its value (secrets masked) to stdout. */
 void conf_dump(const struct conf *c);
+
+/* Writes every key the file may hold, one a line, to fp:
+ * "name<TAB>type<TAB>sighup|restart<TAB>default" (provisiond
+ * --print-config-keys; the test of provisiond.conf(5) compares the page
+ * with it). Section keys are shown as task.<name>.title. */
+void conf_print_keys(FILE *fp);
 
 #endif

@@ -57,7 +57,6 @@ const struct conf_row conf_rows[] = {
 	{ "http_header_timeout", T_INT, S(http_header_timeout), "10", 1, 3600, 1, 0 },
 	{ "http_trusted_proxies", T_STR, S(http_trusted_proxies), "", 0, 0, 1, 0 },
 	{ "console_dir", T_STR, S(console_dir), PVD_CONSOLE_DIR, 0, 0, 1, 0 },
-	{ "openapi_file", T_STR, S(openapi_file), PVD_OPENAPI_FILE, 0, 0, 1, 0 },
 	{ "session_idle_timeout", T_INT, S(session_idle_timeout), "1800", 1, 86400, 1, 0 },
 	{ "session_max_age", T_INT, S(session_max_age), "43200", 60, 604800, 1, 0 },
 	{ "session_cookie_secure", T_BOOL, S(session_cookie_secure), "no", 0, 0, 1, 0 },
@@ -271,6 +270,7 @@ void conf_value_format(const struct conf_row *r, const struct conf *c, struct bu
  * struct task_def named <name>. set is given the entry and the offset. */
 struct conf_subkey {
 	const char *name;
+	const char *type;	/* as conf_print_keys() shows it */
 	size_t offset;
 	int (*set)(void *entry, size_t offset, const char *key, const char *value,
 		   const char *file, int line, const char **error_r);
@@ -342,11 +342,11 @@ static int task_set_on(void *entry, size_t offset, const char *k, const char *v,
 }
 
 static const struct conf_subkey task_keys[] = {
-	{ "title", offsetof(struct task_def, title), set_string },
-	{ "checklist", offsetof(struct task_def, checklist), set_string },
-	{ "role", 0, task_set_role },
-	{ "on", 0, task_set_on },
-	{ NULL, 0, NULL },
+	{ "title", "string", offsetof(struct task_def, title), set_string },
+	{ "checklist", "string", offsetof(struct task_def, checklist), set_string },
+	{ "role", "role", 0, task_set_role },
+	{ "on", "list", 0, task_set_on },
+	{ NULL, NULL, 0, NULL },
 };
 
 /* task.<name>.{title,role,on,checklist} */
@@ -416,9 +416,9 @@ static int access_set_levels(void *entry, size_t offset, const char *k, const ch
 }
 
 static const struct conf_subkey access_keys[] = {
-	{ "title", offsetof(struct access_system, title), set_string },
-	{ "levels", 0, access_set_levels },
-	{ NULL, 0, NULL },
+	{ "title", "string", offsetof(struct access_system, title), set_string },
+	{ "levels", "list", 0, access_set_levels },
+	{ NULL, NULL, 0, NULL },
 };
 
 /* access.<system>.{levels,title} */
@@ -500,10 +500,24 @@ static int parse_plugin_key(struct conf *c, const char *k, const char *v, const 
 	return 0;
 }
 
+/* Only listed (conf_print_keys): plugin lines are collected as they are
+ * and plugin_host.c plugins_load() reads these four itself; "<key>" is
+ * any key the instance's plugin declares. Keep the two in step. */
+static const struct conf_subkey plugin_host_keys[] = {
+	{ "library", "string", 0, NULL },
+	{ "after", "list", 0, NULL },
+	{ "on_exit", "disable|keep", 0, NULL },
+	{ "call_codes", "yes|no", 0, NULL },
+	{ "<key>", "plugin", 0, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+/* Tasks and the access catalogue apply on SIGHUP; plugins keep the lines
+ * they were loaded with (conf_restart_needed). */
 static const struct conf_section sections[] = {
-	{ "task.", parse_task_key },
-	{ "access.", parse_access_key },
-	{ "plugin.", parse_plugin_key },
+	{ "task.", parse_task_key, "<name>", task_keys, 1 },
+	{ "access.", parse_access_key, "<system>", access_keys, 1 },
+	{ "plugin.", parse_plugin_key, "<instance>", plugin_host_keys, 0 },
 };
 
 const struct conf_section *conf_section_find(const char *key)
@@ -512,6 +526,50 @@ const struct conf_section *conf_section_find(const char *key)
 		if (strncmp(key, sections[i].prefix, strlen(sections[i].prefix)) == 0)
 			return &sections[i];
 	return NULL;
+}
+
+/* ---- the list of keys (provisiond --print-config-keys) ---- */
+
+/* "integer 1-65535", "boolean", "debug|info|warning|error" */
+static void type_format(const struct conf_row *r, struct buf *out)
+{
+	const struct conf_type_def *t = &conf_types[r->type];
+	switch (r->type) {
+	case T_STR:
+		buf_puts(out, "string");
+		return;
+	case T_INT:
+		buf_printf(out, "integer %ld-%ld", r->min, r->max);
+		return;
+	case T_BOOL:
+		buf_puts(out, "boolean");
+		return;
+	case T_LOGLEVEL:
+		for (size_t i = 0; i < sizeof(log_level_names) / sizeof(log_level_names[0]); i++)
+			buf_printf(out, "%s%s", i ? "|" : "", log_level_names[i]);
+		return;
+	case T_LOGTARGET:
+	case T_LDAPAUTH:
+		for (const struct conf_word *w = t->words; w->word != NULL; w++)
+			buf_printf(out, "%s%s", w == t->words ? "" : "|", w->word);
+		return;
+	}
+}
+
+void conf_print_keys(FILE *fp)
+{
+	struct buf type = BUF_INIT;
+	for (size_t i = 0; i < conf_nrows; i++) {
+		buf_reset(&type);
+		type_format(&conf_rows[i], &type);
+		fprintf(fp, "%s\t%s\t%s\t%s\n", conf_rows[i].name, buf_str(&type),
+			conf_rows[i].reloadable ? "sighup" : "restart", conf_rows[i].def ? conf_rows[i].def : "");
+	}
+	buf_free(&type);
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		for (const struct conf_subkey *k = sections[i].keys; k->name != NULL; k++)
+			fprintf(fp, "%s%s.%s\t%s\t%s\t\n", sections[i].prefix, sections[i].entry, k->name,
+				k->type, sections[i].reloadable ? "sighup" : "restart");
 }
 
 /* ---- whole-file checks, in the order they run ---- */

@@ -63,10 +63,16 @@ int conf_value_parse(const struct conf_row *r, struct conf *c, const char *value
 void conf_value_format(const struct conf_row *r, const struct conf *c, struct buf *out);
 
 /* A family of keys sharing a prefix, parsed by its section. */
+struct conf_subkey;
 struct conf_section {
 	const char *prefix;	/* "task." */
 	int (*parse)(struct conf *c, const char *key, const char *value,
 		     const char *file, int line, const char **error_r);
+	/* for the list of keys (conf_print_keys): "<name>" in
+	 * task.<name>.title, the sub-keys, and whether SIGHUP applies them */
+	const char *entry;
+	const struct conf_subkey *keys;
+	int reloadable;
 };
 
 /* The section whose prefix key starts with, or NULL. */

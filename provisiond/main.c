@@ -8,6 +8,7 @@
  *	provisiond -c FILE token revoke --name NAME
  *	provisiond -c FILE token list
  *	provisiond --print-routes
+ *	provisiond --print-config-keys
  *	provisiond --version
  * DESCRIPTION
  *	Starts the REST API on listen_address:listen_port after applying the
@@ -65,6 +66,7 @@ static void usage(FILE *fp)
 		"       provisiond -c FILE token list\n"
 		"       provisiond -c FILE changelog verify\n"
 		"       provisiond --print-routes\n"
+		"       provisiond --print-config-keys\n"
 		"       provisiond --version\n"
 		"  -c, --config FILE   configuration file (default " PVD_DEFAULT_CONF ")\n"
 		"  -f, --foreground    do not detach\n"
@@ -440,6 +442,7 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "print-routes", no_argument, NULL, 'R' },
+		{ "print-config-keys", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -462,6 +465,7 @@ int main(int argc, char **argv)
 			for (size_t i = 0; i < api_route_count; i++)
 				printf("%s %s\n", api_routes[i].method, api_routes[i].pattern);
 			return 0;
+		case 'K': conf_print_keys(stdout); return 0;	/* tests/man: the page's list */
 		case 'h': usage(stdout); return 0;
 		case 'V':
 #ifdef HAVE_SYSTEMD
