@@ -635,6 +635,8 @@ static int http(struct ctl *k, const char *method, const char *path, json_t *jso
 	free(b.data);
 	free(full);
 	free(post);
+	for (struct curl_slist *h = hdrs; h != NULL; h = h->next)
+		memset(h->data, 0, strlen(h->data));	/* the Authorization line */
 	curl_slist_free_all(hdrs);
 	return ret;
 }
@@ -1105,7 +1107,7 @@ static int parse_args(struct invocation *inv, int argc, char **argv, int *json_r
 
 int main(int argc, char **argv)
 {
-	struct ctl k = { NULL, getenv("PROVISIONCTL_URL"), getenv("PROVISIONCTL_TOKEN"), NULL, NULL };
+	struct ctl k = { NULL, getenv("PROVISIONCTL_URL"), NULL, NULL, NULL };
 	int i = 1, as_json = !isatty(STDOUT_FILENO), help = 0;
 	atexit(wipe_token);
 	if (k.url == NULL || *k.url == '\0')
@@ -1142,6 +1144,11 @@ int main(int argc, char **argv)
 		else
 			return usage_error(NULL, "unknown option '%s'", a);
 	}
+	if (k.token != NULL && k.login != NULL)
+		return usage_error(NULL, "give a token (-T, -t) or a login (-U), not both");
+	/* the environment's token only when the command line names no credential */
+	if (k.token == NULL && k.login == NULL)
+		k.token = getenv("PROVISIONCTL_TOKEN");
 	if (i >= argc)
 		return usage_error(NULL, "no command given");
 	const char *group = argv[i++];
@@ -1179,8 +1186,11 @@ int main(int argc, char **argv)
 	}
 	if (k.token == NULL && k.login != NULL) {
 		const char *env = getenv("PROVISIONCTL_PASSWORD");
-		if ((k.password = env ? xstrdup(env) : ask_password(k.login)) == NULL)
+		if ((k.password = env ? xstrdup(env) : ask_password(k.login)) == NULL) {
+			fprintf(stderr, "provisionctl: no password for %s (PROVISIONCTL_PASSWORD or the terminal)\n",
+				k.login);
 			return EXIT_USAGE;
+		}
 	}
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -1190,7 +1200,7 @@ int main(int argc, char **argv)
 	ret = c->run ? c->run(&k, &inv, &ans) : run_default(&k, &inv, NULL, &ans);
 	if (ret == 0 && ans != NULL) {
 		print_answer(c, ans, as_json);
-		if (c->cols == c_token_new)
+		if (c->cols == c_token_new)	/* tokens create: the one answer holding a secret */
 			fputs("provisionctl: the token is shown only this once: keep it now\n", stderr);
 	}
 	json_decref(ans);

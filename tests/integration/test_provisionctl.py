@@ -26,22 +26,26 @@ from harness import ADMIN, HEAD, HR, TECH  # noqa: E402
 CTL = os.environ.get("PROVISIONCTL_BIN") or os.path.join(BUILDDIR, "provisionctl", "provisionctl")
 
 
-def ctl(t, *args, login=None, token=None, password="dev-password", url=None):
+def ctl(t, *args, login=None, token=None, password="dev-password", url=None, env_token=None):
     env = dict(os.environ)
     env.pop("PROVISIONCTL_TOKEN", None)
+    if env_token:
+        env["PROVISIONCTL_TOKEN"] = env_token
     env["PROVISIONCTL_URL"] = url or t.daemon.base_url
     cmd = [CTL]
     if token:
         cmd += ["-t", token]
     if login:
         cmd += ["-U", login]
-        env["PROVISIONCTL_PASSWORD"] = password
+        env.pop("PROVISIONCTL_PASSWORD", None)
+        if password:
+            env["PROVISIONCTL_PASSWORD"] = password
     p = subprocess.run(cmd + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                        stdin=subprocess.DEVNULL, timeout=60)
     out, err = p.stdout.decode(), p.stderr.decode()
     # the credential is sent, never shown (a created token is a new one, not this)
-    secret = token or (password if login else None)
-    expect(not secret or (secret not in out and secret not in err), "provisionctl printed its credential")
+    for secret in (token, env_token, password if login else None):
+        expect(not secret or (secret not in out and secret not in err), "provisionctl printed its credential")
     return p.returncode, out, err
 
 
@@ -125,6 +129,9 @@ def test_changelog_from_the_command_line(t):
     rc, out, err = ctl(t, "changelog", "query", "--format", "csv", "--employee", "CTL001", login="control.rojas")
     rows = list(csv.reader(io.StringIO(out)))
     expect(rc == 0 and rows[0][0] == "seq" and len(rows) == len(items) + 1, "csv export: %d rows, %r", len(rows), err)
+    # a value is one query parameter, whatever it holds
+    rc, out, err = ctl(t, "changelog", "query", "--action", "hire.submit&order=sideways", login="control.rojas")
+    expect(rc == 0 and json.loads(out)["items"] == [], "values are escaped in the URL: %s %r", rc, err)
     rc, out, err = ctl(t, "changelog", "verify", login="control.rojas")
     expect(rc == 0 and json.loads(out)["ok"] is True, "verify: %r", err)
     rc, out, err = ctl(t, "changelog", "verify", login="aaf.ramos")
@@ -151,6 +158,14 @@ def test_token_from_a_file_not_the_command_line(t):
     expect(rc == 0 and "warning" in err and "-T" in err, "-t warns: %s %r", rc, err)
     rc, out, err = ctl(t, "-T", path + ".missing", "requests", "list")
     expect(rc == 2 and ".missing" in err, "a missing file is named: %s %r", rc, err)
+    rc, out, err = ctl(t, "whoami", env_token=hr)
+    expect(rc == 0 and json.loads(out)["subject"].startswith("t-hr"), "PROVISIONCTL_TOKEN: %s %r", rc, err)
+    rc, out, err = ctl(t, "whoami", login="tim.mendoza", env_token=hr)
+    expect(rc == 0 and json.loads(out)["subject"] == "tim.mendoza", "-U wins over the environment: %s %r", rc, err)
+    rc, out, err = ctl(t, "-T", path, "whoami", login="tim.mendoza")
+    expect(rc == 2 and "not both" in err, "two credentials on the command line: %s %r", rc, err)
+    rc, out, err = ctl(t, "whoami", login="tim.mendoza", password=None)
+    expect(rc == 2 and "no password for tim.mendoza" in err, "no password: %s %r", rc, err)
 
 
 def test_usage_and_unreachable(t):
