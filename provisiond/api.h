@@ -23,6 +23,9 @@ void api_tokens_list(struct http_ctx *ctx);
 void api_tokens_create(struct http_ctx *ctx);
 void api_tokens_revoke(struct http_ctx *ctx);
 
+/* api_contract.c */
+void api_openapi(struct http_ctx *ctx);
+
 /* api_console.c */
 void api_session_create(struct http_ctx *ctx);
 void api_session_get(struct http_ctx *ctx);

@@ -80,6 +80,7 @@ void api_session_create(struct http_ctx *ctx)
 	snprintf(ctx->who.subject, sizeof(ctx->who.subject), "%s", who.subject);
 	log_info("console session started for %s from %s (until %s)", who.subject, ctx->client_addr, s.expires_at);
 	ctx->no_compress = 1;		/* the CSRF token (compress.h) */
+	http_set_location(ctx, "/v1/session", NULL, NULL);
 	http_reply_json(ctx, 201, session_json(&who, csrf, s.expires_at, s.idle_expires_at));
 	explicit_bzero(csrf, sizeof(csrf));
 }

@@ -71,6 +71,23 @@ static int parse_id(struct http_ctx *ctx, long long *id_r)
 	return 0;
 }
 
+/* Answers a request's view: its ETag (the version If-Match is checked
+ * against) and, when it was just filed, its Location. */
+static void reply_request(struct http_ctx *ctx, struct outcome *o)
+{
+	json_t *id = o->body != NULL ? json_object_get(o->body, "id") : NULL;
+	json_t *version = o->body != NULL ? json_object_get(o->body, "version") : NULL;
+	if ((o->status == 200 || o->status == 201) && json_is_integer(id)) {
+		char ids[32];
+		snprintf(ids, sizeof(ids), "%lld", (long long)json_integer_value(id));
+		if (json_is_integer(version))
+			request_etag(json_integer_value(id), json_integer_value(version), ctx->etag);
+		if (o->status == 201)
+			http_set_location(ctx, "/v1/requests/", ids, NULL);
+	}
+	http_reply_outcome(ctx, o);
+}
+
 static void create(struct http_ctx *ctx, enum wf_type type)
 {
 	struct idem idem;
@@ -78,7 +95,7 @@ static void create(struct http_ctx *ctx, enum wf_type type)
 	if (read_idem(ctx, &idem) < 0)
 		return;
 	requests_create(ctx->conf, &ctx->who, type, ctx->body, &idem, &o);
-	http_reply_outcome(ctx, &o);
+	reply_request(ctx, &o);
 }
 
 /* One row of a batch as the batch answers it: the status and the body a
@@ -213,7 +230,7 @@ void api_requests_get(struct http_ctx *ctx)
 	if (parse_id(ctx, &id) < 0)
 		return;
 	requests_get(&ctx->who, id, &o);
-	http_reply_outcome(ctx, &o);
+	reply_request(ctx, &o);
 }
 
 void api_requests_act(struct http_ctx *ctx)
@@ -223,8 +240,9 @@ void api_requests_act(struct http_ctx *ctx)
 	struct outcome o;
 	if (parse_id(ctx, &id) < 0 || read_idem(ctx, &idem) < 0)
 		return;
-	requests_act(ctx->conf, &ctx->who, id, http_param(ctx, 1), ctx->body, &idem, &o);
-	http_reply_outcome(ctx, &o);
+	requests_act(ctx->conf, &ctx->who, id, http_param(ctx, 1), ctx->body, &idem, http_header(ctx, "If-Match"),
+		     &o);
+	reply_request(ctx, &o);
 }
 
 void api_requests_report(struct http_ctx *ctx)
@@ -299,18 +317,18 @@ void api_outbox(struct http_ctx *ctx)
 	static const char *const allowed[] = { "state", "limit", NULL };
 	const char *bad = http_query_unknown(ctx, allowed);
 	if (bad != NULL) {
-		http_reply_error(ctx, 400, "invalid_parameter", bad, "unknown parameter '%s' (state, limit)", bad);
+		http_reply_error(ctx, 400, "invalid_field", bad, "unknown parameter '%s' (state, limit)", bad);
 		return;
 	}
 	const char *state = http_query(ctx, "state"), *lim = http_query(ctx, "limit");
 	if (state != NULL && strcmp(state, "pending") != 0 && strcmp(state, "sent") != 0) {
-		http_reply_error(ctx, 400, "invalid_parameter", "state", "state is pending or sent, not '%s'", state);
+		http_reply_error(ctx, 400, "invalid_field", "state", "state is pending or sent, not '%s'", state);
 		return;
 	}
 	char *end = NULL;
 	long limit = lim ? strtol(lim, &end, 10) : 100;
 	if (lim != NULL && (*lim == '\0' || *end != '\0' || limit < 1 || limit > 1000)) {
-		http_reply_error(ctx, 400, "invalid_parameter", "limit", "limit is a number from 1 to 1000");
+		http_reply_error(ctx, 400, "invalid_field", "limit", "limit is a number from 1 to 1000");
 		return;
 	}
 	const char *err = NULL;
@@ -367,6 +385,8 @@ void api_people_password_token(struct http_ctx *ctx)
 	struct outcome o;
 	people_password_token(ctx->conf, &ctx->who, http_param(ctx, 0), &o);
 	ctx->no_compress = 1;		/* a letter's token (compress.h) */
+	if (o.status == 201)	/* the token's resource: DELETE revokes it */
+		http_set_location(ctx, "/v1/people/", http_param(ctx, 0), "/password-token");
 	http_reply_outcome(ctx, &o);
 }
 

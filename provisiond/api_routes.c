@@ -13,6 +13,8 @@
 const struct route api_routes[] = {
 	{ "GET", "/v1/health", ROUTE_PUBLIC, 0, api_health },
 	{ "GET", "/metrics", R(MONITOR) | R(ADMIN), 0, api_metrics },
+	/* public: the contract is no secret, and tools fetch it without credentials */
+	{ "GET", "/openapi.yaml", ROUTE_PUBLIC, 0, api_openapi },
 	{ "GET", "/v1/whoami", ROLES_ANY, 0, api_whoami },
 	/* the console's sign-in: public, the password in the body is the credential */
 	{ "POST", "/v1/session", ROUTE_PUBLIC, ROUTE_JSON_BODY, api_session_create },

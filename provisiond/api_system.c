@@ -185,6 +185,7 @@ void api_tokens_create(struct http_ctx *ctx)
 		api_db_failure(ctx, st, err);
 		return;
 	}
+	http_set_location(ctx, "/v1/tokens/", name, NULL);	/* DELETE revokes it */
 	log_info("token %s created for role %s by %s (owner %s)", name, role_name(role), me, ctx->who.owner);
 	json_object_set_new(info, "token", json_string(token));
 	explicit_bzero(token, strlen(token));

@@ -41,6 +41,7 @@ int accepts_gzip(const char *v)
 int compressible_type(const char *t)
 {
 	return t != NULL && (strncmp(t, "text/", 5) == 0 || strncmp(t, "application/json", 16) == 0 ||
+			     strncmp(t, "application/yaml", 16) == 0 ||
 			     strncmp(t, "image/svg+xml", 13) == 0);
 }
 

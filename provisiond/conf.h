@@ -76,6 +76,7 @@ struct conf {
 
 	/* the web console (console.h, sessions.h) */
 	char *console_dir;		/* its files; "" serves none */
+	char *openapi_file;		/* the contract GET /openapi.yaml serves; "" none */
 	int session_idle_timeout;	/* seconds without a request */
 	int session_max_age;		/* seconds from sign-in, whatever happens */
 	int session_cookie_secure;	/* Secure + __Host- (also when a trusted proxy says https) */

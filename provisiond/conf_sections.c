@@ -57,6 +57,7 @@ const struct conf_row conf_rows[] = {
 	{ "http_header_timeout", T_INT, S(http_header_timeout), "10", 1, 3600, 1, 0 },
 	{ "http_trusted_proxies", T_STR, S(http_trusted_proxies), "", 0, 0, 1, 0 },
 	{ "console_dir", T_STR, S(console_dir), PVD_CONSOLE_DIR, 0, 0, 1, 0 },
+	{ "openapi_file", T_STR, S(openapi_file), PVD_OPENAPI_FILE, 0, 0, 1, 0 },
 	{ "session_idle_timeout", T_INT, S(session_idle_timeout), "1800", 1, 86400, 1, 0 },
 	{ "session_max_age", T_INT, S(session_max_age), "43200", 60, 604800, 1, 0 },
 	{ "session_cookie_secure", T_BOOL, S(session_cookie_secure), "no", 0, 0, 1, 0 },

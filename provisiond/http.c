@@ -184,6 +184,31 @@ void http_reply_text(struct http_ctx *ctx, int status, const char *content_type,
 	ctx->content_type = content_type;
 }
 
+void http_set_location(struct http_ctx *ctx, const char *prefix, const char *segment, const char *suffix)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = BUF_INIT;
+	buf_append(&b, prefix, strlen(prefix));
+	for (const unsigned char *p = (const unsigned char *)(segment ? segment : ""); *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p) != NULL) {
+			char c = (char)*p;
+			buf_append(&b, &c, 1);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_append(&b, e, 3);
+		}
+	}
+	if (suffix != NULL)
+		buf_append(&b, suffix, strlen(suffix));
+	/* longer than any path this daemon has: better none than a cut one */
+	if (b.len < sizeof(ctx->location))
+		memcpy(ctx->location, buf_str(&b), b.len + 1);
+	else
+		ctx->location[0] = '\0';
+	buf_free(&b);
+}
+
 void http_reply_json(struct http_ctx *ctx, int status, json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT);
@@ -514,6 +539,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct http_ctx *ctx, 
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	if (ctx->etag[0] != '\0')
 		MHD_add_response_header(resp, "ETag", ctx->etag);
+	if (ctx->location[0] != '\0')
+		MHD_add_response_header(resp, "Location", ctx->location);
 	if (ctx->set_cookie != NULL)
 		MHD_add_response_header(resp, "Set-Cookie", ctx->set_cookie);
 	if (ctx->allow != NULL)

@@ -48,6 +48,7 @@ struct http_ctx {
 	const char *csp;		/* Content-Security-Policy; NULL: the API's */
 	const char *cache_control;	/* NULL: no-store */
 	char etag[48];			/* an ETag to send, or "" */
+	char location[256];		/* a Location to send (a 201's new resource), or "" */
 	int no_compress;		/* the answer holds a secret (compress.h) */
 
 	/* a streamed answer (exports): fill() appends at least one byte to
@@ -70,6 +71,10 @@ void http_reply_outcome(struct http_ctx *ctx, struct outcome *o);
 void http_reply_stream(struct http_ctx *ctx, const char *content_type,
 		       int (*fill)(void *state, struct buf *out), void (*free_state)(void *state),
 		       void *state);
+
+/* Location: prefix, then segment percent-encoded (all but A-Z a-z 0-9
+ * - . _ ~), then suffix; segment may be NULL. For a 201's new resource. */
+void http_set_location(struct http_ctx *ctx, const char *prefix, const char *segment, const char *suffix);
 
 const char *http_param(const struct http_ctx *ctx, int i);	/* {name} captures */
 const char *http_query(const struct http_ctx *ctx, const char *name);

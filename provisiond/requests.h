@@ -27,9 +27,19 @@ struct idem {
 
 void requests_create(const struct conf *c, const struct principal *who, enum wf_type type,
 		     json_t *payload, const struct idem *idem, struct outcome *o);
+/* if_match: the If-Match header or NULL; an action on a request whose
+ * version is not among its ETags is 412 precondition_failed, checked
+ * under the request's row lock. */
 void requests_act(const struct conf *c, const struct principal *who, long long id,
-		  const char *action, json_t *body, const struct idem *idem, struct outcome *o);
+		  const char *action, json_t *body, const struct idem *idem, const char *if_match,
+		  struct outcome *o);
 void requests_get(const struct principal *who, long long id, struct outcome *o);
+
+/* A request's ETag, "<id>-<version>" with the quotes: strong, as If-Match
+ * compares strongly. It names the request's row (state, payload, dates),
+ * not the operations and tasks shown with it. */
+#define REQUEST_ETAG_MAX 48
+void request_etag(long long id, long long version, char out[REQUEST_ETAG_MAX]);
 void requests_list(const struct principal *who, const char *const *filters, struct outcome *o);
 
 /* The checks of a request's body that need only the body and the

@@ -86,8 +86,63 @@ static int resubmit(struct txn *t, json_t *body, struct outcome *o, enum db_stat
 	return 0;
 }
 
+/* If-Match: "*" or a list of entity tags (RFC 9110 13.1.1). Each tag is
+ * handed to fn with its quotes (a weak W/"..." too); fn returns 1 to stop.
+ * -1 when the header is no such list. */
+static int if_match_each(const char *h, int (*fn)(const char *tag, size_t len, void *arg), void *arg)
+{
+	const char *p = h;
+	int n = 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (p[0] == '*') {
+		for (p++; *p == ' ' || *p == '\t'; p++)
+			;
+		return *p == '\0' ? (fn != NULL ? fn("*", 1, arg) : 0) : -1;
+	}
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			return n > 0 ? 0 : -1;
+		const char *tag = p;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p != '"')
+			return -1;
+		const char *end = strchr(p + 1, '"');
+		if (end == NULL)
+			return -1;
+		for (const char *c = p + 1; c < end; c++)
+			if ((unsigned char)*c < 0x21 || (unsigned char)*c >= 0x7f)
+				return -1;	/* no spaces, controls or bytes past ASCII */
+		p = end + 1;
+		n++;
+		if (fn != NULL && fn(tag, (size_t)(p - tag), arg))
+			return 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != ',' && *p != '\0')
+			return -1;
+	}
+}
+
+struct match_arg {
+	const char *etag;	/* the request's, with quotes */
+	int matched;
+};
+
+/* strong comparison: a weak tag never matches */
+static int tag_matches(const char *tag, size_t len, void *arg)
+{
+	struct match_arg *m = arg;
+	m->matched = (len == 1 && tag[0] == '*') || (len == strlen(m->etag) && strncmp(tag, m->etag, len) == 0);
+	return m->matched;
+}
+
 struct act_call {
 	const struct idem *idem;
+	const char *if_match;
 	enum wf_action_id action;
 	json_t *body;
 	const char *note;
@@ -111,6 +166,21 @@ static int act_body(void *arg, struct outcome *o, enum db_status *st, const char
 	if (found == 0 || !may_see_parts(who, t->person_uid, t->person_unit, t->submitted_by)) {
 		fail(o, 404, "not_found", NULL, "no request %lld", id);
 		return -1;
+	}
+	/* under the row lock: no one can change the request between this
+	 * check and the step */
+	if (ac->if_match != NULL) {
+		char etag[REQUEST_ETAG_MAX];
+		request_etag(id, t->version, etag);
+		struct match_arg m = { etag, 0 };
+		if_match_each(ac->if_match, tag_matches, &m);
+		if (!m.matched) {
+			fail(o, 412, "precondition_failed", "If-Match",
+			     "request %lld changed since you read it: If-Match names %.80s, it is now %s (%s); "
+			     "read it again (GET /v1/requests/%lld) before you %s it", id, ac->if_match, etag,
+			     wf_state_name(t->state), id, wf_action_name(ac->action));
+			return -1;
+		}
 	}
 	const struct wf_transition *tr = wf_transition_of(t->type, t->state, ac->action);
 	if (tr == NULL) {
@@ -171,15 +241,21 @@ static int act_body(void *arg, struct outcome *o, enum db_status *st, const char
 }
 
 void requests_act(const struct conf *c, const struct principal *who, long long id,
-		  const char *action, json_t *body, const struct idem *idem, struct outcome *o)
+		  const char *action, json_t *body, const struct idem *idem, const char *if_match,
+		  struct outcome *o)
 {
-	struct act_call ac = { .idem = idem, .body = body };
+	struct act_call ac = { .idem = idem, .body = body, .if_match = if_match };
 	struct txn *t = &ac.t;
 	static const char *const keys[] = { "note", "data", "effective_at", NULL };
 
 	memset(o, 0, sizeof(*o));
 	if (wf_action_parse(action, &ac.action) < 0 || !wf_action_taken(ac.action)) {
 		fail(o, 404, "not_found", "action", "unknown action '%s'", action);
+		return;
+	}
+	if (if_match != NULL && if_match_each(if_match, NULL, NULL) < 0) {
+		fail(o, 400, "invalid_field", "If-Match", "If-Match must be * or ETags in double quotes, "
+		     "as the ETag of GET /v1/requests/%lld gives them", id);
 		return;
 	}
 	if (json_check_keys(body, keys, o) < 0)

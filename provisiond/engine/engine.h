@@ -50,6 +50,7 @@ struct txn {
 	time_t effective_t;
 	int has_effective;
 	int round;			/* provisioning round */
+	long long version;		/* requests.version when locked (ETag, If-Match) */
 	struct outcome *o;		/* the caller's answer, when a person acts: an
 					 * effect that refuses says why in it */
 };

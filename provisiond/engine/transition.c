@@ -147,7 +147,7 @@ int load_txn(struct txn *t, enum db_status *st, const char **err)
 	PGresult *r = db_query("request.lock",
 		"SELECT r.type, r.state, r.submitted_by, r.person_id::text, p.employee_number, p.uid, "
 		"r.provisioning_mode, extract(epoch FROM r.effective_at)::bigint::text, r.provisioning_round, "
-		"r.submitted_owner, p.unit FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint FOR UPDATE OF r, p",
+		"r.submitted_owner, p.unit, r.version FROM requests r JOIN people p ON p.id = r.person_id WHERE r.id = $1::bigint FOR UPDATE OF r, p",
 		1, params, st, err);
 	if (r == NULL)
 		return -1;
@@ -172,6 +172,7 @@ int load_txn(struct txn *t, enum db_status *st, const char **err)
 	t->round = atoi(PQgetvalue(r, 0, 8));
 	snprintf(t->submitted_owner, sizeof(t->submitted_owner), "%s", PQgetvalue(r, 0, 9));
 	text_copy(t->person_unit, sizeof(t->person_unit), PQgetvalue(r, 0, 10));
+	t->version = atoll(PQgetvalue(r, 0, 11));
 	PQclear(r);
 	return 1;
 }

@@ -106,6 +106,11 @@ static void collect_allowed(const struct wf_transition *tr, void *arg)
 	}
 }
 
+void request_etag(long long id, long long version, char out[REQUEST_ETAG_MAX])
+{
+	snprintf(out, REQUEST_ETAG_MAX, "\"%lld-%lld\"", id, version);
+}
+
 /* The request as the API shows it. Runs inside or outside a transaction. */
 json_t *request_json(long long id, const struct principal *who, enum db_status *st, const char **error_r)
 {
@@ -115,7 +120,7 @@ json_t *request_json(long long id, const struct principal *who, enum db_status *
 	char *sql = xasprintf(
 		"SELECT r.id::text, r.type, r.state, r.payload::text, " TS("r.effective_at") ", r.submitted_by, "
 		"r.submitted_role, r.provisioning_mode, r.conclusion, " TS("r.created_at") ", " TS("r.updated_at") ", "
-		TS("r.closed_at") ", r.submitted_owner, %s FROM requests r JOIN people p ON p.id = r.person_id "
+		TS("r.closed_at") ", r.submitted_owner, r.version::text, %s FROM requests r JOIN people p ON p.id = r.person_id "
 		"WHERE r.id = $1::bigint", PERSON_COLS);
 	/* the request, its steps, tasks and operations: one round trip */
 	static const char *const names[4] = { "request.get", "request.steps", "request.tasks", "queue.of_request" };
@@ -144,7 +149,7 @@ json_t *request_json(long long id, const struct principal *who, enum db_status *
 	const char *state = PQgetvalue(r, 0, 2);
 	int known = wf_type_parse(PQgetvalue(r, 0, 1), &type) == 0 && wf_state_parse(state, &sid) == 0;
 	const struct wf_state *ws = known ? wf_state_of(type, sid) : NULL;
-	json_t *person = row_object(r, 0, 13, PQnfields(r) - 1);
+	json_t *person = row_object(r, 0, 14, PQnfields(r) - 1);
 	json_t *payload = json_loads(PQgetvalue(r, 0, 3), 0, NULL);
 #define STR_OR_NULL(i) (PQgetisnull(r, 0, i) ? json_null() : json_string(PQgetvalue(r, 0, i)))
 	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:o}",
@@ -156,6 +161,7 @@ json_t *request_json(long long id, const struct principal *who, enum db_status *
 		"conclusion", STR_OR_NULL(8), "created_at", PQgetvalue(r, 0, 9),
 		"updated_at", PQgetvalue(r, 0, 10), "closed_at", STR_OR_NULL(11));
 #undef STR_OR_NULL
+	json_object_set_new(j, "version", json_integer(atoll(PQgetvalue(r, 0, 13))));
 	struct allowed_ctx a = { json_array(), json_array(), who,
 				 json_string_value(json_object_get(person, "uid")), PQgetvalue(r, 0, 5),
 				 PQgetvalue(r, 0, 12), json_string_value(json_object_get(person, "unit")),

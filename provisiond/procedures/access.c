@@ -64,7 +64,7 @@ static int access_part(const struct conf *c, json_t *part, const char *field, js
 	json_object_foreach(part, k, v) {
 		if (strcmp(k, "levels") != 0 && strcmp(k, "groups") != 0) {
 			snprintf(f, sizeof(f), "%s.%.40s", field, k);
-			fail(o, 400, "unknown_field", f, "unknown field '%s' in '%s' (levels, groups)", k, field);
+			fail(o, 400, "invalid_field", f, "unknown field '%s' in '%s' (levels, groups)", k, field);
 			return -1;
 		}
 		if (!json_is_array(v) && !json_is_null(v)) {

@@ -81,15 +81,15 @@ static const struct fake_dir_entry catalogue[] = {
 	status "|maria.cruz|10001|maria.cruz@example.org|\\N"
 
 #define REQUEST_COLS "id,type,state,payload,effective_at,submitted_by,submitted_role,provisioning_mode,conclusion," \
-	"created_at,updated_at,closed_at,submitted_owner," PERSON_COLS
+	"created_at,updated_at,closed_at,submitted_owner,version," PERSON_COLS
 #define REQUEST(type, state, mode) "42|" type "|" state "|{}|\\N|hr.ana|hr|" mode "|\\N|2026-01-05T10:00:00Z|" \
-	"2026-01-05T10:00:00Z|\\N|hr.ana|" ANA("pending")
+	"2026-01-05T10:00:00Z|\\N|hr.ana|1|" ANA("pending")
 
 /* request.lock: the request row and its person's, as the rules need them */
 #define LOCK_COLS "type,state,submitted_by,person_id,employee_number,uid,provisioning_mode,effective_epoch," \
-	"provisioning_round,submitted_owner,unit"
+	"provisioning_round,submitted_owner,unit,version"
 #define LOCK(type, state, by, mode, epoch, round) type "|" state "|" by "|7|E100|maria.cruz|" mode "|" epoch "|" \
-	round "|" by "|tributaria"
+	round "|" by "|tributaria|1"
 
 #define CLAIM_COLS "id,request_id,round,instance,intent,person,params,attempts,more"
 #define CLAIM(id, instance, attempts) id "|42|1|" instance "|create|{\"employee_number\": \"E100\", " \
@@ -336,7 +336,7 @@ static void test_hire_approved(const struct conf *c, fake_plugin_ops_fn *plugin_
 	SCRIPT(hire_approved);
 	json_t *body = json_object();
 	struct outcome o;
-	requests_act(c, &boss, 42, "approve", body, NULL, &o);
+	requests_act(c, &boss, 42, "approve", body, NULL, NULL, &o);
 	json_decref(body);
 	expect_outcome("hire approved", &o, 200, NULL, NULL, NULL);
 	char got[512];
@@ -535,7 +535,7 @@ static void test_intents(const struct conf *c)
 		fake_db_append(common, sizeof(common) / sizeof(common[0]));
 		json_t *body = parse(ic->body);
 		struct outcome o;
-		requests_act(c, ic->who, 42, ic->action, body, NULL, &o);
+		requests_act(c, ic->who, 42, ic->action, body, NULL, NULL, &o);
 		json_decref(body);
 		expect_outcome(ic->name, &o, 200, NULL, NULL, NULL);
 		json_decref(o.body);
@@ -590,7 +590,7 @@ static void test_effects(const struct conf *c)
 	SCRIPT(exit_due);
 	json_t *body = json_object();
 	struct outcome o;
-	requests_act(c, &boss, 42, "approve", body, NULL, &o);
+	requests_act(c, &boss, 42, "approve", body, NULL, NULL, &o);
 	expect_outcome("exit due", &o, 200, NULL, NULL, NULL);
 	json_decref(o.body);
 	static const char *const order[] = { "request.state", "grants.snapshot", "grants.end_all", "grants.snapshot",
@@ -610,7 +610,7 @@ static void test_effects(const struct conf *c)
 	};
 	SCRIPT(rollback);
 	json_object_set_new(body, "note", json_string("filed for the wrong person"));
-	requests_act(c, &boss, 42, "rollback", body, NULL, &o);
+	requests_act(c, &boss, 42, "rollback", body, NULL, NULL, &o);
 	json_decref(body);
 	expect_outcome("rollback", &o, 200, NULL, NULL, NULL);
 	json_decref(o.body);
@@ -701,7 +701,7 @@ static void test_refusals(const struct conf *c)
 		fake_db_script(a, rf->tasks ? 2 : 1);
 		json_t *body = parse(rf->body);
 		struct outcome o;
-		requests_act(c, rf->who, 42, rf->action, body, NULL, &o);
+		requests_act(c, rf->who, 42, rf->action, body, NULL, NULL, &o);
 		json_decref(body);
 		expect_outcome(rf->name, &o, rf->status, rf->code, rf->field, rf->says);
 		expect_nothing_written(rf->name);
@@ -735,7 +735,7 @@ static void test_separation_of_duties(const struct conf *c)
 	CHECK_STR(owner, "boss");
 
 	char lock[512];
-	snprintf(lock, sizeof(lock), "hire|submitted|%s|7|E100|maria.cruz|manual|\\N|0|%s|tributaria", by, owner);
+	snprintf(lock, sizeof(lock), "hire|submitted|%s|7|E100|maria.cruz|manual|\\N|0|%s|tributaria|1", by, owner);
 	struct principal bot = token("head-bot", "boss", R(TIM_HEAD));
 	static const struct { const struct principal *who; int status; const char *says; } tries[] = {
 		{ &boss, 403, "separation of duties: boss submitted this request and cannot approve it" },
@@ -751,7 +751,7 @@ static void test_separation_of_duties(const struct conf *c)
 		};
 		SCRIPT(a);
 		body = json_object();
-		requests_act(c, tries[i].who ? tries[i].who : &bot, 42, "approve", body, NULL, &o);
+		requests_act(c, tries[i].who ? tries[i].who : &bot, 42, "approve", body, NULL, NULL, &o);
 		json_decref(body);
 		if (tries[i].status == 200) {
 			expect_outcome("another head of TIM approves", &o, 200, NULL, NULL, NULL);
