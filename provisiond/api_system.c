@@ -12,7 +12,7 @@
 #include "json.h"
 #include "log.h"
 #include "outbox.h"
-#include "metrics.h"
+#include "metrics_scrape.h"
 #include "queue.h"
 #include "sealer.h"
 #include "outcome.h"
@@ -104,12 +104,7 @@ void api_health(struct http_ctx *ctx)
 void api_metrics(struct http_ctx *ctx)
 {
 	struct buf b = BUF_INIT;
-	metrics_render(&b);
-	sealer_render_metrics(&b);
-	queue_render_metrics(&b);
-	buf_printf(&b, "# HELP provisiond_db_round_trips_total Statements (a pipeline counting once) sent to PostgreSQL "
-		       "on the threads' connections.\n# TYPE provisiond_db_round_trips_total counter\n"
-		       "provisiond_db_round_trips_total %llu\n", db_round_trips());
+	metrics_scrape(ctx->conf, &b);
 	size_t len = b.len;
 	http_reply_text(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", buf_steal(&b), len);
 }

@@ -92,6 +92,7 @@ struct conf {
 	/* logging */
 	int log_level;		/* enum log_level */
 	int log_target;		/* enum log_target */
+	int log_format;		/* enum log_format (log.h): text or json lines */
 	char *pid_file;
 
 	/* store */

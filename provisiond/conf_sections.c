@@ -69,6 +69,7 @@ const struct conf_row conf_rows[] = {
 	{ "shutdown_timeout", T_INT, S(shutdown_timeout), "30", 0, 3600, 1, 0 },
 	{ "log_level", T_LOGLEVEL, S(log_level), "info", 0, 0, 1, 0 },
 	{ "log_target", T_LOGTARGET, S(log_target), "stderr", 0, 0, 1, 0 },
+	{ "log_format", T_LOGFORMAT, S(log_format), "text", 0, 0, 1, 0 },
 	{ "pid_file", T_STR, S(pid_file), "", 0, 0, 0, 0 },
 	{ "db_conninfo", T_STR, S(db_conninfo), NULL, 0, 0, 0, 1 },
 	{ "schema_dir", T_STR, S(schema_dir), PVD_SCHEMA_DIR, 0, 0, 0, 0 },
@@ -160,6 +161,9 @@ static const struct conf_word bool_words[] = {
 static const struct conf_word logtarget_words[] = {
 	{ "stderr", LOG_TARGET_STDERR }, { "syslog", LOG_TARGET_SYSLOG }, { NULL, 0 },
 };
+static const struct conf_word logformat_words[] = {
+	{ "text", LOG_FORMAT_TEXT }, { "json", LOG_FORMAT_JSON }, { NULL, 0 },
+};
 static const struct conf_word ldapauth_words[] = {
 	{ "sasl_external", LDAP_AUTH_SASL_EXTERNAL }, { "simple", LDAP_AUTH_SIMPLE }, { NULL, 0 },
 };
@@ -177,6 +181,7 @@ static const struct conf_type_def {
 	[T_BOOL] = { bool_words, 1, "yes or no" },
 	[T_LOGLEVEL] = { NULL, 0, "one of debug, info, warning, error" },
 	[T_LOGTARGET] = { logtarget_words, 0, "stderr or syslog" },
+	[T_LOGFORMAT] = { logformat_words, 0, "text or json" },
 	[T_LDAPAUTH] = { ldapauth_words, 0, "sasl_external or simple" },
 };
 
@@ -232,6 +237,7 @@ int conf_value_parse(const struct conf_row *r, struct conf *c, const char *value
 	}
 	case T_BOOL:
 	case T_LOGTARGET:
+	case T_LOGFORMAT:
 	case T_LDAPAUTH: {
 		const struct conf_word *w = word_find(t->words, t->nocase, value);
 		if (w == NULL)
@@ -259,6 +265,7 @@ void conf_value_format(const struct conf_row *r, const struct conf *c, struct bu
 		break;
 	case T_BOOL:
 	case T_LOGTARGET:
+	case T_LOGFORMAT:
 	case T_LDAPAUTH:
 		buf_puts(out, word_name(conf_types[r->type].words, *(const int *)field));
 		break;
@@ -550,6 +557,7 @@ static void type_format(const struct conf_row *r, struct buf *out)
 			buf_printf(out, "%s%s", i ? "|" : "", log_level_names[i]);
 		return;
 	case T_LOGTARGET:
+	case T_LOGFORMAT:
 	case T_LDAPAUTH:
 		for (const struct conf_word *w = t->words; w->word != NULL; w++)
 			buf_printf(out, "%s%s", w == t->words ? "" : "|", w->word);

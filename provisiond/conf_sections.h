@@ -39,7 +39,7 @@
 #include "buf.h"
 #include "conf.h"
 
-enum conf_type { T_STR, T_INT, T_BOOL, T_LOGLEVEL, T_LOGTARGET, T_LDAPAUTH };
+enum conf_type { T_STR, T_INT, T_BOOL, T_LOGLEVEL, T_LOGTARGET, T_LOGFORMAT, T_LDAPAUTH };
 
 struct conf_row {
 	const char *name;

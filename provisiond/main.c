@@ -77,6 +77,7 @@ static void usage(FILE *fp)
 static void apply_runtime_settings(const struct conf *c)
 {
 	log_setup("provisiond", (enum log_level)c->log_level, c->log_target == LOG_TARGET_SYSLOG);
+	log_set_format((enum log_format)c->log_format);
 	struct throttle_policy tp = { c->auth_free_failures, c->auth_free_failures_per_address,
 				      c->auth_login_max_failures, c->auth_backoff_max, c->auth_failure_window };
 	throttle_configure(&tp);

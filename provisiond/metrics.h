@@ -24,6 +24,26 @@ enum metric_event {
 };
 void metrics_event(enum metric_event e);
 
+/* A histogram of one series: buckets counted per bound (cumulative when
+ * rendered), and a sum. The caller keeps it under its own lock. */
+#define METRICS_MAX_BOUNDS 16
+#define METRICS_NBOUNDS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+struct metrics_hist {
+	unsigned long long buckets[METRICS_MAX_BOUNDS];
+	unsigned long long count;
+	double sum;
+};
+void metrics_hist_observe(struct metrics_hist *h, const double *bounds, int nbounds, double value);
+/* family_bucket/_sum/_count lines; labels ("a=\"b\"") go before le. */
+void metrics_hist_render(struct buf *out, const char *family, const char *labels, const struct metrics_hist *h,
+			 const double *bounds, int nbounds);
+
+/* provisiond_build_info and the process_* families from /proc/self:
+ * CPU seconds, resident and virtual memory, open and allowed file
+ * descriptors, start time. A /proc file that cannot be read leaves its
+ * families without a sample. */
+void metrics_render_process(struct buf *out);
+
 void metrics_setup(const char *const *route_names, const char *const *methods, int nroutes);
 void metrics_record(int route_index, const char *method, int status, double seconds);
 void metrics_render(struct buf *out);

@@ -38,6 +38,13 @@ void outbox_stop(void);
  * NULL when the database cannot say. For /v1/health. */
 json_t *outbox_backlog(void);
 
+/* For /metrics: OUTBOX_METRICS_SQL goes with the scrape's other reads;
+ * outbox_render_metrics writes the backlog from its result (NULL when the
+ * database did not answer: HELP and TYPE only). */
+struct buf;
+extern const char OUTBOX_METRICS_SQL[];
+void outbox_render_metrics(struct buf *b, PGresult *r);
+
 /* GET /v1/outbox: messages without their bodies, newest first. */
 json_t *outbox_list(const char *state, int limit, const char **error_r, enum db_status *st_r);
 

@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "directory.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "plugin_host.h"
 #include "tpool.h"
@@ -27,6 +28,28 @@
 #define TS(col) DB_UTC(col)
 
 static atomic_ullong claims_found, claims_empty;	/* /metrics */
+
+/* Outcomes and plugin latency of the operations this daemon finished, per
+ * configured instance (an index of plugin_host.h; instances are fixed at
+ * start, so the series are too). An instance past OP_STATS_MAX is not
+ * counted: the configuration would have to name that many first. The
+ * label is "plugin": "instance" is the one Prometheus gives each target. */
+#define OP_STATS_MAX 64
+#define OP_OUTCOMES (PVD_CONFIG + 1)
+static const double op_bounds[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60 };
+static pthread_mutex_t op_stats_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long long op_outcomes[OP_STATS_MAX][OP_OUTCOMES];
+static struct metrics_hist op_latency[OP_STATS_MAX];
+
+static void count_finished(int instance, enum pvd_status outcome, double seconds)
+{
+	if (instance < 0 || instance >= OP_STATS_MAX || (unsigned)outcome >= OP_OUTCOMES)
+		return;
+	pthread_mutex_lock(&op_stats_lock);
+	op_outcomes[instance][outcome]++;
+	metrics_hist_observe(&op_latency[instance], op_bounds, METRICS_NBOUNDS(op_bounds), seconds);
+	pthread_mutex_unlock(&op_stats_lock);
+}
 static pthread_t *threads;
 static int nthreads;
 static atomic_int stopping;
@@ -182,7 +205,8 @@ static enum db_status tell_done(const struct conf *c, const struct queue_done *d
 }
 
 /* Records the outcome; advances the request when it was the last one. */
-static void finish(const struct conf *c, const char *me, struct claimed *op, struct pvd_result *res)
+static void finish(const struct conf *c, const char *me, struct claimed *op, struct pvd_result *res,
+		   double seconds)
 {
 	const char *err = NULL;
 	char id[32], rid[32], delay[16];
@@ -264,6 +288,8 @@ static void finish(const struct conf *c, const char *me, struct claimed *op, str
 		goto fail;
 	if ((st = db_commit(&err)) != DB_OK)
 		goto fail;
+	/* counted once recorded: an outcome lost with its commit runs again */
+	count_finished(op->instance, res->status, seconds);
 	if (strcmp(state, "pending") == 0)
 		log_warn("operation %lld (%s %s of request %lld): %s; retry %d in %s s", op->id, op->instance_name,
 			 op->intent, op->request_id, res->message, op->attempts + 1, delay);
@@ -417,6 +443,8 @@ static void *worker_main(void *arg)
 			wake_one();	/* another is ready: the next idle worker takes it */
 		struct pvd_op pop = { op.id, op.request_id, op.intent, op.person, op.params, op.attempts, 0 };
 		struct pvd_result res;
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (op.instance < 0) {
 			memset(&res, 0, sizeof(res));
 			res.status = PVD_RETRY;
@@ -424,8 +452,9 @@ static void *worker_main(void *arg)
 				 op.instance_name);
 		} else
 			plugins_run(op.instance, &pop, &res);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		crash_point(op.instance_name);
-		finish(c, me, &op, &res);
+		finish(c, me, &op, &res, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		plugins_secrets_clear();
 		db_end_of_unit("queue worker");
 		json_decref(res.before);
@@ -508,6 +537,64 @@ void queue_render_metrics(struct buf *b)
 		      "# TYPE provisiond_queue_claims_total counter\n"
 		      "provisiond_queue_claims_total{found=\"yes\"} %llu\nprovisiond_queue_claims_total{found=\"no\"} %llu\n",
 		   atomic_load(&claims_found), atomic_load(&claims_empty));
+	int n = plugins_count() < OP_STATS_MAX ? plugins_count() : OP_STATS_MAX;
+	pthread_mutex_lock(&op_stats_lock);
+	buf_puts(b, "# HELP provisiond_operations_total Operations this daemon's workers finished and recorded, "
+		    "by plugin instance and outcome (retry: to be tried again, or given up after queue_max_attempts).\n"
+		    "# TYPE provisiond_operations_total counter\n");
+	for (int i = 0; i < n; i++)
+		for (int o = 0; o < OP_OUTCOMES; o++)
+			buf_printf(b, "provisiond_operations_total{plugin=\"%s\",outcome=\"%s\"} %llu\n",
+				   plugins_get(i)->name, pvd_status_name((enum pvd_status)o), op_outcomes[i][o]);
+	buf_puts(b, "# HELP provisiond_operation_duration_seconds Time a plugin took to run an operation, "
+		    "by plugin instance.\n# TYPE provisiond_operation_duration_seconds histogram\n");
+	for (int i = 0; i < n; i++) {
+		char labels[96];
+		snprintf(labels, sizeof(labels), "plugin=\"%s\"", plugins_get(i)->name);
+		metrics_hist_render(b, "provisiond_operation_duration_seconds", labels, &op_latency[i], op_bounds,
+				    METRICS_NBOUNDS(op_bounds));
+	}
+	pthread_mutex_unlock(&op_stats_lock);
+}
+
+/* The queue's depth for /metrics, read with the scrape's other statements:
+ * pending, running and dead (not the abandoned ones a rollback cancelled)
+ * operations per instance. */
+const char QUEUE_DEPTH_SQL[] =
+	"SELECT instance, state, count(*) FROM operations WHERE state IN ('pending', 'running') "
+	"OR (state = 'dead' AND outcome IS DISTINCT FROM 'cancelled') GROUP BY instance, state";
+
+void queue_render_depth(struct buf *b, PGresult *r)
+{
+	static const char *const states[] = { "pending", "running", "dead" };
+	enum { NSTATES = 3 };
+	buf_puts(b, "# HELP provisiond_queue_operations Operations in the queue by plugin instance and state "
+		    "(dead: failed for good, waiting for TIM to retry or resolve them).\n"
+		    "# TYPE provisiond_queue_operations gauge\n");
+	if (r == NULL)
+		return;		/* the database did not answer: no figures rather than false zeros */
+	int n = plugins_count();
+	long long other[NSTATES] = { 0 };
+	long long *counts = xcalloc((size_t)n * NSTATES + 1, sizeof(*counts));
+	for (int row = 0; row < PQntuples(r); row++) {
+		int s, i = plugins_find(PQgetvalue(r, row, 0));
+		for (s = 0; s < NSTATES && strcmp(states[s], PQgetvalue(r, row, 1)) != 0; s++)
+			;
+		if (s == NSTATES)
+			continue;
+		/* an instance no longer configured: summed under one label, never its own */
+		long long *slot = i >= 0 ? &counts[i * NSTATES + s] : &other[s];
+		*slot += atoll(PQgetvalue(r, row, 2));
+	}
+	for (int i = 0; i < n; i++)
+		for (int s = 0; s < NSTATES; s++)
+			buf_printf(b, "provisiond_queue_operations{plugin=\"%s\",state=\"%s\"} %lld\n",
+				   plugins_get(i)->name, states[s], counts[i * NSTATES + s]);
+	for (int s = 0; s < NSTATES; s++)
+		if (other[s] > 0)
+			buf_printf(b, "provisiond_queue_operations{plugin=\"(unconfigured)\",state=\"%s\"} %lld\n",
+				   states[s], other[s]);
+	free(counts);
 }
 
 /* ---- TIM's view and actions ------------------------------------------------ */

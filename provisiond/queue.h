@@ -42,9 +42,15 @@ void queue_on_done(queue_done_fn *fn);
 
 int queue_start(const struct conf *c, const char **error_r);
 void queue_stop(void);
-/* provisiond_queue_claims_total into b (Prometheus text). */
+/* The in-process counters into b (Prometheus text): claims, and the
+ * outcomes and plugin latency of the operations this daemon finished. */
 struct buf;
 void queue_render_metrics(struct buf *b);
+/* The queue's depth by instance and state: QUEUE_DEPTH_SQL is sent with
+ * the scrape's other reads; its result (NULL when the database did not
+ * answer: HELP and TYPE only) goes to queue_render_depth. */
+extern const char QUEUE_DEPTH_SQL[];
+void queue_render_depth(struct buf *b, PGresult *r);
 
 /* TIM actions on a dead operation (retry, resolve with a note), and the
  * queue's state for GET /v1/queue. */

@@ -24,6 +24,18 @@
 
 static struct bg_thread bg = BG_THREAD_INIT("scheduler");
 
+/* /metrics: when the scheduler last had started every due exit (CLOCK_REALTIME
+ * microseconds; 0 while it does not run), and how many it started */
+static atomic_llong caught_up_us;
+static atomic_ullong exits_started;
+
+static long long now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (long long)t.tv_sec * 1000000LL + t.tv_nsec / 1000;
+}
+
 /* The due exits a tick reads at a time, oldest first. */
 #define DUE_BATCH 1000
 
@@ -45,8 +57,10 @@ static void start_one(const struct conf *c, long long id)
 	}
 	if (st != DB_OK)
 		log_error("scheduler: starting exit request %lld failed: %s", id, err ? err : "?");
-	else if (started)
+	else if (started) {
+		atomic_fetch_add(&exits_started, 1);
 		log_info("scheduler: exit request %lld started", id);
+	}
 	t_pop(frame);
 }
 
@@ -102,11 +116,16 @@ static int due_batch(long long **ids_r)
  * that is worth it), one transaction each. */
 static void tick(const struct conf *c)
 {
+	long long began = now_us();
 	for (int rounds = 0; rounds < 100 && !bg_stopping(&bg); rounds++) {
 		long long *ids = NULL;
 		int n = due_batch(&ids);
-		if (n <= 0)
+		if (n < 0)
+			return;		/* the database did not answer: the lag grows */
+		if (n == 0) {
+			atomic_store(&caught_up_us, began);
 			return;
+		}
 		struct batch b = { c, ids, n, 0 };
 		int helpers = n >= 8 ? c->scheduler_threads - 1 : 0;
 		pthread_t *tids = helpers > 0 ? xcalloc((size_t)helpers, sizeof(*tids)) : NULL;
@@ -118,8 +137,11 @@ static void tick(const struct conf *c)
 			pthread_join(tids[i], NULL);
 		free(tids);
 		free(ids);
-		if (n < DUE_BATCH)
+		if (n < DUE_BATCH) {
+			/* what was due when the tick began is started (or failed, and logged) */
+			atomic_store(&caught_up_us, began);
 			return;
+		}
 	}
 }
 
@@ -185,6 +207,7 @@ int scheduler_start(const struct conf *c, const char **error_r)
 {
 	if (c->scheduler_interval_ms == 0)
 		return 0;	/* this daemon does not schedule (another one does) */
+	atomic_store(&caught_up_us, now_us());
 	if (bg_start(&bg, scheduler_main, error_r) < 0)
 		return -1;
 	log_info("scheduler: started (every %d ms)", c->scheduler_interval_ms);
@@ -194,4 +217,30 @@ int scheduler_start(const struct conf *c, const char **error_r)
 void scheduler_stop(void)
 {
 	bg_stop(&bg);
+	atomic_store(&caught_up_us, 0);
+}
+
+const char SCHEDULER_METRICS_SQL[] =
+	"SELECT count(*), COALESCE(extract(epoch FROM now() - min(effective_at)), 0) FROM requests "
+	"WHERE type = 'exit' AND state = 'scheduled' AND effective_at <= now()";
+
+void scheduler_render_metrics(struct buf *b, PGresult *r)
+{
+	buf_puts(b, "# HELP provisiond_scheduler_overdue_exits Scheduled exits whose time has passed and that "
+		    "no scheduler has started yet.\n# TYPE provisiond_scheduler_overdue_exits gauge\n");
+	if (r != NULL)
+		buf_printf(b, "provisiond_scheduler_overdue_exits %s\n", PQgetvalue(r, 0, 0));
+	buf_puts(b, "# HELP provisiond_scheduler_overdue_exit_max_seconds How long past its time the most overdue "
+		    "scheduled exit is (0: none).\n# TYPE provisiond_scheduler_overdue_exit_max_seconds gauge\n");
+	if (r != NULL)
+		buf_printf(b, "provisiond_scheduler_overdue_exit_max_seconds %.3f\n", atof(PQgetvalue(r, 0, 1)));
+	long long caught_up = atomic_load(&caught_up_us);
+	buf_puts(b, "# HELP provisiond_scheduler_lag_seconds How long ago this daemon's scheduler last had started "
+		    "every exit then due (no sample: this daemon does not schedule).\n"
+		    "# TYPE provisiond_scheduler_lag_seconds gauge\n");
+	if (caught_up > 0)
+		buf_printf(b, "provisiond_scheduler_lag_seconds %.3f\n", (double)(now_us() - caught_up) / 1e6);
+	buf_printf(b, "# HELP provisiond_scheduler_exits_started_total Scheduled exits this daemon started.\n"
+		      "# TYPE provisiond_scheduler_exits_started_total counter\n"
+		      "provisiond_scheduler_exits_started_total %llu\n", atomic_load(&exits_started));
 }

@@ -18,8 +18,17 @@
 #define PVD_SCHEDULER_H
 
 #include "conf.h"
+#include "db.h"
 
 int scheduler_start(const struct conf *c, const char **error_r);
 void scheduler_stop(void);
+
+/* For /metrics: SCHEDULER_METRICS_SQL (the scheduled exits whose time has
+ * passed) goes with the scrape's other reads; scheduler_render_metrics
+ * writes them from its result (NULL when the database did not answer),
+ * with this daemon's lag and the exits it started. */
+struct buf;
+extern const char SCHEDULER_METRICS_SQL[];
+void scheduler_render_metrics(struct buf *b, PGresult *r);
 
 #endif

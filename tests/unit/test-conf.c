@@ -2,6 +2,7 @@
  * naming file, line and key. */
 #include "config.h"
 #include "conf.h"
+#include "log.h"
 #include "tpool.h"
 #include "unit.h"
 
@@ -28,6 +29,7 @@ static void test_good(void)
 	CHECK_INT(c->listen_port, 9090);
 	CHECK_INT(c->http_threads, 4);		/* default */
 	CHECK_INT(c->log_level, 0);		/* debug */
+	CHECK_INT(c->log_format, LOG_FORMAT_TEXT);	/* default */
 	CHECK_STR(c->pid_file, "  /tmp/x.pid ");
 	CHECK_STR(c->listen_address, "127.0.0.1");
 	CHECK_STR(c->ldap_people_dn, "ou=people,dc=example,dc=org");
@@ -78,6 +80,8 @@ static const struct { const char *name, *text, *want; } bad[] = {
 	  "t.conf: notify_hr: 'recursos humanos' is not a mail address" },
 	{ "outbox retry order", BASE "outbox_retry_base = 60\noutbox_retry_max = 10\n",
 	  "t.conf: outbox_retry_max: 10 is less than outbox_retry_base (60)" },
+	{ "log format", BASE "log_format = yaml\n", "t.conf:4: log_format: 'yaml' is not text or json" },
+	{ "log format case", BASE "log_format = JSON\n", "t.conf:4: log_format: 'JSON' is not text or json" },
 	{ "call code auto step", BASE "workflow_auto_call_code = lunch\n",
 	  "t.conf: workflow_auto_call_code: unknown step 'lunch' (steps: review, verification, report, conclusion, close)" },
 };
@@ -125,6 +129,12 @@ static void test_restart_needed(void)
 	char *r = conf_restart_needed(a, b);
 	CHECK_STR(r, "listen_port");	/* log_level is reloadable */
 	free(r);
+	struct conf *j = conf_parse("j", BASE "listen_port = 1\nlog_level = info\nlog_format = json\n", &err);
+	CHECK(j != NULL && j->log_format == LOG_FORMAT_JSON, "log_format = json: %s", err ? err : "");
+	r = conf_restart_needed(a, j);
+	CHECK(r == NULL, "log_format is reloadable, got '%s'", r ? r : "");
+	free(r);
+	conf_put(&j);
 	r = conf_restart_needed(a, a);
 	CHECK(r == NULL, "same config needs no restart");
 	conf_put(&a);
