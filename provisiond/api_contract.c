@@ -44,22 +44,14 @@ static int read_contract(const char *path, char **body_r, size_t *len_r)
 			close(fd);
 		return 0;
 	}
-	size_t len = (size_t)st.st_size, got = 0;
-	char *body = xmalloc(len + 1);
-	while (got < len) {
-		ssize_t n = read(fd, body + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			log_error("openapi_file: read(%s) failed: %s", path, n < 0 ? strerror(errno) : "file shrank");
-			close(fd);
-			free(body);
-			return -1;
-		}
-		got += (size_t)n;
-	}
+	size_t len = (size_t)st.st_size;
+	const char *why = NULL;
+	char *body = read_fd_whole(fd, len, &why);
 	close(fd);
-	body[len] = '\0';
+	if (body == NULL) {
+		log_error("openapi_file: read(%s) failed: %s", path, why);
+		return -1;
+	}
 	*body_r = body;
 	*len_r = len;
 	return 1;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 static _Noreturn void out_of_memory(size_t n)
 {
@@ -147,6 +148,25 @@ char *str_replace_all(const char *s, const char *from, const char *to)
 	}
 	buf_puts(&b, s);
 	return buf_steal(&b);
+}
+
+char *read_fd_whole(int fd, size_t len, const char **why_r)
+{
+	char *body = xmalloc(len + 1);
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = read(fd, body + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*why_r = n < 0 ? strerror(errno) : "file shrank";
+			free(body);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	body[len] = '\0';
+	return body;
 }
 
 char *read_secret_file(const char *path, char **error_r)

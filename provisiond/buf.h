@@ -30,6 +30,10 @@ char *xstrndup(const char *s, size_t n);
  * *error_r is malloc'd, not in a frame (tpool.h): this is also the
  * plugin ABI's pvd_host.read_secret_file, and plugins free what it gives. */
 char *read_secret_file(const char *path, char **error_r);
+/* Exactly len bytes of fd (a file fstat said is that long), NUL-terminated
+ * and malloc'd; NULL and *why_r ("file shrank", or strerror) when it
+ * could not all be read. Retries EINTR; the caller closes fd. */
+char *read_fd_whole(int fd, size_t len, const char **why_r);
 
 /* Copy of s with every "from" replaced by "to". */
 char *str_replace_all(const char *s, const char *from, const char *to);

@@ -104,23 +104,16 @@ void console_serve(struct http_ctx *ctx)
 		http_reply_text(ctx, 304, type, xstrdup(""), 0);
 		return;
 	}
-	size_t len = (size_t)st.st_size, got = 0;
-	char *body = xmalloc(len + 1);
-	while (got < len) {
-		ssize_t n = read(fd, body + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			log_error("console: read(%s) failed: %s", path, n < 0 ? strerror(errno) : "file shrank");
-			close(fd);
-			free(path);
-			free(body);
-			http_reply_error(ctx, 500, "internal", NULL, "the console file %s could not be read", rel);
-			return;
-		}
-		got += (size_t)n;
-	}
+	size_t len = (size_t)st.st_size;
+	const char *why = NULL;
+	char *body = read_fd_whole(fd, len, &why);
 	close(fd);
+	if (body == NULL) {
+		log_error("console: read(%s) failed: %s", path, why);
+		free(path);
+		http_reply_error(ctx, 500, "internal", NULL, "the console file %s could not be read", rel);
+		return;
+	}
 	free(path);
 	http_reply_text(ctx, 200, type, body, len);
 }

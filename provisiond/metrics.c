@@ -236,6 +236,13 @@ static long long resident_bytes(void)
 	return got == 2 ? (long long)rss * sysconf(_SC_PAGESIZE) : -1;
 }
 
+void metrics_gauge(struct buf *out, const char *name, const char *help, const char *value)
+{
+	buf_printf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	if (value != NULL)
+		buf_printf(out, "%s %s\n", name, value);
+}
+
 void metrics_render_process(struct buf *out)
 {
 	buf_puts(out, "# HELP provisiond_build_info The version of this daemon (always 1).\n"

@@ -43,6 +43,10 @@ void metrics_hist_render(struct buf *out, const char *family, const char *labels
  * descriptors, start time. A /proc file that cannot be read leaves its
  * families without a sample. */
 void metrics_render_process(struct buf *out);
+/* A gauge family of one sample: HELP and TYPE always, the sample only
+ * when value is not NULL (unknown, e.g. the database is down: no sample
+ * rather than a false zero). */
+void metrics_gauge(struct buf *out, const char *name, const char *help, const char *value);
 
 void metrics_setup(const char *const *route_names, const char *const *methods, int nroutes);
 void metrics_record(int route_index, const char *method, int status, double seconds);

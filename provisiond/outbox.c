@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "text.h"
 #include "tpool.h"
 
@@ -345,18 +346,14 @@ const char OUTBOX_METRICS_SQL[] =
 
 void outbox_render_metrics(struct buf *b, PGresult *r)
 {
-	buf_puts(b, "# HELP provisiond_outbox_pending_messages Mail written and not yet accepted by the relay.\n"
-		    "# TYPE provisiond_outbox_pending_messages gauge\n");
-	if (r != NULL)
-		buf_printf(b, "provisiond_outbox_pending_messages %s\n", PQgetvalue(r, 0, 0));
-	buf_puts(b, "# HELP provisiond_outbox_retrying_messages Pending mail the relay refused or did not answer "
-		    "at least once.\n# TYPE provisiond_outbox_retrying_messages gauge\n");
-	if (r != NULL)
-		buf_printf(b, "provisiond_outbox_retrying_messages %s\n", PQgetvalue(r, 0, 1));
-	buf_puts(b, "# HELP provisiond_outbox_oldest_pending_age_seconds How long the oldest pending message has "
-		    "waited (0: none waits).\n# TYPE provisiond_outbox_oldest_pending_age_seconds gauge\n");
-	if (r != NULL)
-		buf_printf(b, "provisiond_outbox_oldest_pending_age_seconds %.3f\n", atof(PQgetvalue(r, 0, 2)));
+	metrics_gauge(b, "provisiond_outbox_pending_messages", "Mail written and not yet accepted by the relay.",
+		      r != NULL ? PQgetvalue(r, 0, 0) : NULL);
+	metrics_gauge(b, "provisiond_outbox_retrying_messages",
+		      "Pending mail the relay refused or did not answer at least once.",
+		      r != NULL ? PQgetvalue(r, 0, 1) : NULL);
+	metrics_gauge(b, "provisiond_outbox_oldest_pending_age_seconds",
+		      "How long the oldest pending message has waited (0: none waits).",
+		      r != NULL ? t_printf("%.3f", atof(PQgetvalue(r, 0, 2))) : NULL);
 }
 
 json_t *outbox_list(const char *state, int limit, const char **error_r, enum db_status *st_r)

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "directory.h"
 #include "log.h"
+#include "metrics.h"
 #include "plugin_host.h"
 #include "contracts.h"
 #include "procedures/exit.h"
@@ -226,20 +227,17 @@ const char SCHEDULER_METRICS_SQL[] =
 
 void scheduler_render_metrics(struct buf *b, PGresult *r)
 {
-	buf_puts(b, "# HELP provisiond_scheduler_overdue_exits Scheduled exits whose time has passed and that "
-		    "no scheduler has started yet.\n# TYPE provisiond_scheduler_overdue_exits gauge\n");
-	if (r != NULL)
-		buf_printf(b, "provisiond_scheduler_overdue_exits %s\n", PQgetvalue(r, 0, 0));
-	buf_puts(b, "# HELP provisiond_scheduler_overdue_exit_max_seconds How long past its time the most overdue "
-		    "scheduled exit is (0: none).\n# TYPE provisiond_scheduler_overdue_exit_max_seconds gauge\n");
-	if (r != NULL)
-		buf_printf(b, "provisiond_scheduler_overdue_exit_max_seconds %.3f\n", atof(PQgetvalue(r, 0, 1)));
+	metrics_gauge(b, "provisiond_scheduler_overdue_exits",
+		      "Scheduled exits whose time has passed and that no scheduler has started yet.",
+		      r != NULL ? PQgetvalue(r, 0, 0) : NULL);
+	metrics_gauge(b, "provisiond_scheduler_overdue_exit_max_seconds",
+		      "How long past its time the most overdue scheduled exit is (0: none).",
+		      r != NULL ? t_printf("%.3f", atof(PQgetvalue(r, 0, 1))) : NULL);
 	long long caught_up = atomic_load(&caught_up_us);
-	buf_puts(b, "# HELP provisiond_scheduler_lag_seconds How long ago this daemon's scheduler last had started "
-		    "every exit then due (no sample: this daemon does not schedule).\n"
-		    "# TYPE provisiond_scheduler_lag_seconds gauge\n");
-	if (caught_up > 0)
-		buf_printf(b, "provisiond_scheduler_lag_seconds %.3f\n", (double)(now_us() - caught_up) / 1e6);
+	metrics_gauge(b, "provisiond_scheduler_lag_seconds",
+		      "How long ago this daemon's scheduler last had started every exit then due "
+		      "(no sample: this daemon does not schedule).",
+		      caught_up > 0 ? t_printf("%.3f", (double)(now_us() - caught_up) / 1e6) : NULL);
 	buf_printf(b, "# HELP provisiond_scheduler_exits_started_total Scheduled exits this daemon started.\n"
 		      "# TYPE provisiond_scheduler_exits_started_total counter\n"
 		      "provisiond_scheduler_exits_started_total %llu\n", atomic_load(&exits_started));
