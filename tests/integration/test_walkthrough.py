@@ -2,7 +2,7 @@
 """docs/walkthrough-hire-exit.md cannot drift: docs/walkthrough/hire-exit.py
 runs every step of the hire and the exit against a daemon with the plugins
 devstack configures (ldap-account, ldap-group, access-level, mail-ldap, pbx)
-and the backup task the document's header adds, and writes the markdown;
+and the backup task devstack adds, and writes the markdown;
 the test fails when a step does not do what its text says, or when the
 markdown differs from the committed document (the diff is printed).
 
@@ -25,7 +25,7 @@ DOC = os.path.join(REPO, "docs", "walkthrough-hire-exit.md")
 
 
 def task_lines():
-    """The task.backup lines of the script (what the header tells readers to add)."""
+    """The task.backup lines of the script (what devstack adds)."""
     import importlib.util
     spec = importlib.util.spec_from_file_location("hire_exit", SCRIPT)
     mod = importlib.util.module_from_spec(spec)
@@ -90,6 +90,15 @@ def devstack_conf(t, tmp):
     }
     conf.update(task_lines())
     return conf
+
+
+def test_devstack_configures_the_backup_task_of_the_walkthrough(t):
+    """The task the walkthrough's exit waits for is the one devstack adds."""
+    with open(os.path.join(REPO, "contrib", "dev", "devstack")) as f:
+        added = dict(line.strip().split(" = ", 1) for line in f if line.startswith("task.backup."))
+    if added != task_lines():
+        raise TestFailure("devstack's task.backup lines %r differ from the walkthrough's TASK_LINES %r"
+                          % (added, task_lines()))
 
 
 def test_walkthrough_runs_and_matches_the_document(t):
