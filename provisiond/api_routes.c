@@ -7,6 +7,7 @@
  */
 #include "config.h"
 #include "api.h"
+#include "scim/scim.h"
 
 #define R(r) ROLE_BIT(ROLE_##r)
 
@@ -70,5 +71,26 @@ const struct route api_routes[] = {
 	{ "GET", "/v1/access/holders", R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH), 0, api_access_holders },
 	/* public: the person has no password yet; the one-time token is the credential */
 	{ "POST", "/v1/password", ROUTE_PUBLIC, ROUTE_JSON_BODY, api_password_set },
+	/* SCIM 2.0 (scim/scim.h): HR's systems write; whoever reads people may read */
+#define SCIM_READ R(HR) | R(AUDITOR) | R(TIM_HEAD) | R(TIM_LEAD) | R(TIM_TECH) | R(ADMIN)
+	{ "GET", "/scim/v2/ServiceProviderConfig", ROLES_ANY, 0, api_scim_service_provider_config },
+	{ "GET", "/scim/v2/ResourceTypes", ROLES_ANY, 0, api_scim_resource_types },
+	{ "GET", "/scim/v2/ResourceTypes/{name}", ROLES_ANY, 0, api_scim_resource_type },
+	{ "GET", "/scim/v2/Schemas", ROLES_ANY, 0, api_scim_schemas },
+	{ "GET", "/scim/v2/Schemas/{urn}", ROLES_ANY, 0, api_scim_schema },
+	{ "GET", "/scim/v2/Users", SCIM_READ, 0, api_scim_users_list },
+	{ "POST", "/scim/v2/Users", R(HR), ROUTE_JSON_BODY, api_scim_users_create },
+	{ "POST", "/scim/v2/Users/.search", SCIM_READ, ROUTE_JSON_BODY, api_scim_users_search },
+	{ "GET", "/scim/v2/Users/{id}", SCIM_READ, 0, api_scim_user_get },
+	{ "PUT", "/scim/v2/Users/{id}", R(HR), ROUTE_JSON_BODY, api_scim_user_put },
+	{ "PATCH", "/scim/v2/Users/{id}", R(HR), ROUTE_JSON_BODY, api_scim_user_patch },
+	{ "DELETE", "/scim/v2/Users/{id}", R(HR), 0, api_scim_user_delete },
+	{ "GET", "/scim/v2/Groups", SCIM_READ, 0, api_scim_groups_list },
+	{ "POST", "/scim/v2/Groups", R(HR), 0, api_scim_groups_write },
+	{ "GET", "/scim/v2/Groups/{id}", SCIM_READ, 0, api_scim_group_get },
+	{ "PUT", "/scim/v2/Groups/{id}", R(HR), 0, api_scim_groups_write },
+	{ "PATCH", "/scim/v2/Groups/{id}", R(HR), 0, api_scim_groups_write },
+	{ "DELETE", "/scim/v2/Groups/{id}", R(HR), 0, api_scim_groups_write },
+	{ "POST", "/scim/v2/Bulk", R(HR), ROUTE_JSON_BODY, api_scim_bulk },
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

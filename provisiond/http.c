@@ -20,6 +20,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "outcome.h"
+#include "scim/scim.h"
 #include "text.h"
 #include "tpool.h"
 
@@ -235,6 +236,11 @@ void http_reply_error(struct http_ctx *ctx, int status, const char *code, const 
 	if (status == 500)
 		text_format(msg, sizeof(msg), "internal error: the service's log has the details under request id %s",
 			    ctx->request_id ? ctx->request_id : "-");
+	if (ctx->scim) {	/* RFC 7644 3.12, whoever answers */
+		char *e = scim_error_body(status, code, msg);
+		http_reply_text(ctx, status, SCIM_CONTENT_TYPE, e, strlen(e));
+		return;
+	}
 	char *s = http_error_body(code, field, msg);
 	http_reply_text(ctx, status, "application/json", s, strlen(s));
 }
@@ -418,7 +424,8 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 	enum route_result rr = router_match(routes, nroutes, ctx->method, ctx->path, &m);
 
 	ctx->match = &m;
-	if (rr == ROUTE_NOT_FOUND && console_path(ctx->method, ctx->path)) {
+	ctx->scim = scim_path(ctx->path);
+	if (rr == ROUTE_NOT_FOUND && !ctx->scim && console_path(ctx->method, ctx->path)) {
 		console_serve(ctx);
 		return;
 	}
@@ -472,10 +479,10 @@ static void dispatch(struct http_ctx *ctx, struct request *rq)
 	}
 	int wants_json = (m.route->flags & ROUTE_JSON_BODY) ||
 			 ((m.route->flags & ROUTE_JSON_OPTIONAL) && rq->body.len > 0);
-	if (wants_json && !is_json_type(http_header(ctx, "Content-Type"))) {
+	if (wants_json && !(ctx->scim ? scim_json_type : is_json_type)(http_header(ctx, "Content-Type"))) {
 		const char *ct = http_header(ctx, "Content-Type");
-		http_reply_error(ctx, 415, "unsupported_media_type", NULL,
-				 "Content-Type must be application/json, got %s", ct ? ct : "none");
+		http_reply_error(ctx, 415, "unsupported_media_type", NULL, "Content-Type must be application/%sjson, got %s",
+				 ctx->scim ? "scim+json or application/" : "", ct ? ct : "none");
 		return;
 	}
 	if (check_parameters(ctx, &m) < 0)

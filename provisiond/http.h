@@ -50,6 +50,7 @@ struct http_ctx {
 	char etag[48];			/* an ETag to send, or "" */
 	char location[256];		/* a Location to send (a 201's new resource), or "" */
 	int no_compress;		/* the answer holds a secret (compress.h) */
+	int scim;			/* a /scim/v2 path: errors as SCIM's (scim/scim.h) */
 
 	/* a streamed answer (exports): fill() appends at least one byte to
 	 * out, or returns 0 at the end, -1 on error (the stream is cut). */
