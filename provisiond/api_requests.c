@@ -129,10 +129,12 @@ static json_t *row_result(size_t index, struct outcome *o, const char *request_i
  * row never blocks the others. With Idempotency-Key K, row i is filed
  * under the key "K#i" bound to its own content, so a batch sent again
  * after an interruption replays the rows that were filed and files the
- * rest: nobody twice. */
+ * rest: nobody twice. With "dry_run": true each row is filed and rolled
+ * back (requests_validate): its would-be answer, nothing kept, no key
+ * claimed or read. */
 static void create_batch(struct http_ctx *ctx, enum wf_type type)
 {
-	static const char *const allowed[] = { "items", NULL };
+	static const char *const allowed[] = { "items", "dry_run", NULL };
 	struct idem idem;
 	struct outcome o;
 	if (read_idem(ctx, &idem) < 0)
@@ -148,6 +150,12 @@ static void create_batch(struct http_ctx *ctx, enum wf_type type)
 				 "items must be an array of 1 to %d %s", BATCH_MAX, wf_type_name(type));
 		return;
 	}
+	json_t *dry = json_object_get(ctx->body, "dry_run");
+	if (dry != NULL && !json_is_boolean(dry)) {
+		http_reply_error(ctx, 400, "invalid_field", "dry_run", "dry_run must be true or false");
+		return;
+	}
+	int dry_run = json_is_true(dry);
 	json_t *results = json_array();
 	size_t i, filed = 0, replayed = 0, refused = 0;
 	json_t *item;
@@ -160,7 +168,7 @@ static void create_batch(struct http_ctx *ctx, enum wf_type type)
 			refused++;
 			continue;
 		}
-		if (idem.key != NULL) {
+		if (idem.key != NULL && !dry_run) {
 			char *text = json_dumps(item, JSON_COMPACT | JSON_SORT_KEYS);
 			const char *fp = t_printf("%s\n%s#%zu\n%s", ctx->method, ctx->path, i, text ? text : "");
 			free(text);
@@ -168,7 +176,10 @@ static void create_batch(struct http_ctx *ctx, enum wf_type type)
 			row.key = t_printf("%s#%zu", idem.key, i);
 		}
 		unsigned frame = t_push();	/* a row's messages; the answer is built before the pop */
-		requests_create(ctx->conf, &ctx->who, type, item, &row, &o);
+		if (dry_run)
+			requests_validate(ctx->conf, &ctx->who, type, item, &o);
+		else
+			requests_create(ctx->conf, &ctx->who, type, item, &row, &o);
 		if (o.replayed)
 			replayed++;
 		else if (o.status < 300)
@@ -177,6 +188,11 @@ static void create_batch(struct http_ctx *ctx, enum wf_type type)
 			refused++;
 		json_array_append_new(results, row_result(i, &o, ctx->request_id));
 		t_pop(frame);
+	}
+	if (dry_run) {	/* "filed" would claim what was not done */
+		http_reply_json(ctx, 200, json_pack("{s:b, s:o, s:I, s:I}", "dry_run", 1, "results", results,
+						    "would_file", (json_int_t)filed, "refused", (json_int_t)refused));
+		return;
 	}
 	http_reply_json(ctx, 200, json_pack("{s:o, s:I, s:I, s:I}", "results", results, "filed", (json_int_t)filed,
 					    "replayed", (json_int_t)replayed, "refused", (json_int_t)refused));

@@ -27,6 +27,12 @@ struct idem {
 
 void requests_create(const struct conf *c, const struct principal *who, enum wf_type type,
 		     json_t *payload, const struct idem *idem, struct outcome *o);
+/* A dry run of requests_create: the same checks and writes in the same
+ * transaction, then rolled back, so nothing is kept (no request, person,
+ * change-log entry, operation or mail). o answers what filing would:
+ * 201 with the would-be request (without id and version), or the refusal. */
+void requests_validate(const struct conf *c, const struct principal *who, enum wf_type type,
+		       json_t *payload, struct outcome *o);
 /* if_match: the If-Match header or NULL; an action on a request whose
  * version is not among its ETags is 412 precondition_failed, checked
  * under the request's row lock. */

@@ -66,6 +66,7 @@ struct create_call {
 	json_t *payload;
 	struct person_in in;
 	int single;
+	int dry_run;		/* requests_validate: everything, then roll back */
 	struct txn t;
 };
 
@@ -160,13 +161,23 @@ static int create_body(void *arg, struct outcome *o, enum db_status *st, const c
 	if (o->body == NULL)
 		return -1;
 	o->status = 201;
+	if (cc->dry_run) {
+		/* every check and write ran; a deferred write that fails must
+		 * refuse here too, so they are flushed before all is rolled
+		 * back (txn_run's 1). The id and version were never filed. */
+		if ((*st = db_exec("dry_run.flush", "SELECT 1", 0, NULL, err)) != DB_OK)
+			return -1;
+		json_object_del(o->body, "id");
+		json_object_del(o->body, "version");
+		return 1;
+	}
 	return idem_store(cc->idem, t->actor, o) < 0 ? -1 : 0;
 }
 
-void requests_create(const struct conf *c, const struct principal *who, enum wf_type type,
-		     json_t *payload, const struct idem *idem, struct outcome *o)
+static void file_request(const struct conf *c, const struct principal *who, enum wf_type type,
+			 json_t *payload, const struct idem *idem, int dry_run, struct outcome *o)
 {
-	struct create_call cc = { .idem = idem, .payload = payload };
+	struct create_call cc = { .idem = idem, .payload = payload, .dry_run = dry_run };
 	struct txn *t = &cc.t;
 	const struct procedure *p = procedure_of(type);
 
@@ -189,7 +200,19 @@ void requests_create(const struct conf *c, const struct principal *who, enum wf_
 		t->role = p->filer_default;
 	snprintf(t->employee_number, sizeof(t->employee_number), "%s", cc.in.employee_number);
 	txn_run(o, create_body, &cc);
-	if (o->status == 201 && o->code == NULL && t->request_id != 0)
+	if (!dry_run && o->status == 201 && o->code == NULL && t->request_id != 0)
 		log_info("%s request %lld submitted for %s by %s", wf_type_name(type), t->request_id,
 			 cc.in.employee_number, t->actor);
+}
+
+void requests_create(const struct conf *c, const struct principal *who, enum wf_type type,
+		     json_t *payload, const struct idem *idem, struct outcome *o)
+{
+	file_request(c, who, type, payload, idem, 0, o);
+}
+
+void requests_validate(const struct conf *c, const struct principal *who, enum wf_type type,
+		       json_t *payload, struct outcome *o)
+{
+	file_request(c, who, type, payload, NULL, 1, o);
 }

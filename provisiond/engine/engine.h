@@ -64,7 +64,7 @@ int load_txn(struct txn *t, enum db_status *st, const char **err);
 /* ---- the transaction wrapper (engine/txn.c) ---- */
 
 /* The body of a write, inside BEGIN: 0 commit (o holds the answer);
- * 1 roll back and keep o (an idempotent replay); -1 roll back and answer
+ * 1 roll back and keep o (an idempotent replay, a dry run); -1 roll back and answer
  * the refusal already in o, or else the failure *st with *err. */
 typedef int txn_body(void *arg, struct outcome *o, enum db_status *st, const char **err);
 void txn_run(struct outcome *o, txn_body *body, void *arg);
