@@ -41,9 +41,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define EXIT_REFUSED 1
-#define EXIT_USAGE 2
-#define EXIT_UNREACHABLE 3
+#include "ctl.h"
 
 /* ------------------------------------------------------------------ the table of commands */
 
@@ -55,6 +53,8 @@ enum check {
 	C_TOKEN,	/* a token name: [a-z0-9][a-z0-9._-]{0,62} */
 	C_WORD,		/* a workflow action: [a-z_]+ */
 	C_ENUM,		/* one of values, separated by | */
+	C_FILE,		/* a file name: non-empty, up to 4096 bytes */
+	C_FLAG,		/* an option that takes no value: given or not */
 };
 
 /* Where a value goes: the URL path ({} in the template, in order), the
@@ -81,8 +81,6 @@ struct section {
 	const struct col *cols;
 };
 
-struct invocation;
-struct ctl;
 
 struct cmd {
 	const char *group, *sub;	/* sub "" for a command of one word */
@@ -110,6 +108,7 @@ static const struct param a_token[] = { { "NAME", NULL, W_PATH, C_TOKEN, NULL, 1
 static const struct param a_repair[] = { { "EMPLOYEE_NUMBER", "employee_number", W_BODY, C_CODE, NULL, 1 }, END };
 static const struct param a_search[] = { { "TEXT", NULL, W_LOCAL, C_TEXT, NULL, 1 }, END };
 static const struct param a_none[] = { END };
+static const struct param a_import[] = { { "FILE", NULL, W_LOCAL, C_FILE, NULL, 1 }, END };
 
 static const struct param o_none[] = { END };
 static const struct param o_note[] = { { "note", "note", W_BODY, C_TEXT, NULL, 0 }, END };
@@ -152,6 +151,14 @@ static const struct param o_changelog[] = {
 	{ "limit", "limit", W_QUERY, C_NUM, NULL, 0 },
 	{ "format", "format", W_QUERY, C_ENUM, "json|csv|jsonl", 0 },
 	{ "cursor", "cursor", W_QUERY, C_TEXT, NULL, 0 }, END };
+static const struct param o_import[] = {
+	{ "dry-run", NULL, W_LOCAL, C_FLAG, NULL, 0 },
+	{ "map", NULL, W_LOCAL, C_TEXT, NULL, 0 },
+	{ "map-file", NULL, W_LOCAL, C_FILE, NULL, 0 },
+	{ "separator", NULL, W_LOCAL, C_ENUM, "comma|semicolon", 0 },
+	{ "results", NULL, W_LOCAL, C_FILE, NULL, 0 },
+	{ "results-format", NULL, W_LOCAL, C_ENUM, "csv|jsonl", 0 },
+	{ "chunk", NULL, W_LOCAL, C_NUM, NULL, 0 }, END };
 static const struct param o_verify[] = { { "heads", "heads", W_QUERY, C_TEXT, NULL, 0 }, END };
 
 #define COLS_END { NULL, NULL, 0 }
@@ -251,6 +258,10 @@ static const struct col c_health[] = {
 	{ "status", "status", 0 }, { "database", "database.status", 0 }, { "database error", "database.error", 0 },
 	{ "directory", "directory.status", 0 }, { "directory error", "directory.error", 0 },
 	{ "plugins", "plugins", 0 }, { "outbox pending", "outbox.pending", 0 }, COLS_END };
+static const struct col c_import_row[] = {
+	{ "LINE", "line", 0 }, { "EMPLOYEE", "employee_number", 0 }, { "RESULT", "result", 0 },
+	{ "REQUEST", "request_id", 0 }, { "LOGIN", "uid", 0 }, { "STATE", "state", 0 }, { "CODE", "code", 0 },
+	{ "MESSAGE", "message", 70 }, COLS_END };
 static const struct col c_whoami[] = {
 	{ "subject", "subject", 0 }, { "kind", "kind", 0 }, { "name", "display_name", 0 }, { "roles", "roles", 0 },
 	COLS_END };
@@ -302,6 +313,10 @@ static const struct cmd cmds[] = {
 	  "one request with its steps, operations and tasks" },
 	{ "requests", "act", "POST", "/v1/requests/{}/{}", a_act, o_note, NULL, c_request_fields, NULL, NULL,
 	  "take a workflow action (approve, return, confirm, ...) on a request" },
+	{ "import", "hires", "POST", "/v1/hires/batch", a_import, o_import, "results", c_import_row, NULL, run_import,
+	  "file the hires of a CSV staff list, 1000 rows a batch; --dry-run checks every row and keeps nothing" },
+	{ "import", "exits", "POST", "/v1/exits/batch", a_import, o_import, "results", c_import_row, NULL, run_import,
+	  "file the exits of a CSV list, as import hires does" },
 	{ "outbox", "list", "GET", "/v1/outbox", a_none, o_outbox, "messages", c_outbox, NULL, NULL,
 	  "mail the service sent or is still trying to send (never the bodies)" },
 	{ "changelog", "query", "GET", "/v1/changelog", a_none, o_changelog, "items", c_entry, NULL, NULL,
@@ -312,17 +327,16 @@ static const struct cmd cmds[] = {
 	  "the newest signed head, for an auditor to keep" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
-#define MAXP 12		/* options of one command, at most */
 
 /* ------------------------------------------------------------------ small helpers */
 
-static void die_oom(void)
+void die_oom(void)
 {
 	fputs("provisionctl: out of memory\n", stderr);
 	exit(EXIT_FAILURE);
 }
 
-static char *xstrdup(const char *s)
+char *xstrdup(const char *s)
 {
 	char *p = strdup(s);
 	if (p == NULL)
@@ -330,14 +344,7 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-/* A string built with printf formats, in growing memory (open_memstream). */
-struct str {
-	char *s;
-	size_t len;
-	FILE *fp;
-};
-
-static void str_init(struct str *b)
+void str_init(struct str *b)
 {
 	b->s = NULL;
 	b->len = 0;
@@ -345,7 +352,7 @@ static void str_init(struct str *b)
 		die_oom();
 }
 
-static __attribute__((format(printf, 2, 3))) void str_add(struct str *b, const char *fmt, ...)
+void str_add(struct str *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -354,7 +361,7 @@ static __attribute__((format(printf, 2, 3))) void str_add(struct str *b, const c
 }
 
 /* Ends the string and hands it over (the caller frees). */
-static char *str_done(struct str *b)
+char *str_done(struct str *b)
 {
 	if (fclose(b->fp) != 0 || b->s == NULL)
 		die_oom();
@@ -400,6 +407,10 @@ static const char *check_value(const struct param *p, const char *v)
 		return n == 0 || n > 32 || i != n ? "a word of lower-case letters and '_'" : NULL;
 	case C_ENUM:
 		return in_enum(p->values, v) ? NULL : p->values;
+	case C_FILE:
+		return n == 0 || n > 4096 ? "a file name" : NULL;
+	case C_FLAG:
+		return NULL;
 	}
 	return "?";
 }
@@ -412,8 +423,9 @@ static void print_synopsis(FILE *fp, const struct cmd *c)
 	for (const struct param *a = c->args; a->name; a++)
 		fprintf(fp, " %s", a->name);
 	for (const struct param *o = c->opts; o->name; o++)
-		fprintf(fp, " %s--%s %s%s", o->required ? "" : "[", o->name,
-			o->check == C_ENUM ? o->values : o->check == C_NUM ? "N" : o->check == C_CODE ? "NAME" : "TEXT",
+		fprintf(fp, " %s--%s%s%s%s", o->required ? "" : "[", o->name, o->check == C_FLAG ? "" : " ",
+			o->check == C_FLAG ? "" : o->check == C_ENUM ? o->values : o->check == C_NUM ? "N"
+			: o->check == C_CODE ? "NAME" : o->check == C_FILE ? "FILE" : "TEXT",
 			o->required ? "" : "]");
 	fputc('\n', fp);
 }
@@ -472,6 +484,14 @@ static void print_values(const char *values)
 	putchar('\n');
 }
 
+static int is_flag(const struct cmd *c, const char *name)
+{
+	for (const struct param *o = c->opts; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o->check == C_FLAG;
+	return 0;
+}
+
 /*
  * For the shell's completion (contrib/completion/provisionctl): the words
  * that may follow the words given, one a line, read from cmds[] so that
@@ -501,11 +521,14 @@ static int complete(int argc, char **argv)
 		}
 		if (*c->sub && strcmp(c->sub, sub) != 0)
 			continue;
-		/* after an option: its values when they are a list, else nothing to offer */
+		/* after an option: its values when they are a list, file names
+		 * ("@file" tells the shell's function), else nothing to offer */
 		for (const struct param *o = c->opts; o->name; o++)
-			if (strncmp(last, "--", 2) == 0 && strcmp(last + 2, o->name) == 0) {
+			if (strncmp(last, "--", 2) == 0 && strcmp(last + 2, o->name) == 0 && o->check != C_FLAG) {
 				if (o->check == C_ENUM)
 					print_values(o->values);
+				else if (o->check == C_FILE)
+					printf("@file\n");
 				return 0;
 			}
 		/* the next positional's values when they are a list */
@@ -513,12 +536,14 @@ static int complete(int argc, char **argv)
 		for (int w = *c->sub ? 2 : 1; w < argc; w++)
 			if (strncmp(argv[w], "--", 2) == 0)
 				w += strchr(argv[w], '=') == NULL && strcmp(argv[w], "--json") != 0
-				     && strcmp(argv[w], "--table") != 0;
+				     && strcmp(argv[w], "--table") != 0 && !is_flag(c, argv[w] + 2);
 			else
 				npos++;
 		for (int a = 0; c->args[a].name; a++)
 			if (a == npos && c->args[a].check == C_ENUM)
 				print_values(c->args[a].values);
+			else if (a == npos && c->args[a].check == C_FILE)
+				printf("@file\n");
 		for (const struct param *o = c->opts; o->name; o++)
 			printf("--%s\n", o->name);
 		printf("--json\n--table\n--help\n");
@@ -529,12 +554,14 @@ static int complete(int argc, char **argv)
 
 /* ------------------------------------------------------------------ HTTP */
 
-struct ctl {
-	CURL *curl;
-	const char *url;
-	const char *token, *login;
-	char *password;
-};
+int ctl_bar_open;
+
+void ctl_end_bar(void)
+{
+	if (ctl_bar_open)
+		fputc('\n', stderr);
+	ctl_bar_open = 0;
+}
 
 struct body {
 	CURL *curl;
@@ -568,7 +595,8 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
  * JSON body if any. 0 with *answer_r (NULL when streamed or not JSON);
  * otherwise the error is printed and the exit status returned.
  */
-static int http(struct ctl *k, const char *method, const char *path, json_t *json, int stream, json_t **answer_r)
+static int http(struct ctl *k, const char *method, const char *path, json_t *json, int stream, const char *header,
+		long *status_r, json_t **answer_r)
 {
 	CURL *c = k->curl;
 	struct curl_slist *hdrs = NULL;
@@ -593,6 +621,8 @@ static int http(struct ctl *k, const char *method, const char *path, json_t *jso
 		curl_easy_setopt(c, CURLOPT_USERNAME, k->login);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, k->password);
 	}
+	if (header != NULL)
+		hdrs = curl_slist_append(hdrs, header);
 	if (json != NULL) {
 		if ((post = json_dumps(json, JSON_COMPACT)) == NULL)
 			die_oom();
@@ -611,7 +641,10 @@ static int http(struct ctl *k, const char *method, const char *path, json_t *jso
 	CURLcode rc = curl_easy_perform(c);
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (status_r != NULL)
+		*status_r = rc == CURLE_OK ? status : 0;
 	if (rc != CURLE_OK) {
+		ctl_end_bar();
 		fprintf(stderr, "provisionctl: %s: %s\n", full, curl_easy_strerror(rc));
 		ret = EXIT_UNREACHABLE;
 	} else if (status >= 200 && status < 300) {
@@ -625,6 +658,7 @@ static int http(struct ctl *k, const char *method, const char *path, json_t *jso
 		const char *field = json_string_value(json_object_get(e, "field"));
 		const char *code = json_string_value(json_object_get(e, "code"));
 		const char *msg = json_string_value(json_object_get(e, "message"));
+		ctl_end_bar();
 		fprintf(stderr, "provisionctl: %ld %s: %s%s%s%s\n", status, code ? code : "error",
 			msg ? msg : (b.data ? b.data : ""), field ? " (field " : "", field ? field : "", field ? ")" : "");
 		if (status == 401 && k->token == NULL && k->login == NULL)
@@ -641,15 +675,25 @@ static int http(struct ctl *k, const char *method, const char *path, json_t *jso
 	return ret;
 }
 
+int http_call(struct ctl *k, const char *method, const char *path, json_t *json, const char *header,
+	      long *status_r, json_t **answer_r)
+{
+	return http(k, method, path, json, 0, header, status_r, answer_r);
+}
+
 /* ------------------------------------------------------------------ one invocation */
 
-struct invocation {
-	const struct cmd *cmd;
-	const char *pos[4];
-	const char *opt[MAXP];	/* by the index of cmd->opts; NULL when not given */
-};
+const char *inv_sub(const struct invocation *inv)
+{
+	return inv->cmd->sub;
+}
 
-static const char *opt_value(const struct invocation *inv, const char *name)
+const char *inv_path(const struct invocation *inv)
+{
+	return inv->cmd->path;
+}
+
+const char *opt_value(const struct invocation *inv, const char *name)
 {
 	for (int i = 0; inv->cmd->opts[i].name; i++)
 		if (strcmp(inv->cmd->opts[i].name, name) == 0)
@@ -712,7 +756,8 @@ static int run_default(struct ctl *k, const struct invocation *inv, const char *
 	const char *format = opt_value(inv, "format");
 	char *path = build_path(k, inv, extra_query);
 	json_t *body = build_body(inv);
-	int ret = http(k, inv->cmd->method, path, body, format != NULL && strcmp(format, "json") != 0, answer_r);
+	int ret = http(k, inv->cmd->method, path, body, format != NULL && strcmp(format, "json") != 0, NULL, NULL,
+		       answer_r);
 	json_decref(body);
 	free(path);
 	return ret;
@@ -1089,6 +1134,12 @@ static int parse_args(struct invocation *inv, int argc, char **argv, int *json_r
 			return usage_error(c->group, "'%s %s' has no option --%s", c->group, c->sub, name);
 		if (inv->opt[k] != NULL)
 			return usage_error(c->group, "--%s given twice", name);
+		if (c->opts[k].check == C_FLAG) {
+			if (eq != NULL)
+				return usage_error(c->group, "--%s takes no value", name);
+			inv->opt[k] = "yes";
+			continue;
+		}
 		const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 		if (v == NULL)
 			return usage_error(c->group, "--%s needs a value", name);
@@ -1198,7 +1249,7 @@ int main(int argc, char **argv)
 		die_oom();
 	json_t *ans = NULL;
 	ret = c->run ? c->run(&k, &inv, &ans) : run_default(&k, &inv, NULL, &ans);
-	if (ret == 0 && ans != NULL) {
+	if (ans != NULL) {	/* an import refused in part still answers its rows */
 		print_answer(c, ans, as_json);
 		if (c->cols == c_token_new)	/* tokens create: the one answer holding a secret */
 			fputs("provisionctl: the token is shown only this once: keep it now\n", stderr);
