@@ -135,13 +135,44 @@ static int required(struct scim_answer *a, const char *v, const char *attr)
 	return 0;
 }
 
+static void create_user(const struct scim_call *call, const struct scim_user_in *inp, struct scim_answer *a);
+
+/* Two clients creating the same userName at once: the check, the hire
+ * and the userName's write are three transactions, so without this the
+ * second would file a hire and then get 409. A session advisory lock on
+ * the userName (lower case, as it is compared) makes them take turns;
+ * the connection's end releases it too. */
 void scim_user_create(const struct scim_call *call, json_t *body, struct scim_answer *a)
 {
 	struct scim_user_in in;
-	const char *position;
 	if (scim_user_parse(body, &in, a) < 0)
 		return;
-	position = in.position ? in.position : in.title;
+	if (in.user_name == NULL || *in.user_name == '\0') {
+		create_user(call, &in, a);	/* answers that it is required */
+		return;
+	}
+	const char *p[1] = { in.user_name };
+	enum db_status st;
+	const char *err = NULL;
+	PGresult *r = db_query("scim.lock_user_name", "SELECT pg_advisory_lock(hashtextextended(lower($1), 17))",
+			       1, p, &st, &err);
+	if (r == NULL) {
+		db_fail(a, call, st, err);
+		return;
+	}
+	PQclear(r);
+	create_user(call, &in, a);
+	if ((r = db_query("scim.unlock_user_name", "SELECT pg_advisory_unlock(hashtextextended(lower($1), 17))",
+			  1, p, &st, &err)) != NULL)
+		PQclear(r);
+	else
+		log_warn("scim: releasing the lock on userName '%s' failed: %s", in.user_name, err ? err : "?");
+}
+
+static void create_user(const struct scim_call *call, const struct scim_user_in *inp, struct scim_answer *a)
+{
+	struct scim_user_in in = *inp;
+	const char *position = in.position ? in.position : in.title;
 	if (required(a, in.user_name, "userName") < 0 ||
 	    required(a, in.employee_number, SCIM_SCHEMA_ENTERPRISE ":employeeNumber") < 0 ||
 	    required(a, in.given, "name.givenName") < 0 || required(a, in.family, "name.familyName") < 0 ||

@@ -382,6 +382,32 @@ def test_bulk_with_bulk_ids_and_fail_on_errors(t):
 
 # ------------------------------------------------------------------ refusals
 
+def test_two_creates_of_one_user_name_at_once_file_one_hire(t):
+    """Entra and Okta retry; two of their POSTs with one userName arrive together:
+    one is created, the other is 409 uniqueness, and only one hire is filed."""
+    import threading
+    d, tok = t.daemon, hr(t)
+    for round_ in range(4):
+        name = "race%d@institucion.example" % round_
+        nums = ["SR%d1" % round_, "SR%d2" % round_]
+        results = {}
+
+        def post(num):
+            results[num] = scim(d, "POST", "/Users", user(name, num, given="Rosa", family="Carrera"), token=tok)
+        threads = [threading.Thread(target=post, args=(n,)) for n in nums]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        statuses = sorted(results[n][0] for n in nums)
+        expect(statuses == [201, 409], "round %d: two creates of %s answered %r", round_, name, statuses)
+        loser = [n for n in nums if results[n][0] == 409][0]
+        scim_error(results[loser], 409, "uniqueness")
+        filed = psql(t, "SELECT count(*) FROM requests r JOIN people p ON p.id = r.person_id "
+                        "WHERE p.employee_number IN ('%s', '%s')" % tuple(nums))
+        expect(filed == "1", "round %d: %s hires filed for one userName (want 1)", round_, filed)
+
+
 def test_malformed_requests_are_rfc_errors(t):
     tok = hr(t)
     u = ok(scim(t, "POST", "/Users", user("bad@x.example", "S70001", "Mal", "Formado"), token=tok), 201)
