@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Change-log query latency and export throughput with N entries.
 
     python3 bench/bench_changelog.py [N]        (default N = 1000000)

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The web console's targets, measured in Debian's headless chromium.
 
     python3 bench/bench_console.py [--runs 3] [--clicks 20]

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Scheduled exits all due at once: how long until the scheduler has started
 every one, with one thread (the baseline, as before batches) and with the
 default scheduler_threads, in one run.

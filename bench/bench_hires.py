@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end hire throughput against a raw-LDAP baseline, in one run.
 
     python3 bench/bench_hires.py [N]        (default N = 500)

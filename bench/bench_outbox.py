@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Outbox throughput against a plain SMTP client, in one run.
 
     python3 bench/bench_outbox.py [N]        (default N = 300)

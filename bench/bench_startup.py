@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Start-up: from exec to the first 200 of GET /v1/health, against the time
 to open the same two connections by hand.
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // console-bench.mjs - the console's figures in headless chromium (run by
 // bench_console.py, which starts the stack and files the requests):
 //   1. first load: bytes transferred (headers + bodies) from a cold browser

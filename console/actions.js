@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // actions.js - the workflow actions of a request: exactly its your_actions, as buttons
 // named by the API action (data-action="approve"...). An action that needs a note, a new
 // date (reschedule) or the corrected request (resubmit) opens a small form first, sent

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // api.js - the only place that talks to the provisiond API.
 // Same origin, the session cookie (credentials: 'same-origin'), X-CSRF-Token on every
 // non-GET call, JSON in and out. Errors become ApiError {status, code, field, message}.

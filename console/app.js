@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // app.js - the console's shell: session, navigation built from roles, hash router.
 // Pages live in pages/<name>.js and are loaded with import() when first visited.
 import * as api from './api.js';

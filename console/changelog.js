@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // changelog.js - the change-log table (tr[data-seq]) shared by the change log and a person's history
 import { h } from './dom.js';
 import { t, label } from './i18n.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // charts.js - tiny SVG charts written for the console. Each chart is a <figure> whose
 // SVG is an image with a text label, followed by a table with the same numbers
 // (the text alternative, also what a screen reader reads and what prints).

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // dom.js - build DOM nodes without HTML strings.
 // h('p', {class: 'x', 'data-id': 3}, 'text', child) makes <p class="x" data-id="3">text…</p>.
 // Strings always become text nodes: names and notes written by people are never parsed as HTML.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // filing.js - a form that files a request (POST /v1/hires, /v1/exits...) and, on success,
 // goes to the new request's page; API errors are shown at the field they name.
 import { h } from './dom.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // filters.js - a filter form whose values live in the page's hash query (#/page?a=1&b=2),
 // so a filtered page can be bookmarked, paged with links and reloaded.
 import { h } from './dom.js';

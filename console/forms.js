@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // forms.js - the fields of each kind of request (hire, exit, transfer, call code, access),
 // used by the forms that file them and by "correct and resubmit". Field names are the API's.
 import { h } from './dom.js';

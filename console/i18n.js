@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // i18n.js - every visible string goes through t('key'). Spanish is the default and the
 // fallback; English is loaded only when chosen. The choice is kept in localStorage.
 import es from './i18n/es.js';

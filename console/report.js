@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // report.js - the technical report (informe técnico) of a request, for reading and printing
 import { h } from './dom.js';
 import { t, label } from './i18n.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // tasks.js - manual tasks (a table of tr[data-task-id]) with their checklists and
 // "mark done" (data-action="done" opens a note, sent with data-action="confirm-action").
 import { h } from './dom.js';

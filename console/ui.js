@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ui.js - small shared widgets: headings, alerts, tables, definition lists, form fields
 // and the way API errors are shown (at the field they name, or as a page-level alert).
 import { h, clear, newId } from './dom.js';

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ---- provisionctl: its man page and shell completion ----
 dist_man_MANS += docs/man/provisionctl.1
 

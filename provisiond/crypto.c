@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	crypto - random bytes, SHA-256, hex and base64 (see crypto.h)

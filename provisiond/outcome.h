@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	outcome - what a call answers: an HTTP status and a body or an error

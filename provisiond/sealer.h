@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	sealer - chains and signs the change log in batches; mails its heads

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // English. Same keys as es.js; a key missing here falls back to Spanish.
 export default {
   'lang.es': 'Español',

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Spanish (the default). Keys are flat: 'group.name'. {x} is replaced by t(key, {x}).
 export default {
   'lang.es': 'Español',

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/admin/health - GET /v1/health: database, directory, plugins, outbox
 import { h } from '../dom.js';
 import { label, fmtDuration } from '../i18n.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/admin/tokens - API tokens: create (the secret is shown once), list, revoke
 import { h } from '../dom.js';
 import { label } from '../i18n.js';

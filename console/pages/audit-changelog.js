@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/audit/changelog - the change log (bitácora) with every filter of GET /v1/changelog,
 // keyset paging, CSV / JSON Lines downloads and verification of the hash chain
 import { h, clear } from '../dom.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/audit/history - a person's history (the change log filtered by the person) and
 // what access they held at a moment (GET /v1/people/{en}/access?at=)
 import { h } from '../dom.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/audit/holders - who held a group (an access level kept as a group) of a system at time T
 import { h } from '../dom.js';
 import { pageTitle, section, field, table, timeEl, rfc3339ToLocal, note, dl } from '../ui.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/dashboard - for the head of TIM: open requests by procedure and state, the oldest
 // waiting, the queue's backlog and dead operations, the outbox backlog
 import { h } from '../dom.js';

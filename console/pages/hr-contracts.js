@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/hr/contracts - consultants whose contracts end soon, with extension (HR)
 import { h } from '../dom.js';
 import { pageTitle, section, table, field, timeEl, showError, busy, personName } from '../ui.js';

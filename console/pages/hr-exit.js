@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/hr/exit - HR files an exit (PR06 step 1), now or at a date and time
 import { pageTitle } from '../ui.js';
 import { filingForm } from '../filing.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/hr/hire - HR files a hire (PR05 step 1)
 import { pageTitle } from '../ui.js';
 import { filingForm } from '../filing.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/hr/returned - returned requests to correct and resubmit; #/hr/returned?id=N opens
 // the request's form prefilled from its payload; sending it is the resubmit action.
 import { h } from '../dom.js';

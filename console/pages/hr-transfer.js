@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/hr/transfer - HR files a change of unit or position
 import { pageTitle } from '../ui.js';
 import { filingForm } from '../filing.js';

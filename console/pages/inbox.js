@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/inbox - "Lo que me espera": requests where I have an action (oldest first) and my open tasks
 import { h } from '../dom.js';
 import { label } from '../i18n.js';

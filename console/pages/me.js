@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/me - staff: what access I hold, my requests waiting for me (verify: confirm, or reject
 // with what is missing), and asking for a call code
 import { h } from '../dom.js';

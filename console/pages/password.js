@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/password - set my password with the one-time token (public: POST /v1/password)
 // #/password?token=... prefills the token.
 import { h } from '../dom.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/requests/<id> - one request: summary, actions, person, timeline, operations,
 // dry-run plan (before approval), manual tasks, and the technical report
 import { h } from '../dom.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/requests - every request I may see (GET /v1/requests), filtered and paged
 import { h } from '../dom.js';
 import { label } from '../i18n.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/signin - the sign-in form (POST /v1/session)
 import { h } from '../dom.js';
 import { pageTitle, field, showError, alertBox, busy, clearErrors } from '../ui.js';

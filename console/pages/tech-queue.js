@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/tech/queue - the plugins' job queue: dead operations (retry, resolve with a note)
 // and those waiting for a retry
 import { h } from '../dom.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/tech/reconcile - the drift report (GET /v1/reconcile) and repairing one person's drift
 import { h } from '../dom.js';
 import { label } from '../i18n.js';

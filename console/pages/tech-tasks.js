@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/tech/tasks - manual tasks (open, or done with ?state=done), mark done with a note
 import { h } from '../dom.js';
 import { pageTitle, section } from '../ui.js';

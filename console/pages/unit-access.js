@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/unit/access - an access request from the catalogue (grant and revoke)
 import { h } from '../dom.js';
 import { pageTitle } from '../ui.js';

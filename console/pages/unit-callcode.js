@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/unit/callcode - a unit head asks for (or revokes) a call code for one of their staff (PR01)
 import { pageTitle } from '../ui.js';
 import { filingForm } from '../filing.js';

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // #/unit/people - the people of a unit (GET /v1/people?unit=): unit heads see their own
 import { h } from '../dom.js';
 import { label } from '../i18n.js';

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ---- the systemd unit (contrib/systemd) ----
 # Made from provisiond.service.in with this build's paths; installed where
 # systemd looks (configure --with-systemdsystemunitdir, default from

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A hire (PR05) and an exit (PR06), step by step, against a running provisiond.
 
     docs/walkthrough/hire-exit.py [--url URL] [--employee-number N] [--markdown FILE]

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # plugins/common/local.mk - what every plugin's fragment builds on
 #
 # Included from Makefile.am before the plugins' own fragments. Each plugin

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # plugins/db-role/local.mk - the db-role plugin (PostgreSQL roles)
 
 pkglib_LTLIBRARIES += %reldir%/db-role.la

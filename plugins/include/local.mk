@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # plugins/include/local.mk - the plugin interface, for the plugins built
 # here and for those built elsewhere
 #

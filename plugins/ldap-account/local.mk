@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # plugins/ldap-account/local.mk - the ldap-account plugin (people in LDAP)
 
 pkglib_LTLIBRARIES += %reldir%/ldap-account.la

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # plugins/ldap-group/local.mk - the ldap-group and access-level plugins
 #
 # access-level is ldap-group's engine built for access-level entries

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # plugins/mail-ldap/local.mk - the mail-ldap plugin (mailboxes in LDAP)
 
 pkglib_LTLIBRARIES += %reldir%/mail-ldap.la

@@ -1,3 +1,5 @@
+-- SPDX-FileCopyrightText: 2026 provisiond developers
+-- SPDX-License-Identifier: GPL-3.0-or-later
 -- kamailio.sql - the PBX database that provisiond's pbx plugin writes and
 -- Kamailio reads (plugins/pbx/README.md, contrib/kamailio/README.md).
 --

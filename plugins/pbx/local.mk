@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # plugins/pbx/local.mk - the pbx plugin (IP-phone extensions, call codes)
 
 pkglib_LTLIBRARIES += %reldir%/pbx.la

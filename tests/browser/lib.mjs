@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // What the browser scenarios (scenarios.mjs) are written with: Debian's
 // chromium driven by playwright-core, one browser context per person, the
 // console's DOM contract (main#main[data-page][data-ready], data-action,

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Runs browser scenarios of the provisiond console against a running daemon.
 //
 //   node run.mjs --base http://127.0.0.1:PORT --artifacts DIR \

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 provisiond developers
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The browser scenarios of issue 14 ("Tests, in a real browser"). Each is
 // async (env, params): env has the browser, the console's address, the
 // report and person(who) to open one signed-out browser context; params

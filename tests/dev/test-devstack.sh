@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test-devstack.sh - the development stack's own tools: contrib/dev/mailsink
 # takes mail the way the outbox sends it (libcurl's SMTP client, here curl)
 # into a Maildir, and contrib/dev/devstack refuses bad or taken ports at

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Integration test harness for provisiond: real slapd + PostgreSQL + daemon.
 
 Python 3 standard library only.

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A real Kamailio for the integration tests, and the SIP ends around it.
 
 Python 3 standard library only; Kamailio 5.6 (kamailio, kamailio-postgres-

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Access requests (the access security procedure) with the access-level,
 ldap-group and db-role plugins against real slapd and PostgreSQL: a unit
 head asks for access for a person of their unit; the head of TIM approves;

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Authentication and tokens over real HTTP against the real directory and
 database: bearer tokens (CLI and API, hashed at rest, revocation), Basic
 sign-in with directory passwords (roles from groups, no user enumeration,

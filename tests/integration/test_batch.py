@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Bulk intake: POST /v1/hires/batch and /v1/exits/batch. Each row is filed
 through the single POST's path in its own transaction and answered on its
 own (a bad row never blocks the others); with an Idempotency-Key a batch

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Call codes (PR01, UIT-M01 section 8.1).
 
 test_call_code_rules: the procedure's steps and every refusal, with no PBX

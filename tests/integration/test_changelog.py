@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The change log for auditors: filters, keyset paging that stays correct
 while entries arrive, CSV and JSON Lines exports, the roles that may read
 it, tamper evidence (an altered, a deleted and an inserted row are each

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The web console in a real browser (issue 14): Debian's headless chromium
 driven by playwright-core from npm (tests/browser, installed here with
 `npm ci` from its lockfile into the build folder), against the real stack:

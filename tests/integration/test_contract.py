@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The REST contract (issue 16): api/openapi.yaml linted by Redocly CLI
 (tests/contract, `npm ci` into the build folder), served by GET
 /openapi.yaml without credentials (ETag, 304, gzip, 404 without

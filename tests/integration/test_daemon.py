@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The daemon as a process: --check-config, --print-routes, SIGHUP reloads,
 SIGTERM draining requests in flight, detaching with a pid file, starting
 while slapd is down, and both ways of reaching the directory (SASL EXTERNAL

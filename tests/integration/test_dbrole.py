@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The db-role plugin against a real PostgreSQL database standing for an
 application's: a hired person connects with the level's group role (their
 directory password, through pg_hba's ldap method) and can do what the level

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Regression tests for the security and acceptance review (issue 12), each
 against the real stack (slapd, PostgreSQL), each failing on the code before
 its fix (commit c454d7d):

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """HTTP pipeline of provisiond over real HTTP: health, request ids, error
 envelopes (404, 405, 413, 415, 400), JSON body checks and /metrics.
 

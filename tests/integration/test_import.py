@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """provisionctl import hires|exits FILE.csv against the real daemon: the
 default mapping in Spanish and English (case and accents aside), a byte
 order mark, ';' and ',', RFC 4180 quoting (separators, doubled quotes and

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The mail-ldap plugin with a real Dovecot (IMAP and LMTP) reading the
 directory with contrib/mail/dovecot.conf.in: after a hire the person logs in
 over IMAP with their directory password and a message sent over LMTP to

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """GET /metrics against real work: a hire provisioned by the ldap-account and
 ldap-group plugins (operation outcomes and latency, open requests by state),
 a conflict that leaves a dead operation (and its resolution), the conclusion

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The pbx plugin (plugins/pbx) against a real PostgreSQL database read by a
 real Kamailio running contrib/kamailio/kamailio.cfg.in, driven through
 tests/plugins/pvd-plugin-run the way the daemon's workers run it.

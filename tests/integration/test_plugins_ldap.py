@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The ldap-account and ldap-group plugins against a real slapd (memberof,
 refint, ppolicy), one operation at a time through tests/plugins/pvd-plugin-run,
 which loads them with the daemon's own plugin host.

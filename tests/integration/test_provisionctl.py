@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """provisionctl, the administrator's command line, against the real daemon
 over its REST API: list and act on requests, query, export and verify the
 change log, with bearer tokens and directory logins; the queue (a dead

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The plugin host and the durable queue with the ldap-account and ldap-group
 plugins, against real slapd (memberof, refint, ppolicy) and PostgreSQL:
 hire -> account and groups exist and the person can bind with the password

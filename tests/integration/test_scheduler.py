@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Scheduled exits run at their effective time: on time, once with two
 daemons, at the new time when moved, never when cancelled, and right after
 a restart (with the delay recorded) when they came due while no daemon ran.

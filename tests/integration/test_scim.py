@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """SCIM 2.0 at /scim/v2 (RFC 7643/7644): discovery; the request sequences
 Entra ID and Okta send (GET ?filter=userName eq "x" before a create, POST,
 PATCH replace active "False", PUT), each checked for the SCIM answer and for

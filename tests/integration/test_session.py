@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The web console's server side over real HTTP against the real directory
 and database: sign-in sessions (cookie flags, the person as the directory
 spells them, throttling, sign-out, idle and absolute expiry, a locked

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The PostgreSQL store: outages and reconnection, starting before the
 database, migrations (once, serialised between daemons, idempotent) and
 token bookkeeping in the table.

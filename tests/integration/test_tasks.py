@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Manual tasks: steps people do outside the system (PR04's desktop backup
 before an exit, the document system) open with the provisioning step and
 hold it until someone with the task's role marks them done, with a note;

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """docs/walkthrough-hire-exit.md cannot drift: docs/walkthrough/hire-exit.py
 runs every step of the hire and the exit against a daemon with the plugins
 devstack configures (ldap-account, ldap-group, access-level, mail-ldap, pbx)

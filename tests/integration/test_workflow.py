@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Hires, exits and transfers (PR05, PR06) over real HTTP with real
 PostgreSQL and slapd: every path of both procedures, return and resubmit,
 separation of duties, idempotent retries, concurrent approvals, names with

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test-manpages.sh - the man pages are clean roff, and provisiond.conf(5)
 # documents exactly the keys the daemon knows.
 #

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The installed Debian packages against the real test stack: the files are
 where the packages say, the unit passes systemd-analyze, the installed
 daemon starts from the installed migrations and plugins and provisions a

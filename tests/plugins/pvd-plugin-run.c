@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * pvd-plugin-run - run one operation of a configured plugin instance, the
  * way the daemon's workers do, and print the result as one JSON line.

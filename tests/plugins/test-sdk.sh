@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test-sdk.sh - the installed plugin interface is enough to write a plugin.
 #
 # make install into a temporary DESTDIR, then, with nothing but what was

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * NAME
  *	fake-directory - a catalogue table in place of slapd (see fake-directory.h)

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Basic credential parsing, base64, token shape, constant-time compare. */
 #include "config.h"
 #include "auth.h"

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The pbx plugin's secrets (plugins/pbx/callcode.c): calling levels, the
  * trivial-code rules, and the generators (lengths, alphabets, no trivial
  * code, every digit drawn, no modulo bias). */

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-compress - which Accept-Encoding values get gzip, which types are
  * compressed, and that what gzip_compress makes inflates back byte for byte.

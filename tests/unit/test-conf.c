@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Config parsing: values, defaults, comments, quotes, and every error
  * naming file, line and key. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Escaping through libldap: filter values and DN values with every
  * special character, leading/trailing spaces and Unicode. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* JSON body parsing, field checks and the error envelope. */
 #include "config.h"
 #include "http.h"

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-log - a log event as a text line and as a JSON line: every JSON line
  * parses (jansson) to the same message whatever bytes it held, control and

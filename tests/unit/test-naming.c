@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Login and mail names from HR's Unicode names: transliteration, templates,
  * particles, cutting, and numbered candidates. */
 #include "config.h"

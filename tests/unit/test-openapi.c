@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The contract test: every route the daemon serves is in api/openapi.yaml
  * and every path+method there is served, and an operation only some roles
  * may call names each of them (a reader must not have to guess who may).

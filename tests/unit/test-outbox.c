@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-outbox - the RFC 5322 text the outbox hands to the relay: CRLF line
  * ends, a subject with non-ASCII letters as RFC 2047 words that never split

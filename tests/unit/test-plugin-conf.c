@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A plugin instance's configuration checked against its rows (plugin_conf.c):
  * conversion, defaults, required keys, prefixed lists, the messages that
  * name key and line, and rows that are the plugin's own bug. */

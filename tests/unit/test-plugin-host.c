@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The plugin host (plugin_host.c) with tests/plugins/fake-plugin.c: the
  * "after" edges, ABI 1.2 configuration checked once per instance, plugins
  * built for ABI 1.1, capabilities (dry run, call codes, shared handles)

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Route matching: captures, 404 and 405 with Allow. */
 #include "config.h"
 #include "http.h"

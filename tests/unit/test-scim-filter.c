@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SCIM filters (RFC 7644 3.4.2.2) into parameterized SQL: the SQL each
  * filter gives, its parameters, and the filters refused (invalidFilter). */
 #include "config.h"

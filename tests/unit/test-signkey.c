@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-signkey - the change log's signing key file (made 0600, refused when
  * others may read it, read back as the same key), signatures that verify

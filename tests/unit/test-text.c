@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-text - UTF-8 cut at character boundaries only, and text escaped for
  * where it goes: the log, Markdown, CSV; names compared as the directory

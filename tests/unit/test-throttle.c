@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-throttle - failed sign-ins: free failures, then waits that double;
  * a success clears the pair; a login guessed from many addresses is

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tpool: strings live until their frame ends, frames nest, and a thread's
  * last frame gives everything back. */
 #include "config.h"

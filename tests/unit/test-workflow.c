@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The workflow tables: every transition leads to a known state, every
  * open state can be left, rules are where the procedures put them, and
  * the policy parser names what it does not know. */

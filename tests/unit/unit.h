@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 provisiond developers */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * unit.h - a tiny table-friendly test helper: CHECK prints "got X want Y"
  * style failures with the line, and unit_done() prints the closing

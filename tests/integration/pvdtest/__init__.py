@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The integration tests' support code (harness.py re-exports its names).
 
     settings    paths and switches from the environment

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What a test asserts with: TestFailure, expect, expect_error, ok,
 wait_until, and the small shared helpers letters, act, take_steps and
 file_hire."""

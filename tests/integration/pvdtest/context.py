@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Context: what a test function gets (t): the stack, the shared daemon
 and shortcuts to them."""
 

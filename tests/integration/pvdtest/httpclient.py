@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """HTTP to the daemon: request (urllib, redirects not followed), raw_http
 (bytes on a socket), parse_http_response, basic_header, parse_prometheus."""
 

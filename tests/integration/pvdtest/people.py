@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The people of the stack's example organisation
 (contrib/stack/example-org.ldif) as (login, password) pairs for HTTP Basic,
 named by the role they hold, so that a test file says HEAD, not a login."""

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The runner: a file's test_* functions as unittest cases, reported as TAP.
 
 main(globals()) starts one Stack and one Daemon and runs every test_*

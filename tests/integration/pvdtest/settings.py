@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Paths and switches from the environment, read once at import.
 
     REPO         the source tree (abs_top_srcdir, else found from here)

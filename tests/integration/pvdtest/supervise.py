@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The servers of a test run and their teardown.
 
 The cleanup registry (run at exit, on an exception and on SIGTERM/SIGINT),
