@@ -7,17 +7,21 @@ Starts a private PostgreSQL + slapd (contrib/stack/pvd-stack) and one
 provisiond (default policy: hires wait for review), writes a staff list of
 N rows as a Spanish-locale spreadsheet saves it (BOM, ';', CRLF, accents,
 day-first dates), then times:
-  1. provisionctl import hires --dry-run: every row checked by the server
-     and rolled back;
-  2. provisionctl import hires: the real run, N hires filed through the
-     batch endpoint in chunks of 1000 (reading and checking the file,
-     chunking, keys, the results file included);
-  3. the same import again: every row replayed from its chunk's key;
-  4. baseline: N other hires POSTed one at a time to /v1/hires over one
+  1. baseline: N hires POSTed one at a time to /v1/hires over one
      keep-alive connection, as a script without the batch endpoint would;
-  5. baseline: N other hires sent by a script straight to the batch
-     endpoint (1000 a request), the server's part alone.
-Prints rows/s for each and the ratios. Needs a build (PROVISIOND_BIN or
+  2. baseline: N other hires sent by a script straight to the batch
+     endpoint (1000 a request, each with an Idempotency-Key as the import
+     sends), the server's part alone;
+  3. provisionctl import hires: the real run, N other hires filed through
+     the batch endpoint in chunks of 1000 (reading and checking the file,
+     chunking, keys, the results file included);
+  4. the same import again: every row replayed from its chunk's key;
+  5. provisionctl import hires --dry-run of N more rows: every row checked
+     by the server and rolled back.
+In that order: baselines first, the import on the most rows; every phase
+after a VACUUM ANALYZE, so none pays for the dead rows of the one before
+(a dry run leaves one of each row it rolled back). Prints rows/s for each
+and the ratios. Needs a build (PROVISIOND_BIN or
 .build/provisiond/provisiond, PROVISIONCTL_BIN or the build's provisionctl).
 """
 import http.client
@@ -70,9 +74,11 @@ def connection(d):
     return http.client.HTTPConnection(u.hostname, u.port, timeout=600)
 
 
-def post(conn, path, tok, body):
-    conn.request("POST", path, body=json.dumps(body).encode(),
-                 headers={"Authorization": "Bearer " + tok, "Content-Type": "application/json"})
+def post(conn, path, tok, body, key=None):
+    hd = {"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+    if key:
+        hd["Idempotency-Key"] = key
+    conn.request("POST", path, body=json.dumps(body).encode(), headers=hd)
     r = conn.getresponse()
     data = r.read()
     return r.status, data
@@ -95,7 +101,7 @@ def batch_direct(d, tok, prefix):
     t0 = time.monotonic()
     for start in range(0, N, 1000):
         items = [hire(prefix, i) for i in range(start, min(N, start + 1000))]
-        st, data = post(conn, "/v1/hires/batch", tok, {"items": items})
+        st, data = post(conn, "/v1/hires/batch", tok, {"items": items}, key="bench-%s-%d" % (prefix, start))
         js = json.loads(data) if st == 200 else {}
         if st != 200 or js.get("filed") != len(items):
             raise SystemExit("POST /v1/hires/batch: %d %s" % (st, data[:300]))
@@ -115,22 +121,32 @@ def main():
             with open(tokfile, "w") as f:
                 f.write(tok + "\n")
             os.chmod(tokfile, 0o600)
-            path = os.path.join(stack.dir, "staff.csv")
+            path, dry_path = os.path.join(stack.dir, "staff.csv"), os.path.join(stack.dir, "dry.csv")
             write_csv(path, "I", N)
+            write_csv(dry_path, "D", N)
             size = os.path.getsize(path)
-            dry, js = timed_import(d, tokfile, path, "--dry-run")
-            if js["would_file"] != N:
-                raise SystemExit("dry run: %d of %d would be filed" % (js["would_file"], N))
-            if stack.psql("SELECT count(*) FROM requests").strip() != "0":
-                raise SystemExit("the dry run wrote requests")
+
+            def settle():   # each phase on analyzed tables, without the phase before's dead rows
+                stack.psql("VACUUM ANALYZE")
+            settle()
+            single = one_at_a_time(d, tok, "S")
+            settle()
+            direct = batch_direct(d, tok, "B")
+            settle()
             real, js = timed_import(d, tokfile, path, "--results", os.path.join(stack.dir, "results.csv"))
             if js["filed"] != N:
                 raise SystemExit("import: %d of %d filed" % (js["filed"], N))
+            settle()
             again, js = timed_import(d, tokfile, path)
             if js["replayed"] != N:
                 raise SystemExit("rerun: %d of %d replayed" % (js["replayed"], N))
-            single = one_at_a_time(d, tok, "S")
-            direct = batch_direct(d, tok, "B")
+            settle()
+            before = stack.psql("SELECT count(*) FROM requests").strip()
+            dry, js = timed_import(d, tokfile, dry_path, "--dry-run")
+            if js["would_file"] != N:
+                raise SystemExit("dry run: %d of %d would be filed" % (js["would_file"], N))
+            if stack.psql("SELECT count(*) FROM requests").strip() != before:
+                raise SystemExit("the dry run wrote requests")
             filed = int(stack.psql("SELECT count(*) FROM requests WHERE type = 'hire'").strip())
             if filed != 3 * N:
                 raise SystemExit("%d hires in the database, want %d" % (filed, 3 * N))
@@ -140,7 +156,7 @@ def main():
     print("dry run:     %d rows checked and rolled back in %.2f s = %.0f rows/s" % (N, dry, N / dry))
     print("rerun:       %d rows replayed from their keys in %.2f s = %.0f rows/s" % (N, again, N / again))
     print("baseline 1:  %d hires POSTed one at a time in %.2f s = %.0f rows/s" % (N, single, N / single))
-    print("baseline 2:  %d hires sent straight to the batch endpoint in %.2f s = %.0f rows/s"
+    print("baseline 2:  %d hires sent straight to the batch endpoint (with keys) in %.2f s = %.0f rows/s"
           % (N, direct, N / direct))
     print("ratio:       the import runs %.2fx the one-at-a-time rate and at %.2f of the bare batch endpoint's"
           % (single / real, direct / real))
