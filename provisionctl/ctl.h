@@ -48,6 +48,8 @@ char *xstrdup(const char *s);
 void str_init(struct str *b);
 void str_add(struct str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *str_done(struct str *b);
+/* Is word one of the '|'-separated words of list ("a|b|c")? */
+int word_in_list(const char *list, const char *word);
 
 /* The value of option --name (NULL: not given; a flag given: "yes"). */
 const char *opt_value(const struct invocation *inv, const char *name);

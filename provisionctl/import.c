@@ -142,19 +142,6 @@ static void normalize(const char *in, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static int in_list(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-		if (len == n && strncmp(p, word, n) == 0)
-			return 1;
-		p += len + (bar != NULL);
-	}
-	return 0;
-}
-
 static int field_index(const struct field_def *defs, const char *name)
 {
 	for (int i = 0; defs[i].name; i++)
@@ -310,7 +297,7 @@ static int map_header(const struct csv_row *h, const struct field_def *defs, str
 						  : field_index(defs, m->ov[o].field);
 			}
 		for (int f = 0; cols[c] == UNMAPPED && f < nf; f++)
-			if (norm[0] && in_list(defs[f].headers, norm))
+			if (norm[0] && word_in_list(defs[f].headers, norm))
 				cols[c] = f;
 		if (norm[0] == '\0')
 			ret = bad("%s: line %zu, column %zu: an empty header: name the column, or leave it out",

@@ -370,13 +370,13 @@ char *str_done(struct str *b)
 	return b->s;
 }
 
-static int in_enum(const char *values, const char *v)
+int word_in_list(const char *list, const char *word)
 {
-	size_t n = strlen(v);
-	for (const char *p = values; *p;) {
+	size_t n = strlen(word);
+	for (const char *p = list; *p;) {
 		const char *bar = strchr(p, '|');
 		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-		if (len == n && strncmp(p, v, n) == 0)
+		if (len == n && strncmp(p, word, n) == 0)
 			return 1;
 		p += len + (bar != NULL);
 	}
@@ -408,7 +408,7 @@ static const char *check_value(const struct param *p, const char *v)
 			;
 		return n == 0 || n > 32 || i != n ? "a word of lower-case letters and '_'" : NULL;
 	case C_ENUM:
-		return in_enum(p->values, v) ? NULL : p->values;
+		return word_in_list(p->values, v) ? NULL : p->values;
 	case C_FILE:
 		return n == 0 || n > 4096 ? "a file name" : NULL;
 	case C_FLAG:
