@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 provisiond developers
+# SPDX-License-Identifier: GPL-3.0-or-later
 """CSV import throughput, end to end, against baselines in the same run.
 
     python3 bench/bench_import.py [N]        (default N = 10000)
