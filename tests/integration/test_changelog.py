@@ -360,5 +360,69 @@ def test_application_role_cannot_change_the_log(t):
         expect(p.returncode != 0 and b"append-only" in p.stderr, "%s must be refused: %r", sql, p.stderr)
 
 
+# The CSV export as PostgreSQL made it before the daemon finished COPY's rows
+# itself: at by to_char, and the cells people's input reaches defused by a
+# CASE. The export must give these bytes, whatever the values.
+def _defuse(c):
+    return "CASE WHEN ascii(%s) IN (61, 43, 45, 64, 9, 13) THEN '''' || %s ELSE %s END" % (c, c, c)
+
+
+CSV_BY_SQL = ("SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), %s, actor_role, "
+              "request_id, %s, system, action, %s, before, after, outcome, %s, prev_hash, hash, pos FROM changelog"
+              % (_defuse("actor"), _defuse("employee_number"), _defuse("object"), _defuse("error")))
+CSV_HEADER = b"seq,at,actor,actor_role,request_id,employee_number,system,action,object,before,after,outcome,error," \
+             b"prev_hash,hash,pos\n"
+
+
+def test_csv_export_gives_the_bytes_copy_gave(t):
+    def lit(v):
+        return "NULL" if v is None else "'" + v.replace("'", "''") + "'"
+    # (at, actor, employee_number, object, error, before): commas, quotes, CR and LF,
+    # every character that starts a formula, in and out of quotes, non-ASCII, empty
+    # strings and NULLs, COPY's end marker; times on the second, with trailing zeros,
+    # before the year 1000, after 9999, before Christ and infinite
+    rows = [
+        ("2026-03-01 10:00:00+00", "=SUM(A1)", "+1", "-a,b \"c\"", "@x", '{"a": "x,\\"y\\"\\n"}'),
+        ("2026-03-01 10:00:00.5+00", "\tindent", "\r\nleading CR", "=\"q\"", None, None),
+        ("2026-03-01 10:00:00.000001+00", "\"=quoted first\"", "", "", "line\nbreak", '{"ñ": "Ü €"}'),
+        ("2026-03-01 10:00:00.12+00", "Núñez Ñandú 日本 🙂", None, "\\.", "\\N", "[]"),
+        ("2026-03-01 10:00:00.999999+00", "a\rb", "-", "=", "+", '"=text"'),
+        ("0999-12-31 23:59:59.25+00", "old", "P1", "'quoted'", ",", None),
+        ("10000-01-01 00:00:00+00", "far", "P2", None, "\"", None),
+        ("0044-03-15 12:00:00.75+00 BC", "ides", "P3", "x", None, None),
+        ("infinity", "inf", "P4", None, None, None),
+        ("-infinity", "-inf", "P5", None, None, None),
+    ]
+    values = ", ".join("(%s::timestamptz, %s, 'admin', %s, 'workflow', 'csv.bytes', %s, %s::jsonb, 'ok', %s)"
+                       % (lit(a), lit(b), lit(c), lit(d), lit(f), lit(e)) for a, b, c, d, e, f in rows)
+    t.stack.psql("INSERT INTO changelog (at, actor, actor_role, employee_number, system, action, object, before, "
+                 "outcome, error) VALUES " + values)
+    settle(t)   # the rows as the sealer leaves them, the same for both reads
+
+    def by_sql(where, order):
+        p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", t.stack.conninfo, "-c",
+                            "COPY (%s%s ORDER BY %s) TO STDOUT WITH (FORMAT csv)" % (CSV_BY_SQL, where, order)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        expect(p.returncode == 0, "psql COPY: %r", p.stderr)
+        return CSV_HEADER + p.stdout
+
+    for query, where, order in (("?format=csv&action=csv.bytes&order=asc", " WHERE action = 'csv.bytes'", "at, seq"),
+                                ("?format=csv&action=csv.bytes", " WHERE action = 'csv.bytes'", "at DESC, seq DESC"),
+                                ("?format=csv&order=asc", "", "at, seq"),
+                                ("?format=csv&employee_number=-", " WHERE employee_number = '-'",
+                                 "at DESC, seq DESC")):
+        st, _, body, _ = cl(t, query)
+        want = by_sql(where, order)
+        expect(st == 200 and body == want, "%s: the export differs from COPY's bytes:\ngot  %r\nwant %r",
+               query, body[-1500:], want[-1500:])
+    st, _, body, _ = cl(t, "?format=csv&action=csv.bytes&order=asc")
+    got = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+    # oldest first: -infinity, 44 BC, 999, ..., 10000, infinity
+    expect(len(got) == len(rows) + 1 and got[1][1] == "" and got[2][1] == "0044-03-15T12:00:00.750000Z"
+           and got[4][1:3] == ["2026-03-01T10:00:00.000000Z", "'=SUM(A1)"] and got[5][2] == '"=quoted first"'
+           and got[7][5] == "'\r\nleading CR" and got[-2][1] == "10000-01-01T00:00:00.000000Z" and got[-1][1] == "",
+           "the rows read back: %r", got)
+
+
 if __name__ == "__main__":
     main(globals())
